@@ -1,0 +1,31 @@
+// Where the window may go. Navigation stays on the app's own origin; new windows are
+// never created; a link may leave the app only as an http(s) URL for the system browser.
+import { externalUrlSchema } from '../../shared/platform/bridge.ts';
+import { isAppUrl } from './app-origin.ts';
+
+export function isNavigationAllowed(url: string, appOrigin: string): boolean {
+  return isAppUrl(url, appOrigin);
+}
+
+/** The URL to hand to shell.openExternal, or null when it must not leave the app. */
+export function externalUrlToOpen(url: string): string | null {
+  if (!externalUrlSchema.safeParse(url).success) return null;
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+  // https://bank.example@evil.example/ reads as the bank but opens evil.example.
+  if (parsed.username !== '' || parsed.password !== '') return null;
+  return parsed.href;
+}
+
+export interface WindowOpenDecision {
+  action: 'deny';
+  /** Set when the link should open in the system browser instead. */
+  openExternally: string | null;
+}
+
+/** setWindowOpenHandler: the app has one window, so every request is denied; a link to
+ * the web goes to the browser, a link to the app's own pages goes nowhere. */
+export function decideWindowOpen(url: string, appOrigin: string): WindowOpenDecision {
+  if (isAppUrl(url, appOrigin)) return { action: 'deny', openExternally: null };
+  return { action: 'deny', openExternally: externalUrlToOpen(url) };
+}

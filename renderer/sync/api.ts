@@ -1,0 +1,52 @@
+// The sync engine as the UI sees it: actions and observable status. Reads go straight to
+// Dexie through live queries (see queries.ts); this is everything else.
+import type { ConversationType } from '../../shared/schemas.ts';
+import type { LocalConversation, LocalMessage } from './db.ts';
+
+export type Connectivity = 'online' | 'offline' | 'syncing';
+
+export interface SyncStatus {
+  connectivity: Connectivity;
+  pendingCount: number;
+  failedCount: number;
+  lastError: string | null;
+  /** Epoch ms of the last pull that completed, or null before the first. */
+  lastSyncedAt: number | null;
+}
+
+export interface OpenConversationRequest {
+  otherUserId: number;
+  otherDisplayName: string;
+  conversationType: ConversationType;
+  contextId: number | null;
+  contextTitle: string | null;
+}
+
+/** A message from someone else that this device just stored for the first time. */
+export interface IncomingMessage {
+  message: LocalMessage;
+  conversation: LocalConversation;
+}
+
+export interface SyncEngineApi {
+  readonly userId: number;
+  start(): void;
+  stop(): Promise<void>;
+  /** Pull now and drain the outbox (on resume, on `online`, on user request). */
+  syncNow(): void;
+  sendMessage(convKey: string, content: string): Promise<string>;
+  editMessage(clientMsgId: string, content: string): Promise<void>;
+  deleteMessage(clientMsgId: string): Promise<void>;
+  retry(clientMsgId: string): Promise<void>;
+  discard(clientMsgId: string): Promise<void>;
+  retryAll(): Promise<void>;
+  discardAll(): Promise<void>;
+  /** Finds the local conversation for this pair and context, or creates it locally
+   * (synced later); returns its local key. Works offline. */
+  openConversation(request: OpenConversationRequest): Promise<string>;
+  /** The UI had this conversation on screen with the window focused. */
+  markSeen(convKey: string): Promise<void>;
+  getStatus(): SyncStatus;
+  onStatus(listener: (status: SyncStatus) => void): () => void;
+  onIncoming(listener: (incoming: IncomingMessage) => void): () => void;
+}

@@ -1,0 +1,70 @@
+// Builds and starts one server instance: migrations, database client, poke bus, HTTP.
+import type { AddressInfo } from 'node:net';
+import { createRateLimiter } from './auth/rate-limit.ts';
+import type { ServerConfig } from './config.ts';
+import { parseDatabaseUrl } from './db/connection.ts';
+import { ensureDatabase, migrate } from './db/migrator.ts';
+import { createPrisma } from './db/prisma.ts';
+import { createHttpServer, type HttpServer } from './http/server.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createInProcessBus, createRedisBus } from './realtime/bus.ts';
+import type { Services } from './services.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  http: HttpServer;
+  close: () => Promise<void>;
+}
+
+export async function startServer(
+  config: ServerConfig & { DATABASE_URL: string },
+  log: Logger = createLogger(config.LOG_LEVEL),
+): Promise<RunningServer> {
+  const address = parseDatabaseUrl(config.DATABASE_URL);
+  await ensureDatabase(address);
+  await migrate(address, log);
+  const db = createPrisma(address);
+  const bus = config.REDIS_URL ? await createRedisBus(config.REDIS_URL, log) : createInProcessBus();
+  const services: Services = {
+    config,
+    db,
+    log,
+    bus,
+    auth: {
+      db,
+      sessionTtlDays: config.SESSION_TTL_DAYS,
+      scryptCost: config.SCRYPT_COST,
+      accountLimiter: createRateLimiter(config.LOGIN_MAX_PER_ACCOUNT, config.LOGIN_WINDOW_SECONDS),
+      addressLimiter: createRateLimiter(config.LOGIN_MAX_PER_IP, config.LOGIN_WINDOW_SECONDS),
+    },
+    apply: { db, log, poke: (userIds) => bus.publish(userIds) },
+  };
+  const http = createHttpServer(services);
+  await new Promise<void>((resolve, reject) => {
+    http.server.once('error', reject);
+    http.server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  await db.$queryRaw`SELECT 1`;
+  http.setReady(true);
+  const port = (http.server.address() as AddressInfo).port;
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  log.info({ port, host: config.HOST, redis: Boolean(config.REDIS_URL) }, 'server listening');
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    services,
+    http,
+    close() {
+      closing ??= (async () => {
+        await http.drain();
+        await bus.close();
+        await db.$disconnect();
+        log.info('server stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,93 @@
+// Raw rows as the database returns them, and their one mapping to the wire views.
+import { Prisma } from '../generated/prisma/client.ts';
+import type { ConversationView, MessageView } from '../../shared/model.ts';
+import type { ConversationType, MessageType } from '../../shared/schemas.ts';
+import type { ServerStatus } from '../../shared/sync/status.ts';
+
+export interface MessageRow {
+  message_id: number;
+  conversation_id: number;
+  sender_id: number;
+  message_type: string | null;
+  content: string;
+  created_at: Date | null;
+  updated_at: Date | null;
+  status: string | null;
+  is_edited: number | boolean | null;
+  is_deleted: number | boolean | null;
+  file_url: string | null;
+  file_name: string | null;
+  file_size: number | null;
+  client_msg_id: string | null;
+  change_seq: bigint | number;
+}
+
+export const MESSAGE_COLUMNS = Prisma.raw(
+  'm.message_id, m.conversation_id, m.sender_id, m.message_type, m.content, m.created_at, m.updated_at, m.status, m.is_edited, m.is_deleted, m.file_url, m.file_name, m.file_size, m.client_msg_id, m.change_seq',
+);
+
+export interface ConversationRow {
+  conversation_id: number;
+  user1_id: number;
+  user2_id: number;
+  conversation_type: string | null;
+  context_id: number | null;
+  context_title: string | null;
+  created_at: Date | null;
+  updated_at: Date | null;
+  is_active: number | boolean | null;
+  last_message_id: number | null;
+  last_message_at: Date | null;
+  change_seq: bigint | number;
+  other_user_id: number;
+  other_display_name: string;
+}
+
+/** Conversation columns plus the other participant as seen by the caller; `extra`
+ * adds computed columns. */
+export function conversationSelect(callerId: number, extra: Prisma.Sql = Prisma.empty): Prisma.Sql {
+  return Prisma.sql`SELECT c.conversation_id, c.user1_id, c.user2_id, c.conversation_type, c.context_id,
+    c.context_title, c.created_at, c.updated_at, c.is_active, c.last_message_id, c.last_message_at,
+    c.change_seq, u.user_id AS other_user_id, u.display_name AS other_display_name ${extra}
+    FROM conversations c
+    JOIN users u ON u.user_id = IF(c.user1_id = ${callerId}, c.user2_id, c.user1_id)`;
+}
+
+const iso = (d: Date | null): string => (d ?? new Date(0)).toISOString();
+
+export function toMessageView(row: MessageRow): MessageView {
+  return {
+    messageId: row.message_id,
+    conversationId: row.conversation_id,
+    senderId: row.sender_id,
+    messageType: (row.message_type ?? 'text') as MessageType,
+    content: row.content,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at ?? row.created_at),
+    status: (row.status ?? 'sent') as ServerStatus,
+    isEdited: Boolean(row.is_edited),
+    isDeleted: Boolean(row.is_deleted),
+    fileUrl: row.file_url,
+    fileName: row.file_name,
+    fileSize: row.file_size,
+    clientMsgId: row.client_msg_id ?? '',
+    changeSeq: Number(row.change_seq),
+  };
+}
+
+export function toConversationView(row: ConversationRow): ConversationView {
+  return {
+    conversationId: row.conversation_id,
+    user1Id: row.user1_id,
+    user2Id: row.user2_id,
+    conversationType: (row.conversation_type ?? 'general') as ConversationType,
+    contextId: row.context_id,
+    contextTitle: row.context_title,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at ?? row.created_at),
+    isActive: row.is_active == null ? true : Boolean(row.is_active),
+    lastMessageId: row.last_message_id,
+    lastMessageAt: row.last_message_at ? row.last_message_at.toISOString() : null,
+    otherUser: { userId: row.other_user_id, displayName: row.other_display_name },
+  };
+}

@@ -1,0 +1,13 @@
+// The runtime Prisma client over the mariadb driver adapter (no engine binary needed).
+import { PrismaMariaDb } from '@prisma/adapter-mariadb';
+import { PrismaClient } from '../generated/prisma/client.ts';
+import { type DatabaseAddress, poolConfig } from './connection.ts';
+
+export type Db = PrismaClient;
+
+export function createPrisma(address: DatabaseAddress, connectionLimit = 20): Db {
+  const adapter = new PrismaMariaDb(poolConfig(address, connectionLimit), {
+    database: address.database,
+  });
+  return new PrismaClient({ adapter });
+}

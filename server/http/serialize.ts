@@ -1,0 +1,55 @@
+// The REST answers in the seed's snake_case column names; the one place the mapping lives.
+import type {
+  ConversationSummary,
+  ConversationView,
+  MessageView,
+  UserView,
+} from '../../shared/model.ts';
+
+export function userJson(u: UserView) {
+  return { user_id: u.userId, email: u.email, display_name: u.displayName };
+}
+
+export function messageJson(m: MessageView) {
+  return {
+    message_id: m.messageId,
+    conversation_id: m.conversationId,
+    sender_id: m.senderId,
+    message_type: m.messageType,
+    content: m.content,
+    created_at: m.createdAt,
+    updated_at: m.updatedAt,
+    status: m.status,
+    is_edited: m.isEdited,
+    is_deleted: m.isDeleted,
+    file_url: m.fileUrl,
+    file_name: m.fileName,
+    file_size: m.fileSize,
+    client_msg_id: m.clientMsgId,
+  };
+}
+
+export function conversationJson(c: ConversationView) {
+  return {
+    conversation_id: c.conversationId,
+    user1_id: c.user1Id,
+    user2_id: c.user2Id,
+    conversation_type: c.conversationType,
+    context_id: c.contextId,
+    context_title: c.contextTitle,
+    created_at: c.createdAt,
+    updated_at: c.updatedAt,
+    is_active: c.isActive,
+    last_message_id: c.lastMessageId,
+    last_message_at: c.lastMessageAt,
+    other_user: { user_id: c.otherUser.userId, display_name: c.otherUser.displayName },
+  };
+}
+
+export function conversationSummaryJson(c: ConversationSummary) {
+  return {
+    ...conversationJson(c),
+    last_message: c.lastMessage ? messageJson(c.lastMessage) : null,
+    unread_count: c.unreadCount,
+  };
+}

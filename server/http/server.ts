@@ -1,0 +1,147 @@
+// HTTP and WebSocket wiring: tRPC at /trpc (HTTP and WebSocket), the REST API at
+// /api/v1, /healthz, and the presence endpoint at /yjs. Transport only; the work is in
+// the services.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { WebSocketServer } from 'ws';
+import { z } from 'zod';
+import { resolveSession } from '../auth/accounts.ts';
+import { AppError } from '../errors.ts';
+import { appRouter } from '../routers/index.ts';
+import type { Services } from '../services.ts';
+import type { RequestContext } from '../trpc.ts';
+import { applyCors } from './cors.ts';
+import { handleRest } from './rest.ts';
+import { bearerToken, sendError, sendJson } from './respond.ts';
+
+export interface UpgradeHandler {
+  (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean;
+}
+
+export interface HttpServer {
+  server: Server;
+  isReady: () => boolean;
+  setReady: (ready: boolean) => void;
+  addUpgradeHandler: (handler: UpgradeHandler) => void;
+  /** Stops accepting, lets in-flight requests finish, closes sockets. */
+  drain: () => Promise<void>;
+}
+
+const MAX_TRPC_BODY = 64 * 1024 * 1024;
+const wsConnectionParams = z.object({ token: z.string().max(512).optional() }).nullish();
+
+export function createHttpServer(services: Services): HttpServer {
+  let ready = false;
+  let inFlight = 0;
+  let onIdle: (() => void) | null = null;
+  const allowedOrigins = new Set(services.config.CORS_ORIGINS);
+  const upgradeHandlers: UpgradeHandler[] = [];
+
+  const trpcHttp = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    maxBodySize: MAX_TRPC_BODY,
+    createContext: async ({ req }): Promise<RequestContext> => ({
+      services,
+      identity: await resolveSession(services.db, bearerToken(req)),
+      clientAddress: req.socket.remoteAddress ?? 'unknown',
+    }),
+    responseMeta({ errors }) {
+      const retryAfter = errors
+        .map((e) => (e.cause instanceof AppError ? e.cause.retryAfterSeconds : undefined))
+        .find((s) => s);
+      return retryAfter ? { headers: { 'retry-after': String(retryAfter) } } : {};
+    },
+  });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (applyCors(req, res, allowedOrigins)) return;
+    if (url.pathname === '/healthz') {
+      sendJson(res, ready ? 200 : 503, { ok: ready });
+      return;
+    }
+    if (url.pathname.startsWith('/trpc/')) {
+      trpcHttp(req, res);
+      return;
+    }
+    try {
+      if (!(await handleRest(services, req, res, url))) {
+        throw new AppError('NOT_FOUND', 'no such endpoint');
+      }
+    } catch (error) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (error instanceof AppError) sendError(res, error);
+      else {
+        services.log.error({ err: error, path: url.pathname }, 'request failed');
+        sendError(res, new AppError('INTERNAL', 'internal error'));
+      }
+    }
+  };
+
+  const server = createServer((req, res) => {
+    inFlight++;
+    res.on('close', () => {
+      inFlight--;
+      if (inFlight === 0) onIdle?.();
+    });
+    void handle(req, res);
+  });
+
+  const trpcWss = new WebSocketServer({ noServer: true, maxPayload: MAX_TRPC_BODY });
+  const wsHandler = applyWSSHandler({
+    wss: trpcWss,
+    router: appRouter,
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
+    createContext: async ({ info, req }): Promise<RequestContext> => {
+      const params = wsConnectionParams.safeParse(info.connectionParams);
+      const token = params.success ? (params.data?.token ?? null) : null;
+      return {
+        services,
+        identity: await resolveSession(services.db, token),
+        clientAddress: req.socket.remoteAddress ?? 'unknown',
+      };
+    },
+  });
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/trpc' || url.pathname === '/trpc/') {
+      trpcWss.handleUpgrade(req, socket, head, (ws) => trpcWss.emit('connection', ws, req));
+      return;
+    }
+    for (const handler of upgradeHandlers) {
+      if (handler(req, socket, head, url)) return;
+    }
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+  });
+
+  return {
+    server,
+    isReady: () => ready,
+    setReady: (value) => {
+      ready = value;
+    },
+    addUpgradeHandler: (handler) => upgradeHandlers.push(handler),
+    async drain() {
+      ready = false;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      wsHandler.broadcastReconnectNotification();
+      for (const ws of trpcWss.clients) ws.close(1012, 'server restarting');
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => (onIdle = resolve)),
+          new Promise((resolve) => setTimeout(resolve, 10_000)),
+        ]);
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

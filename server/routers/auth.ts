@@ -1,0 +1,17 @@
+import { loginInput, registerInput } from '../../shared/schemas.ts';
+import { getUser, login, logout, register } from '../auth/accounts.ts';
+import { authedProcedure, publicProcedure, router } from '../trpc.ts';
+
+export const authRouter = router({
+  register: publicProcedure
+    .input(registerInput)
+    .mutation(({ ctx, input }) => register(ctx.services.auth, input)),
+  login: publicProcedure
+    .input(loginInput)
+    .mutation(({ ctx, input }) => login(ctx.services.auth, input, ctx.clientAddress)),
+  logout: authedProcedure.mutation(async ({ ctx }) => {
+    await logout(ctx.services.db, ctx.identity.sessionId);
+    return { ok: true as const };
+  }),
+  me: authedProcedure.query(({ ctx }) => getUser(ctx.services.db, ctx.identity.userId)),
+});

@@ -1,0 +1,16 @@
+import { router } from '../trpc.ts';
+import { authRouter } from './auth.ts';
+import { catalogRouter } from './catalog.ts';
+import { conversationsRouter } from './conversations.ts';
+import { messagesRouter } from './messages.ts';
+import { syncRouter } from './sync.ts';
+
+export const appRouter = router({
+  auth: authRouter,
+  conversations: conversationsRouter,
+  messages: messagesRouter,
+  sync: syncRouter,
+  catalog: catalogRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,14 @@
+import { messageListInput, sendMessageInput } from '../../shared/schemas.ts';
+import { listMessages } from '../chat/messages.ts';
+import { sendMessage } from '../sync/apply-ops.ts';
+import { participantProcedure, router } from '../trpc.ts';
+
+export const messagesRouter = router({
+  list: participantProcedure
+    .input(messageListInput)
+    .query(({ ctx, input }) => listMessages(ctx.services.db, input)),
+  /** The sender is always the caller; the input has no field for it. */
+  send: participantProcedure
+    .input(sendMessageInput)
+    .mutation(({ ctx, input }) => sendMessage(ctx.services.apply, ctx.identity.userId, input)),
+});

@@ -1,0 +1,68 @@
+// The platform bridge: the only way the renderer reaches the desktop (or the browser).
+// The Electron preload implements it over IPC; renderer/platform/web.ts implements it
+// with browser APIs. Argument schemas live here so both ends validate the same shape.
+import { z } from 'zod';
+
+export const conversationTargetSchema = z.strictObject({
+  userId: z.number().int().positive(),
+  conversationId: z.number().int().positive(),
+});
+/** What a notification click or a deep link asks the UI to open. */
+export type ConversationTarget = z.infer<typeof conversationTargetSchema>;
+
+export const notifyArgsSchema = z.strictObject({
+  /** One live notification per conversation: a newer one replaces it. */
+  conversationKey: z.string().min(1).max(64),
+  title: z.string().min(1).max(300),
+  body: z.string().max(1000),
+  target: conversationTargetSchema.nullable(),
+  silent: z.boolean().optional(),
+});
+export type NotifyArgs = z.infer<typeof notifyArgsSchema>;
+
+export const badgeCountSchema = z.number().int().min(0).max(1_000_000);
+export const tokenSchema = z.string().min(1).max(512);
+export const externalUrlSchema = z.url({ protocol: /^https?$/ }).max(2048);
+export const conversationKeySchema = z.string().min(1).max(64);
+
+export const desktopSettingsSchema = z.strictObject({
+  doNotDisturb: z.boolean(),
+  hideMessagePreviews: z.boolean(),
+  mutedUntil: z.number().int().nonnegative().nullable(),
+});
+export type DesktopSettings = z.infer<typeof desktopSettingsSchema>;
+
+/** IPC channel names: the only channels that exist between preload and main. */
+export const IPC = {
+  notify: 'timenest:notify',
+  withdrawNotification: 'timenest:withdraw-notification',
+  setBadge: 'timenest:set-badge',
+  getToken: 'timenest:get-token',
+  setToken: 'timenest:set-token',
+  clearToken: 'timenest:clear-token',
+  openExternal: 'timenest:open-external',
+  appVersion: 'timenest:app-version',
+  setActiveConversation: 'timenest:set-active-conversation',
+  openConversation: 'timenest:open-conversation',
+  resume: 'timenest:resume',
+  network: 'timenest:network',
+} as const;
+
+export type Unsubscribe = () => void;
+
+export interface PlatformBridge {
+  readonly kind: 'desktop' | 'web';
+  notify(args: NotifyArgs): void;
+  withdrawNotification(conversationKey: string): void;
+  setBadge(count: number): void;
+  getToken(): Promise<string | null>;
+  setToken(token: string): Promise<void>;
+  clearToken(): Promise<void>;
+  openExternal(url: string): Promise<void>;
+  appVersion(): Promise<string>;
+  /** Tells the shell which conversation is on screen, so it can skip its notifications. */
+  setActiveConversation(conversationKey: string | null): void;
+  onOpenConversation(listener: (target: ConversationTarget) => void): Unsubscribe;
+  onResume(listener: () => void): Unsubscribe;
+  onNetworkChange(listener: (online: boolean) => void): Unsubscribe;
+}

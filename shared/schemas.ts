@@ -1,0 +1,83 @@
+// Input schemas shared by tRPC procedures, the REST layer and the client. Objects are
+// strict: an unknown field is a client bug and is answered with 400, not ignored.
+import { z } from 'zod';
+import { LIMITS } from './limits.ts';
+
+export const idSchema = z.number().int().positive().max(2_147_483_647);
+/** Ids that arrive as text (paths, query strings). */
+export const idFromText = z
+  .string()
+  .regex(/^[1-9][0-9]{0,9}$/, 'must be a positive integer')
+  .transform(Number)
+  .pipe(idSchema);
+
+export const uuidSchema = z.uuid();
+
+export const emailSchema = z.email().max(LIMITS.emailMaxChars).trim().toLowerCase();
+export const passwordSchema = z.string().min(LIMITS.passwordMinChars).max(LIMITS.passwordMaxChars);
+export const displayNameSchema = z.string().trim().min(1).max(LIMITS.displayNameMaxChars);
+
+export const messageTextSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(LIMITS.messageMaxChars, `must be at most ${LIMITS.messageMaxChars} characters`);
+
+export const contextTitleSchema = z.string().trim().max(LIMITS.contextTitleMaxChars);
+
+export const CONVERSATION_TYPES = ['service', 'request', 'general'] as const;
+export const conversationTypeSchema = z.enum(CONVERSATION_TYPES);
+export type ConversationType = z.infer<typeof conversationTypeSchema>;
+
+export const MESSAGE_TYPES = ['text', 'image', 'file', 'system'] as const;
+export const messageTypeSchema = z.enum(MESSAGE_TYPES);
+export type MessageType = z.infer<typeof messageTypeSchema>;
+
+/** Clients may send only text and file references; `system` is the server's. */
+export const clientMessageTypeSchema = z.enum(['text', 'image', 'file']);
+
+export const registerInput = z.strictObject({
+  email: emailSchema,
+  password: passwordSchema,
+  displayName: displayNameSchema,
+  deviceName: z.string().trim().max(100).optional(),
+});
+export const loginInput = z.strictObject({
+  email: emailSchema,
+  password: z.string().min(1).max(LIMITS.passwordMaxChars),
+  deviceName: z.string().trim().max(100).optional(),
+});
+
+export const conversationListInput = z
+  .strictObject({ search: z.string().trim().max(LIMITS.searchMaxChars).optional() })
+  .optional();
+
+export const findOrCreateConversationInput = z
+  .strictObject({
+    otherUserId: idSchema,
+    conversationType: conversationTypeSchema.default('general'),
+    contextId: idSchema.nullish(),
+    contextTitle: contextTitleSchema.nullish(),
+  })
+  .refine((v) => v.conversationType === 'general' || v.contextId != null, {
+    message: 'a service or request conversation needs a context_id',
+    path: ['contextId'],
+  });
+export type FindOrCreateConversationInput = z.infer<typeof findOrCreateConversationInput>;
+
+export const conversationIdInput = z.strictObject({ conversationId: idSchema });
+
+export const messageListInput = z.strictObject({
+  conversationId: idSchema,
+  limit: z.number().int().min(1).max(LIMITS.pageSizeMax).default(LIMITS.pageSizeDefault),
+  beforeId: idSchema.optional(),
+});
+export type MessageListInput = z.infer<typeof messageListInput>;
+
+export const sendMessageInput = z.strictObject({
+  conversationId: idSchema,
+  content: messageTextSchema,
+  messageType: clientMessageTypeSchema.default('text'),
+  clientMsgId: uuidSchema.optional(),
+});
+export type SendMessageInput = z.infer<typeof sendMessageInput>;

@@ -1,0 +1,46 @@
+// A real server on a free port over a fresh database, for integration tests.
+import { startServer, type RunningServer } from '../../server/app.ts';
+import { parseConfig } from '../../server/config.ts';
+import { createLogger } from '../../server/logger.ts';
+import { type FreshDatabase, freshDatabase } from './database.ts';
+
+export interface TestServer extends RunningServer {
+  database: FreshDatabase;
+  /** Stops the server and drops its database. */
+  dispose: () => Promise<void>;
+}
+
+export interface TestServerOptions {
+  label?: string;
+  redisUrl?: string;
+  /** Reuse a database (a second instance, or a restart); it is then not dropped. */
+  database?: FreshDatabase;
+  env?: Record<string, string>;
+  port?: number;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const database = options.database ?? (await freshDatabase(options.label));
+  const config = parseConfig({
+    PORT: String(options.port ?? 0),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SCRYPT_COST: '1024',
+    LOGIN_MAX_PER_IP: '100000',
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...options.env,
+  });
+  const server = await startServer(
+    { ...config, DATABASE_URL: database.url },
+    createLogger(config.LOG_LEVEL),
+  );
+  const ownsDatabase = !options.database;
+  return {
+    ...server,
+    database,
+    async dispose() {
+      await server.close();
+      if (ownsDatabase) await database.drop();
+    },
+  };
+}
