@@ -7,6 +7,7 @@ import { ensureDatabase, migrate } from './db/migrator.ts';
 import { createPrisma } from './db/prisma.ts';
 import { createHttpServer, type HttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { attachPresence } from './presence/presence-server.ts';
 import { createInProcessBus, createRedisBus } from './realtime/bus.ts';
 import type { Services } from './services.ts';
 
@@ -26,7 +27,9 @@ export async function startServer(
   await ensureDatabase(address);
   await migrate(address, log);
   const db = createPrisma(address);
-  const bus = config.REDIS_URL ? await createRedisBus(config.REDIS_URL, log) : createInProcessBus();
+  const bus = config.REDIS_URL
+    ? await createRedisBus(config.REDIS_URL, `timenest:pokes:${address.database}`, log)
+    : createInProcessBus();
   const services: Services = {
     config,
     db,
@@ -42,6 +45,7 @@ export async function startServer(
     apply: { db, log, poke: (userIds) => bus.publish(userIds) },
   };
   const http = createHttpServer(services);
+  const presence = attachPresence(http, services);
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);
     http.server.listen(config.PORT, config.HOST, () => resolve());
@@ -59,6 +63,7 @@ export async function startServer(
     http,
     close() {
       closing ??= (async () => {
+        presence.close();
         await http.drain();
         await bus.close();
         await db.$disconnect();

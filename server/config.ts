@@ -34,6 +34,8 @@ const configSchema = z.object({
     .int()
     .refine((n) => n >= 1024 && (n & (n - 1)) === 0, 'must be a power of two ≥ 1024')
     .default(32_768),
+  /** Presence sockets: ping interval and session re-check; lowered only by tests. */
+  PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(30_000),
 });
 
 export type ServerConfig = z.infer<typeof configSchema>;

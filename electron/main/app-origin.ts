@@ -25,3 +25,11 @@ export function isAppUrl(url: string, appOrigin: string): boolean {
   const origin = originOf(url);
   return origin !== null && origin === originOf(appOrigin);
 }
+
+/** The origin the window's pages come from: the dev server's in development, else app://. */
+export function resolveAppOrigin(rendererDevUrl: string | null): string {
+  if (rendererDevUrl === null) return APP_ORIGIN;
+  const origin = originOf(rendererDevUrl);
+  if (origin === null) throw new Error('The renderer dev server URL has no usable origin');
+  return origin;
+}

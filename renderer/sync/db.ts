@@ -3,7 +3,7 @@
 // an index; no live query reads a whole table.
 import Dexie, { type EntityTable } from 'dexie';
 import type { ConversationType, MessageType } from '../../shared/schemas.ts';
-import type { PushOp } from '../../shared/sync/protocol.ts';
+import type { PushOp, PushOpKind } from '../../shared/sync/protocol.ts';
 import type { LocalStatus, ServerStatus } from '../../shared/sync/status.ts';
 
 export interface LocalConversation {
@@ -25,6 +25,12 @@ export interface LocalConversation {
   pendingCount: number;
   failedCount: number;
   muted: boolean;
+  /** Highest server message id a receipt of that kind was queued for (receipts only
+   * ever rise, so a lower one is never queued again). */
+  deliveredQueuedUpTo?: number;
+  readQueuedUpTo?: number;
+  /** Why the server refused to create this locally started conversation, if it did. */
+  createFailure?: { code: string; reason: string } | null;
 }
 
 export interface LocalMessage {
@@ -47,11 +53,19 @@ export interface LocalMessage {
   /** Lower-cased word prefixes for offline full-text search (multi-entry index). */
   words: string[];
   failure: { code: string; reason: string } | null;
+  /** The conversation key while this is someone else's message, not read and not
+   * deleted; absent otherwise. A sparse index, so unread counts never scan messages. */
+  unreadConvKey?: string;
+  /** What the server last confirmed (content and flags), kept while a local edit or
+   * delete is waiting so a refused change can be undone. */
+  confirmed?: { content: string; isEdited: boolean; isDeleted: boolean } | null;
 }
 
 /** An operation waiting to be pushed. `seq` keeps the order the user acted in. */
 export interface OutboxEntry {
   seq?: number;
+  /** `op.kind`, copied out so it can be indexed with the conversation. */
+  kind: PushOpKind;
   op: PushOp;
   /** The message this operation belongs to, so a failure can be shown on it. */
   clientMsgId: string | null;
@@ -85,6 +99,16 @@ export function pendingSortKey(createdAtMs: number, clientMsgId: string): string
   return `${PENDING_SORT_PREFIX}${String(createdAtMs).padStart(15, '0')}${clientMsgId}`;
 }
 
+/** The value of `unreadConvKey` for a message: someone else's, not read, not deleted. */
+export function unreadKeyOf(
+  message: Pick<LocalMessage, 'senderId' | 'status' | 'isDeleted' | 'convKey'>,
+  userId: number,
+): string | undefined {
+  return message.senderId !== userId && message.status !== 'read' && !message.isDeleted
+    ? message.convKey
+    : undefined;
+}
+
 export type ChatDatabase = Dexie & {
   conversations: EntityTable<LocalConversation, 'key'>;
   messages: EntityTable<LocalMessage, 'clientMsgId'>;
@@ -111,6 +135,29 @@ export function openChatDatabase(
     syncState: 'key',
     drafts: 'convKey',
   });
+  // v2: per-conversation status counts and the sparse unread index; outbox by kind.
+  db.version(2)
+    .stores({
+      messages:
+        'clientMsgId, &serverId, [convKey+sortKey], [convKey+status], status, unreadConvKey, *words',
+      outbox: '++seq, clientMsgId, convKey, [convKey+kind]',
+    })
+    .upgrade(async (tx) => {
+      await tx
+        .table<LocalMessage>('messages')
+        .toCollection()
+        .modify((m) => {
+          const key = unreadKeyOf(m, userId);
+          if (key) m.unreadConvKey = key;
+          else delete m.unreadConvKey;
+        });
+      await tx
+        .table<OutboxEntry>('outbox')
+        .toCollection()
+        .modify((e) => {
+          e.kind = e.op.kind;
+        });
+    });
   // Another tab or a newer app version wants to upgrade the schema: let it.
   db.on('versionchange', () => {
     db.close();

@@ -6,8 +6,11 @@ import { type DatabaseAddress, poolConfig } from './connection.ts';
 export type Db = PrismaClient;
 
 export function createPrisma(address: DatabaseAddress, connectionLimit = 20): Db {
+  // The text protocol sends one round trip per statement; the binary protocol would
+  // prepare, execute and close each multi-row INSERT (thousands of parameters) anew.
   const adapter = new PrismaMariaDb(poolConfig(address, connectionLimit), {
     database: address.database,
+    useTextProtocol: true,
   });
   return new PrismaClient({ adapter });
 }

@@ -12,7 +12,6 @@ export interface PokeBus {
   close(): Promise<void>;
 }
 
-const CHANNEL = 'timenest:pokes';
 
 function createLocalFanout() {
   const listeners = new Map<number, Set<PokeListener>>();
@@ -43,12 +42,15 @@ export function createInProcessBus(): PokeBus {
   };
 }
 
-export async function createRedisBus(url: string, log: Logger): Promise<PokeBus> {
+/** `channel` is per database (`timenest:pokes:<database>`): instances that share a
+ * database share pokes, and unrelated deployments on one Redis stay apart. */
+export async function createRedisBus(url: string, channel: string, log: Logger): Promise<PokeBus> {
   const fanout = createLocalFanout();
   const publisher = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: true });
   const subscriber = new Redis(url, { lazyConnect: true });
   await Promise.all([publisher.connect(), subscriber.connect()]);
-  subscriber.on('message', (_channel: string, payload: string) => {
+  subscriber.on('message', (from: string, payload: string) => {
+    if (from !== channel) return;
     try {
       const ids = JSON.parse(payload) as unknown;
       if (Array.isArray(ids)) fanout.deliver(ids.filter((id): id is number => Number.isInteger(id)));
@@ -56,10 +58,10 @@ export async function createRedisBus(url: string, log: Logger): Promise<PokeBus>
       log.warn('ignored a malformed poke on the bus');
     }
   });
-  await subscriber.subscribe(CHANNEL);
+  await subscriber.subscribe(channel);
   return {
     publish(userIds) {
-      publisher.publish(CHANNEL, JSON.stringify([...userIds])).catch((err: unknown) => {
+      publisher.publish(channel, JSON.stringify([...userIds])).catch((err: unknown) => {
         log.error({ err }, 'could not publish a poke');
       });
     },

@@ -21,6 +21,9 @@ export interface ApplyDeps {
   log: Logger;
   /** Called after commit with every user whose data changed. */
   poke: (userIds: Iterable<number>) => void;
+  /** Runs inside a conversation's transaction just before it commits. A seam for tests
+   * that must hold a transaction open to force a commit order. */
+  beforeCommit?: (conversationId: number) => Promise<void>;
 }
 
 type SendOp = Extract<PushOp, { kind: 'send' }>;
@@ -88,7 +91,7 @@ export async function applyOps(
         if (next.op.kind === 'send') messageConversations.set(next.op.clientMsgId, target);
         pos++;
       }
-      const groupResults = await applyConversationGroup(deps.db, callerId, target, group, touchedUsers);
+      const groupResults = await applyConversationGroup(deps, callerId, target, group, touchedUsers);
       group.forEach((g, i) => {
         results[g.index] = groupResults[i];
       });
@@ -198,7 +201,7 @@ interface LockedConversation {
 }
 
 async function applyConversationGroup(
-  db: Db,
+  { db, beforeCommit }: ApplyDeps,
   callerId: number,
   conversationId: number,
   group: { op: ConversationOp }[],
@@ -249,6 +252,7 @@ async function applyConversationGroup(
         WHERE conversation_id = ${conversationId}`;
       touchedUsers.add(conv.user1Id).add(conv.user2Id);
     }
+    await beforeCommit?.(conversationId);
     return results;
   });
 }
@@ -259,44 +263,97 @@ async function insertMessages(
   conv: LockedConversation,
   ops: SendOp[],
 ): Promise<OpResult[]> {
-  const wanted = [...new Set(ops.map((op) => op.clientMsgId))];
-  const existing = await selectOwnMessages(tx, callerId, wanted);
-  const fresh: SendOp[] = [];
-  const seen = new Set(existing.keys());
+  // The first occurrence of each clientMsgId in the batch gets the next change number.
+  const assigned = new Map<string, { op: SendOp; seq: number }>();
   for (const op of ops) {
-    if (seen.has(op.clientMsgId)) continue;
-    seen.add(op.clientMsgId);
-    fresh.push(op);
+    if (!assigned.has(op.clientMsgId)) {
+      assigned.set(op.clientMsgId, { op, seq: conv.seq + assigned.size + 1 });
+    }
   }
-  for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-    const chunk = fresh.slice(i, i + INSERT_CHUNK);
-    const rows = chunk.map(
-      (op, j) =>
-        Prisma.sql`(${conv.conversationId}, ${callerId}, ${op.messageType}, ${op.content}, ${op.clientMsgId}, ${conv.seq + j + 1}, 'sent')`,
-    );
-    await tx.$executeRaw`INSERT INTO messages
+  const unique = [...assigned.values()];
+  // INSERT IGNORE instead of reading first: a message this sender already stored (a
+  // retried push) is skipped by the unique (sender_id, client_msg_id) key. Rows that
+  // really went in are recognised below by the change number they were given, which no
+  // older row of this conversation can have. Input is validated, so IGNORE hides nothing else.
+  for (let i = 0; i < unique.length; i += INSERT_CHUNK) {
+    const rows = unique
+      .slice(i, i + INSERT_CHUNK)
+      .map(
+        ({ op, seq }) =>
+          Prisma.sql`(${conv.conversationId}, ${callerId}, ${op.messageType}, ${op.content}, ${op.clientMsgId}, ${seq}, 'sent')`,
+      );
+    await tx.$executeRaw`INSERT IGNORE INTO messages
       (conversation_id, sender_id, message_type, content, client_msg_id, change_seq, status)
       VALUES ${Prisma.join(rows)}`;
-    conv.seq += chunk.length;
   }
-  const inserted = fresh.length
-    ? await selectOwnMessages(tx, callerId, fresh.map((op) => op.clientMsgId))
-    : new Map<string, MessageView>();
-  for (const message of inserted.values()) {
-    if (conv.lastMessageId === null || message.messageId > conv.lastMessageId) {
-      conv.lastMessageId = message.messageId;
-    }
+  const stored = await selectStoredKeys(tx, callerId, [...assigned.keys()]);
+  const isFresh = (clientMsgId: string) => {
+    const row = stored.get(clientMsgId);
+    return row?.conversation_id === conv.conversationId && Number(row.change_seq) === assigned.get(clientMsgId)?.seq;
+  };
+  const older = [...assigned.keys()].filter((id) => stored.has(id) && !isFresh(id));
+  const olderViews = older.length ? await selectOwnMessages(tx, callerId, older) : new Map<string, MessageView>();
+  for (const { op, seq } of unique) {
+    const row = stored.get(op.clientMsgId);
+    if (!row || !isFresh(op.clientMsgId)) continue;
+    conv.seq = Math.max(conv.seq, seq);
+    if (conv.lastMessageId === null || row.message_id > conv.lastMessageId) conv.lastMessageId = row.message_id;
   }
-  const freshIds = new Set(fresh.map((op) => op.clientMsgId));
-  return ops.map((op) => {
-    const message = inserted.get(op.clientMsgId) ?? existing.get(op.clientMsgId);
-    if (!message) return { opId: op.opId, status: 'retry', reason: 'message not stored' };
-    if (message.conversationId !== conv.conversationId) {
+  const reported = new Set<string>();
+  return ops.map((op): OpResult => {
+    const row = stored.get(op.clientMsgId);
+    if (!row) return { opId: op.opId, status: 'retry', reason: 'message not stored' };
+    if (row.conversation_id !== conv.conversationId) {
       return rejected(op.opId, 'VALIDATION_FAILED', 'client_msg_id already used in another conversation');
     }
-    const isFirst = freshIds.delete(op.clientMsgId);
-    return { opId: op.opId, status: 'accepted', message, duplicate: !isFirst };
+    const first = !reported.has(op.clientMsgId);
+    reported.add(op.clientMsgId);
+    const older = olderViews.get(op.clientMsgId);
+    if (older) return { opId: op.opId, status: 'accepted', message: older, duplicate: true };
+    return { opId: op.opId, status: 'accepted', message: freshView(callerId, op, row), duplicate: !first };
   });
+}
+
+interface StoredKey {
+  message_id: number;
+  conversation_id: number;
+  client_msg_id: string;
+  change_seq: bigint | number;
+  created_at: Date | null;
+}
+
+/** Just the keys of the caller's messages: the content of a row it just inserted is
+ * known, so it is not read back. */
+async function selectStoredKeys(tx: Tx, callerId: number, clientMsgIds: string[]): Promise<Map<string, StoredKey>> {
+  const out = new Map<string, StoredKey>();
+  for (let i = 0; i < clientMsgIds.length; i += INSERT_CHUNK) {
+    const chunk = clientMsgIds.slice(i, i + INSERT_CHUNK);
+    const rows = await tx.$queryRaw<StoredKey[]>`SELECT message_id, conversation_id, client_msg_id, change_seq, created_at
+      FROM messages WHERE sender_id = ${callerId} AND client_msg_id IN (${Prisma.join(chunk)})`;
+    for (const row of rows) out.set(row.client_msg_id, row);
+  }
+  return out;
+}
+
+function freshView(callerId: number, op: SendOp, row: StoredKey): MessageView {
+  const at = (row.created_at ?? new Date()).toISOString();
+  return {
+    messageId: row.message_id,
+    conversationId: row.conversation_id,
+    senderId: callerId,
+    messageType: op.messageType,
+    content: op.content,
+    createdAt: at,
+    updatedAt: at,
+    status: 'sent',
+    isEdited: false,
+    isDeleted: false,
+    fileUrl: null,
+    fileName: null,
+    fileSize: null,
+    clientMsgId: op.clientMsgId,
+    changeSeq: Number(row.change_seq),
+  };
 }
 
 async function selectOwnMessages(

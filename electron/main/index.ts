@@ -1,0 +1,328 @@
+// The main process entry: wires Electron's events to the tested modules beside it.
+// Decisions live in those modules; this file only connects them.
+import path from 'node:path';
+import {
+  app,
+  type BrowserWindow,
+  ipcMain,
+  Menu,
+  Notification,
+  nativeImage,
+  net,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+  Tray,
+} from 'electron';
+import { type ConversationTarget, IPC } from '../../shared/platform/bridge.ts';
+import { APP_ID, DEEP_LINK_SCHEME, PRODUCT_NAME } from './app-id.ts';
+import { APP_ORIGIN, APP_SCHEME, resolveAppOrigin } from './app-origin.ts';
+import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.ts';
+import { planBadge } from './badge.ts';
+import { type DesktopConfig, parseDesktopConfig } from './config.ts';
+import { buildContentSecurityPolicy } from './content-security-policy.ts';
+import { createConversationOpener } from './conversation-opener.ts';
+import { findDeepLinkInArgv, parseDeepLink } from './deep-link.ts';
+import { createNodeFileStore } from './file-store.ts';
+import { hardenWebContents } from './harden-web-contents.ts';
+import { renderAppIcon, renderBadgeIcon, renderTrayTemplateIcon } from './icon-bitmaps.ts';
+import { createIpcRouter } from './ipc.ts';
+import { registerIpcRoutes } from './ipc-routes.ts';
+import { createMainWindow } from './main-window.ts';
+import { externalUrlToOpen } from './navigation-policy.ts';
+import { watchNetwork } from './network-monitor.ts';
+import { createNotifier } from './notifier.ts';
+import { encodePng } from './png.ts';
+import { revealWindow } from './reveal-window.ts';
+import { loadSettingsStore, muteAllFor, ONE_HOUR_MS } from './settings.ts';
+import { createTokenStore } from './token-store.ts';
+import { createTrayController } from './tray.ts';
+import { type AppUpdaterLike, startUpdater } from './updater.ts';
+import { createSessionPolicy } from './window-options.ts';
+import { createWindowStateStore } from './window-state.ts';
+
+const NETWORK_POLL_MS = 5_000;
+
+function log(message: string): void {
+  console.log(`[timenest] ${message}`);
+}
+
+/** Icons are drawn at twice their logical size for high-density screens. */
+function iconImage(bitmap: Parameters<typeof encodePng>[0]) {
+  return nativeImage.createFromBuffer(encodePng(bitmap), { scaleFactor: 2 });
+}
+
+function openExternal(url: string): void {
+  const safe = externalUrlToOpen(url);
+  if (safe !== null) void shell.openExternal(safe);
+}
+
+function registerAsDeepLinkHandler(): void {
+  // Unpackaged (development, tests) the executable is electron itself and needs the
+  // app path as an argument; packaged builds register through electron-builder too.
+  if (process.defaultApp && process.argv[1] !== undefined) {
+    app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, process.execPath, [path.resolve(process.argv[1])]);
+  } else {
+    app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+  }
+}
+
+async function start(config: DesktopConfig, appOrigin: string, state: ShellState): Promise<void> {
+  const files = createNodeFileStore();
+  const userData = app.getPath('userData');
+  const csp = buildContentSecurityPolicy({ serverUrl: config.serverUrl, devServerUrl: config.rendererDevUrl });
+
+  const policy = createSessionPolicy(() => appOrigin);
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(policy.isPermissionGranted(permission, details.requestingUrl)),
+  );
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    policy.isPermissionGranted(permission, requestingOrigin),
+  );
+  if (config.rendererDevUrl) {
+    // In development the page comes from the Vite server, which sends no CSP of ours.
+    ses.webRequest.onHeadersReceived({ urls: [`${appOrigin}/*`] }, (details, callback) =>
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } }),
+    );
+  }
+  protocol.handle(
+    APP_SCHEME,
+    createAppProtocolHandler({
+      rootDir: path.join(import.meta.dirname, '../renderer'),
+      readFile: (filePath) => files.read(filePath),
+      contentSecurityPolicy: csp,
+    }),
+  );
+
+  const settings = await loadSettingsStore(files, path.join(userData, 'settings.json'));
+  const tokens = createTokenStore({
+    safeStorage,
+    files,
+    path: path.join(userData, 'session-token.bin'),
+    platform: process.platform,
+    log,
+  });
+
+  const appIcon = iconImage(renderAppIcon(64));
+  const trayIcon = iconImage(
+    process.platform === 'darwin' ? renderTrayTemplateIcon(32) : renderAppIcon(32),
+  );
+  // macOS recolours template images for light and dark menu bars.
+  if (process.platform === 'darwin') trayIcon.setTemplateImage(true);
+  const tray = new Tray(trayIcon);
+
+  const window = await createMainWindow({
+    preloadPath: path.join(import.meta.dirname, '../preload/index.cjs'),
+    isPackaged: app.isPackaged,
+    windowState: createWindowStateStore(files, path.join(userData, 'window-state.json')),
+    icon: process.platform === 'linux' ? appIcon : null,
+    hasTray: () => !tray.isDestroyed(),
+    isQuitting: () => state.isQuitting,
+  });
+  state.window = window;
+
+  const sendToPage = (channel: string, payload?: unknown): void => {
+    if (window.isDestroyed()) return;
+    if (payload === undefined) window.webContents.send(channel);
+    else window.webContents.send(channel, payload);
+  };
+  const opener = createConversationOpener({
+    reveal: () => {
+      revealWindow(window);
+      if (process.platform === 'darwin') app.focus({ steal: true });
+    },
+    send: (target) => sendToPage(IPC.openConversation, target),
+  });
+  state.openConversation = (target) => opener.open(target);
+  window.webContents.on('did-start-loading', () => opener.rendererGone());
+  window.webContents.on('did-finish-load', () => opener.rendererReady());
+
+  let activeConversationKey: string | null = null;
+  let unreadCount = 0;
+  const notifier = createNotifier({
+    isSupported: () => Notification.isSupported(),
+    createNotification: (options) =>
+      new Notification({ ...options, ...(process.platform === 'linux' ? { icon: appIcon } : {}) }),
+    currentContext: () => ({
+      isWindowFocused: window.isFocused(),
+      activeConversationKey,
+      mutedConversationKeys: new Set(settings.current().mutedConversationKeys),
+      settings: settings.current(),
+      now: Date.now(),
+    }),
+    openFromNotification: (target) => opener.open(target),
+  });
+  window.on('focus', () => {
+    if (activeConversationKey !== null) notifier.withdraw(activeConversationKey);
+  });
+
+  const trayController = createTrayController({
+    tray,
+    buildMenu: (template) => Menu.buildFromTemplate(template),
+    formatTime: (epochMs) => new Date(epochMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+    actions: {
+      open: () => opener.open(null),
+      muteAllForAnHour: () => void settings.update(muteAllFor(ONE_HOUR_MS, Date.now())),
+      unmuteAll: () => void settings.update({ mutedUntil: null }),
+      setDoNotDisturb: (on) => void settings.update({ doNotDisturb: on }),
+      setHideMessagePreviews: (on) => void settings.update({ hideMessagePreviews: on }),
+      quit: () => app.quit(),
+    },
+  });
+  let muteExpiry: ReturnType<typeof setTimeout> | undefined;
+  const refreshTray = (): void => {
+    const now = Date.now();
+    trayController.update({ unreadCount, settings: settings.current(), now });
+    // The menu says "Muted until …"; redraw it when that time comes.
+    clearTimeout(muteExpiry);
+    const { mutedUntil } = settings.current();
+    if (mutedUntil !== null && mutedUntil > now) muteExpiry = setTimeout(refreshTray, mutedUntil - now + 1_000);
+  };
+  settings.onChange(refreshTray);
+  tray.on('click', () => opener.open(null));
+
+  const applyBadge = (): void => {
+    const plan = planBadge(unreadCount, process.platform);
+    if (plan.kind === 'badge-count') app.setBadgeCount(plan.count);
+    else if (plan.overlay === null) window.setOverlayIcon(null, '');
+    else window.setOverlayIcon(iconImage(renderBadgeIcon(plan.overlay.label, 32)), plan.overlay.description);
+    refreshTray();
+  };
+
+  registerIpcRoutes(
+    createIpcRouter({
+      ipcMain,
+      appOrigin: () => appOrigin,
+      onRejected: (channel, reason) => log(`Rejected IPC on ${channel}: ${reason}`),
+    }),
+    {
+      notify: (args) => {
+        notifier.notify(args);
+      },
+      withdrawNotification: (key) => notifier.withdraw(key),
+      setBadge: (count) => {
+        unreadCount = count;
+        applyBadge();
+      },
+      getToken: () => tokens.get(),
+      setToken: (token) => tokens.set(token),
+      clearToken: async () => {
+        // Signing out leaves nothing of the account on screen.
+        notifier.withdrawAll();
+        await tokens.clear();
+      },
+      openExternal: async (url) => openExternal(url),
+      appVersion: () => app.getVersion(),
+      setActiveConversation: (key) => {
+        activeConversationKey = key;
+        if (key !== null && window.isFocused()) notifier.withdraw(key);
+      },
+    },
+  );
+
+  powerMonitor.on('resume', () => sendToPage(IPC.resume));
+  const stopWatchingNetwork = watchNetwork({
+    isOnline: () => net.isOnline(),
+    onChange: (online) => sendToPage(IPC.network, online),
+    intervalMs: NETWORK_POLL_MS,
+    setInterval: (callback, ms) => setInterval(callback, ms),
+    clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+  });
+  app.on('will-quit', () => {
+    stopWatchingNetwork();
+    clearTimeout(muteExpiry);
+    tray.destroy();
+  });
+
+  applyBadge();
+  await window.loadURL(config.rendererDevUrl ?? `${APP_ORIGIN}/index.html`);
+
+  for (const target of state.earlyTargets.splice(0)) opener.open(target);
+  const coldStartLink = findDeepLinkInArgv(process.argv);
+  if (coldStartLink !== null) opener.open(coldStartLink);
+
+  void startUpdater({
+    feedUrl: config.updateUrl,
+    isPackaged: app.isPackaged,
+    loadUpdater: async () => {
+      const updaterModule: { autoUpdater?: AppUpdaterLike; default?: { autoUpdater?: AppUpdaterLike } } =
+        await import('electron-updater');
+      const autoUpdater = updaterModule.default?.autoUpdater ?? updaterModule.autoUpdater;
+      if (!autoUpdater) throw new Error('electron-updater has no autoUpdater');
+      return autoUpdater;
+    },
+    log,
+  });
+}
+
+interface ShellState {
+  window: BrowserWindow | null;
+  isQuitting: boolean;
+  /** Deep links that arrived before the window existed (macOS open-url at launch). */
+  earlyTargets: ConversationTarget[];
+  openConversation: ((target: ConversationTarget) => void) | null;
+}
+
+function main(): void {
+  const config = parseDesktopConfig(process.env, __TIMENEST_SERVER_URL__);
+  const appOrigin = resolveAppOrigin(config.rendererDevUrl);
+  app.setName(PRODUCT_NAME);
+  // The single-instance lock lives in userData, so set it before asking for the lock.
+  app.setPath(
+    'userData',
+    config.userDataDir ?? path.join(app.getPath('appData'), app.isPackaged ? PRODUCT_NAME : `${PRODUCT_NAME} (development)`),
+  );
+  app.enableSandbox();
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+  registerAsDeepLinkHandler();
+
+  const state: ShellState = { window: null, isQuitting: false, earlyTargets: [], openConversation: null };
+  const openTarget = (target: ConversationTarget | null): void => {
+    if (state.openConversation === null) {
+      if (target !== null) state.earlyTargets.push(target);
+      return;
+    }
+    if (target !== null) state.openConversation(target);
+    else revealWindow(state.window);
+  };
+
+  // macOS delivers deep links here, possibly before 'ready': registered first thing.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    const target = parseDeepLink(url);
+    if (target === null) log('Ignored a malformed deep link.');
+    openTarget(target);
+  });
+  app.on('second-instance', (_event, argv) => {
+    const target = findDeepLinkInArgv(argv);
+    if (target === null) revealWindow(state.window);
+    else openTarget(target);
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    hardenWebContents(contents, () => appOrigin, openExternal);
+  });
+  app.on('activate', () => revealWindow(state.window));
+  app.on('before-quit', () => {
+    state.isQuitting = true;
+  });
+  app.on('window-all-closed', () => app.quit());
+
+  app
+    .whenReady()
+    .then(() => start(config, appOrigin, state))
+    .catch((error: unknown) => {
+      console.error('[timenest] Failed to start:', error);
+      app.exit(1);
+    });
+}
+
+main();

@@ -1,0 +1,152 @@
+import { describe, expect, it, vi } from 'vitest';
+import { IPC } from '../../shared/platform/bridge.ts';
+import { createDesktopBridge, type IpcRendererLike } from './bridge.ts';
+
+type Listener = (event: unknown, ...args: unknown[]) => void;
+
+function fakeIpc(answers: Record<string, unknown> = {}) {
+  const listeners = new Map<string, Listener[]>();
+  const invoked: unknown[][] = [];
+  const ipc: IpcRendererLike = {
+    invoke: async (channel, ...args) => {
+      invoked.push([channel, ...args]);
+      if (channel in answers) return answers[channel];
+      return undefined;
+    },
+    on: (channel, listener) => {
+      listeners.set(channel, [...(listeners.get(channel) ?? []), listener]);
+    },
+  };
+  const SENDER_EVENT = { sender: 'ipcRenderer itself', senderFrame: 'secret' };
+  const emit = (channel: string, ...args: unknown[]) => {
+    for (const listener of listeners.get(channel) ?? []) listener(SENDER_EVENT, ...args);
+  };
+  return { ipc, invoked, emit };
+}
+
+const flush = () => new Promise<void>((resolve) => queueMicrotask(resolve));
+
+describe('createDesktopBridge', () => {
+  it('says it is the desktop bridge', () => {
+    expect(createDesktopBridge(fakeIpc().ipc).kind).toBe('desktop');
+  });
+
+  it('sends a notification over its own channel', async () => {
+    const { ipc, invoked } = fakeIpc();
+    const args = { conversationKey: 'c-1', title: 'Bob', body: 'hi', target: null };
+    createDesktopBridge(ipc).notify(args);
+    expect(invoked).toEqual([[IPC.notify, args]]);
+  });
+
+  it('throws in the renderer for a malformed call instead of sending it', () => {
+    const { ipc, invoked } = fakeIpc();
+    expect(() => createDesktopBridge(ipc).setBadge(-3)).toThrow();
+    expect(invoked).toEqual([]);
+  });
+
+  it('reports a failed fire-and-forget call instead of leaving it unhandled', async () => {
+    const reported: unknown[] = [];
+    const ipc: IpcRendererLike = {
+      invoke: async () => {
+        throw new Error('IPC request rejected: untrusted-sender');
+      },
+      on: () => {},
+    };
+    createDesktopBridge(ipc, (error) => reported.push(error)).setBadge(1);
+    await flush();
+    await flush();
+    expect(reported).toHaveLength(1);
+  });
+
+  it('returns the token main answers with', async () => {
+    const { ipc } = fakeIpc({ [IPC.getToken]: 'tok' });
+    await expect(createDesktopBridge(ipc).getToken()).resolves.toBe('tok');
+  });
+
+  it('rejects an answer of the wrong type from main', async () => {
+    const { ipc } = fakeIpc({ [IPC.appVersion]: { version: '1' } });
+    await expect(createDesktopBridge(ipc).appVersion()).rejects.toThrow();
+  });
+
+  it('hands listeners the conversation only, never the IPC event', async () => {
+    const { ipc, emit } = fakeIpc();
+    const bridge = createDesktopBridge(ipc);
+    const listener = vi.fn();
+    bridge.onOpenConversation(listener);
+    emit(IPC.openConversation, { userId: 2, conversationId: 5 });
+    expect(listener).toHaveBeenCalledWith({ userId: 2, conversationId: 5 });
+    expect(listener.mock.calls[0]).toHaveLength(1);
+  });
+
+  it('calls resume listeners with no arguments at all', () => {
+    const { ipc, emit } = fakeIpc();
+    const listener = vi.fn();
+    createDesktopBridge(ipc).onResume(listener);
+    emit(IPC.resume);
+    expect(listener.mock.calls).toEqual([[]]);
+  });
+
+  it('keeps a conversation opened before the UI listened and delivers the newest', async () => {
+    const { ipc, emit } = fakeIpc();
+    const bridge = createDesktopBridge(ipc);
+    emit(IPC.openConversation, { userId: 2, conversationId: 5 });
+    emit(IPC.openConversation, { userId: 3, conversationId: 6 });
+    const listener = vi.fn();
+    bridge.onOpenConversation(listener);
+    await flush();
+    expect(listener.mock.calls).toEqual([[{ userId: 3, conversationId: 6 }]]);
+  });
+
+  it('delivers a kept conversation once, not to every later listener', async () => {
+    const { ipc, emit } = fakeIpc();
+    const bridge = createDesktopBridge(ipc);
+    emit(IPC.openConversation, { userId: 2, conversationId: 5 });
+    const first = vi.fn();
+    const second = vi.fn();
+    bridge.onOpenConversation(first);
+    bridge.onOpenConversation(second);
+    await flush();
+    expect(first).toHaveBeenCalledOnce();
+    expect(second).not.toHaveBeenCalled();
+  });
+
+  it('does not replay a resume that happened before anyone listened', async () => {
+    const { ipc, emit } = fakeIpc();
+    const bridge = createDesktopBridge(ipc);
+    emit(IPC.resume);
+    const listener = vi.fn();
+    bridge.onResume(listener);
+    await flush();
+    expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('stops calling a listener after it unsubscribes', () => {
+    const { ipc, emit } = fakeIpc();
+    const listener = vi.fn();
+    const unsubscribe = createDesktopBridge(ipc).onNetworkChange(listener);
+    emit(IPC.network, false);
+    unsubscribe();
+    emit(IPC.network, true);
+    expect(listener.mock.calls).toEqual([[false]]);
+  });
+
+  it.each([
+    ['a string id', { userId: '2', conversationId: 5 }],
+    ['extra fields', { userId: 2, conversationId: 5, html: '<img onerror=1>' }],
+    ['nothing', undefined],
+  ])('ignores an open-conversation payload with %s', (_label, payload) => {
+    const { ipc, emit } = fakeIpc();
+    const listener = vi.fn();
+    createDesktopBridge(ipc).onOpenConversation(listener);
+    emit(IPC.openConversation, payload);
+    expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('ignores a network payload that is not a boolean', () => {
+    const { ipc, emit } = fakeIpc();
+    const listener = vi.fn();
+    createDesktopBridge(ipc).onNetworkChange(listener);
+    emit(IPC.network, 'offline');
+    expect(listener).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,113 @@
+// The platform bridge for a plain browser: the Notification API, the page title as the
+// badge, localStorage for the token, window.open for links, and the page's own events
+// for network changes and resume.
+import type {
+  ConversationTarget,
+  NotifyArgs,
+  PlatformBridge,
+  Unsubscribe,
+} from '../../shared/platform/bridge.ts';
+
+const TOKEN_KEY = 'timenest.token';
+export const APP_TITLE = 'TimeNest Chat';
+
+export function badgeTitle(count: number): string {
+  return count > 0 ? `(${count > 999 ? '999+' : count}) ${APP_TITLE}` : APP_TITLE;
+}
+
+function listenerSet<T>() {
+  const listeners = new Set<(value: T) => void>();
+  return {
+    add(listener: (value: T) => void): Unsubscribe {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit(value: T) {
+      for (const listener of listeners) listener(value);
+    },
+  };
+}
+
+export function createWebBridge(win: Window, version: string): PlatformBridge {
+  const live = new Map<string, Notification>();
+  const openRequests = listenerSet<ConversationTarget>();
+
+  const notify = (args: NotifyArgs) => {
+    const Api = win.Notification;
+    if (!Api || Api.permission !== 'granted') return;
+    live.get(args.conversationKey)?.close();
+    const notification = new Api(args.title, {
+      body: args.body,
+      tag: args.conversationKey,
+      silent: args.silent ?? false,
+    });
+    live.set(args.conversationKey, notification);
+    notification.onclick = () => {
+      win.focus();
+      notification.close();
+      if (args.target) openRequests.emit(args.target);
+    };
+    notification.onclose = () => {
+      if (live.get(args.conversationKey) === notification) live.delete(args.conversationKey);
+    };
+  };
+
+  return {
+    kind: 'web',
+    notify,
+    withdrawNotification(conversationKey) {
+      live.get(conversationKey)?.close();
+      live.delete(conversationKey);
+    },
+    setBadge(count) {
+      win.document.title = badgeTitle(count);
+      const nav = win.navigator as Navigator & { setAppBadge?: (n: number) => Promise<void> };
+      nav.setAppBadge?.(count).catch(() => {});
+    },
+    async getToken() {
+      return win.localStorage.getItem(TOKEN_KEY);
+    },
+    async setToken(token) {
+      win.localStorage.setItem(TOKEN_KEY, token);
+    },
+    async clearToken() {
+      win.localStorage.removeItem(TOKEN_KEY);
+    },
+    async openExternal(url) {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return;
+      win.open(parsed.href, '_blank', 'noopener,noreferrer');
+    },
+    async appVersion() {
+      return version;
+    },
+    setActiveConversation() {
+      // The browser has no shell that notifies on its own; the app already skips
+      // notifications for the conversation on screen.
+    },
+    onOpenConversation: openRequests.add,
+    onResume(listener) {
+      const onVisible = () => {
+        if (win.document.visibilityState === 'visible') listener();
+      };
+      win.document.addEventListener('visibilitychange', onVisible);
+      return () => win.document.removeEventListener('visibilitychange', onVisible);
+    },
+    onNetworkChange(listener) {
+      const online = () => listener(true);
+      const offline = () => listener(false);
+      win.addEventListener('online', online);
+      win.addEventListener('offline', offline);
+      return () => {
+        win.removeEventListener('online', online);
+        win.removeEventListener('offline', offline);
+      };
+    },
+  };
+}
+
+/** Asks for notification permission; browsers want this to follow a user gesture. */
+export function requestNotificationPermission(win: Window): void {
+  const Api = win.Notification;
+  if (Api && Api.permission === 'default') void Api.requestPermission().catch(() => {});
+}

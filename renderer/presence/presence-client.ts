@@ -1,0 +1,162 @@
+// Presence for the conversation on screen (DESIGN §4): one y-websocket provider, this
+// device's awareness state { user, typing, active }, and the other participant's read back.
+// No React, no window: the hook in use-presence.ts wraps it, tests drive it from Node.
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+
+export interface PresenceUser {
+  userId: number;
+  displayName: string;
+}
+
+/** What one participant publishes. The server replaces `user` with the session's account. */
+export interface PresenceState {
+  user: PresenceUser;
+  typing: boolean;
+  active: boolean;
+}
+
+/** The other participant, merged over their devices in this room. */
+export interface PeerPresence {
+  /** Has this conversation open on some device. */
+  online: boolean;
+  typing: boolean;
+  /** Has it open in a focused window. */
+  active: boolean;
+}
+
+export const NOBODY: PeerPresence = { online: false, typing: false, active: false };
+
+/** "typing" ends this long after the composer last changed. */
+export const TYPING_IDLE_MS = 3000;
+
+export interface PresenceClientOptions {
+  /** The API server's base URL (http or https); the room lives at `<ws url>/yjs`. */
+  serverUrl: string;
+  token: string;
+  conversationId: number;
+  self: PresenceUser;
+  isActive?: boolean;
+  typingIdleMs?: number;
+  /** For Node, where there is no global WebSocket (the `ws` package fits). */
+  WebSocketPolyfill?: typeof WebSocket;
+}
+
+export interface PresenceClient {
+  peer: () => PeerPresence;
+  subscribe: (listener: () => void) => () => void;
+  /** true on every composer change (cheap: only the first one sends), false on send. */
+  setTyping: (isTyping: boolean) => void;
+  setActive: (isActive: boolean) => void;
+  /** Tells the room this device left, then closes the socket. */
+  destroy: () => void;
+}
+
+export function presenceServerUrl(serverUrl: string): string {
+  return `${serverUrl.replace(/\/+$/, '').replace(/^http/, 'ws')}/yjs`;
+}
+
+export function roomName(conversationId: number): string {
+  return `conversation-${conversationId}`;
+}
+
+function isPresenceState(value: unknown): value is PresenceState {
+  const s = value as Partial<PresenceState> | null;
+  return (
+    typeof s?.user?.userId === 'number' &&
+    typeof s.typing === 'boolean' &&
+    typeof s.active === 'boolean'
+  );
+}
+
+function samePeer(a: PeerPresence, b: PeerPresence): boolean {
+  return a.online === b.online && a.typing === b.typing && a.active === b.active;
+}
+
+export function createPresenceClient(options: PresenceClientOptions): PresenceClient {
+  const idleMs = options.typingIdleMs ?? TYPING_IDLE_MS;
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(
+    presenceServerUrl(options.serverUrl),
+    roomName(options.conversationId),
+    doc,
+    {
+      connect: false,
+      params: { token: options.token },
+      // Another tab must not see this room without the server's checks.
+      disableBc: true,
+      ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
+    },
+  );
+  const awareness = provider.awareness;
+  const listeners = new Set<() => void>();
+  let local: PresenceState = {
+    user: options.self,
+    typing: false,
+    active: options.isActive ?? false,
+  };
+  let peer = NOBODY;
+  let idleTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const publish = (next: PresenceState) => {
+    local = next;
+    awareness.setLocalState({ ...local });
+  };
+
+  const readPeer = () => {
+    const merged = { online: false, typing: false, active: false };
+    for (const [clientId, state] of awareness.getStates()) {
+      if (clientId === doc.clientID || !isPresenceState(state)) continue;
+      if (state.user.userId === options.self.userId) continue;
+      merged.online = true;
+      merged.typing ||= state.typing;
+      merged.active ||= state.active;
+    }
+    if (samePeer(merged, peer)) return;
+    peer = merged;
+    for (const listener of listeners) listener();
+  };
+
+  const stopTyping = () => {
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = null;
+    if (local.typing) publish({ ...local, typing: false });
+  };
+
+  awareness.on('change', readPeer);
+  // After a reconnect the server still holds this client's last clock and would ignore a
+  // state sent with it; a fresh clock makes this device visible again at once.
+  provider.on('status', ({ status }) => {
+    if (status === 'connected') publish(local);
+  });
+  publish(local);
+  provider.connect();
+
+  return {
+    peer: () => peer,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    setTyping(isTyping) {
+      if (!isTyping) {
+        stopTyping();
+        return;
+      }
+      if (idleTimer) clearTimeout(idleTimer);
+      idleTimer = setTimeout(stopTyping, idleMs);
+      if (!local.typing) publish({ ...local, typing: true });
+    },
+    setActive(isActive) {
+      if (local.active !== isActive) publish({ ...local, active: isActive });
+    },
+    destroy() {
+      if (idleTimer) clearTimeout(idleTimer);
+      listeners.clear();
+      awareness.off('change', readPeer);
+      provider.destroy();
+      // Destroying the doc also destroys the awareness and its renewal timer.
+      doc.destroy();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// React access to presence: one provider for the conversation on screen, created when
+// it opens and destroyed when it closes or the screen unmounts.
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import {
+  createPresenceClient,
+  NOBODY,
+  type PeerPresence,
+  type PresenceClient,
+  type PresenceUser,
+} from './presence-client.ts';
+
+export interface UsePresenceOptions {
+  serverUrl: string;
+  /** Null while signed out: no socket is opened. */
+  token: string | null;
+  /** Null when no conversation is on screen. */
+  conversationId: number | null;
+  self: PresenceUser | null;
+  typingIdleMs?: number;
+}
+
+export interface PresenceView {
+  otherOnline: boolean;
+  otherTyping: boolean;
+  otherActive: boolean;
+  /** true on every composer change, false on send or when the draft is cleared. */
+  setTyping: (isTyping: boolean) => void;
+  /** true while the window is focused on this conversation. */
+  setActive: (isActive: boolean) => void;
+}
+
+const noSubscription = () => () => {};
+const nobody = () => NOBODY;
+
+export function usePresence(options: UsePresenceOptions): PresenceView {
+  const { serverUrl, token, conversationId, self, typingIdleMs } = options;
+  const userId = self?.userId ?? null;
+  const displayName = self?.displayName ?? '';
+  const [client, setClient] = useState<PresenceClient | null>(null);
+  // Survives a switch of conversation, so the next room starts with the window's focus.
+  const isActiveRef = useRef(false);
+
+  useEffect(() => {
+    if (!token || conversationId === null || userId === null) return;
+    const created = createPresenceClient({
+      serverUrl,
+      token,
+      conversationId,
+      self: { userId, displayName },
+      isActive: isActiveRef.current,
+      ...(typingIdleMs === undefined ? {} : { typingIdleMs }),
+    });
+    setClient(created);
+    return () => {
+      created.destroy();
+      setClient((current) => (current === created ? null : current));
+    };
+  }, [serverUrl, token, conversationId, userId, displayName, typingIdleMs]);
+
+  const peer: PeerPresence = useSyncExternalStore(
+    client?.subscribe ?? noSubscription,
+    client?.peer ?? nobody,
+  );
+
+  const setTyping = useCallback((isTyping: boolean) => client?.setTyping(isTyping), [client]);
+  const setActive = useCallback(
+    (isActive: boolean) => {
+      isActiveRef.current = isActive;
+      client?.setActive(isActive);
+    },
+    [client],
+  );
+
+  return {
+    otherOnline: peer.online,
+    otherTyping: peer.typing,
+    otherActive: peer.active,
+    setTyping,
+    setActive,
+  };
+}

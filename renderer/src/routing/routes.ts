@@ -1,0 +1,43 @@
+// The app's routes and their URLs. The seed's two stay as they were: `/messages` and
+// `/chat/:userId?conversation_id=:id`. A conversation created offline has no server id
+// yet, so `conversation_id` may also hold its local key.
+export type Route =
+  | { name: 'messages' }
+  | { name: 'chat'; userId: number; conversationId: string; messageId: string | null }
+  | { name: 'services' }
+  | { name: 'outbox' }
+  | { name: 'sign-in' }
+  | { name: 'create-account' }
+  | { name: 'not-found'; path: string };
+
+export function parseRoute(pathname: string, search: string): Route {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  const params = new URLSearchParams(search);
+  if (path === '/' || path === '/messages' || path === '/index.html') return { name: 'messages' };
+  if (path === '/services') return { name: 'services' };
+  if (path === '/outbox') return { name: 'outbox' };
+  if (path === '/sign-in') return { name: 'sign-in' };
+  if (path === '/create-account') return { name: 'create-account' };
+  const chat = /^\/chat\/([0-9]{1,10})$/.exec(path);
+  const conversationId = params.get('conversation_id');
+  if (chat?.[1] && conversationId && /^[0-9A-Za-z-]{1,64}$/.test(conversationId)) {
+    return {
+      name: 'chat',
+      userId: Number(chat[1]),
+      conversationId,
+      messageId: params.get('message'),
+    };
+  }
+  return { name: 'not-found', path };
+}
+
+export function chatPath(userId: number, conversationId: string | number, messageId?: string): string {
+  const query = new URLSearchParams({ conversation_id: String(conversationId) });
+  if (messageId) query.set('message', messageId);
+  return `/chat/${userId}?${query.toString()}`;
+}
+
+/** The id a conversation goes by in URLs: the server's when it has one. */
+export function conversationUrlId(conversation: { key: string; serverId: number | null }): string {
+  return conversation.serverId === null ? conversation.key : String(conversation.serverId);
+}

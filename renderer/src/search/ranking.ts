@@ -1,0 +1,78 @@
+// Ordering of search results. Conversations match on the other person's name and the
+// context title; messages must contain every query token as a word prefix, and rank
+// higher for whole-word matches and for the query appearing as a phrase, then by recency.
+import type { LocalConversation, LocalMessage } from '../../sync/db.ts';
+import { foldText } from './snippet.ts';
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+function foldedWords(text: string): string[] {
+  return [...foldText(text).matchAll(WORD)].map((m) => m[0]);
+}
+
+/** Query text to tokens: folded words, duplicates and tokens contained in others dropped. */
+export function tokenizeQuery(query: string): string[] {
+  const words = [...new Set(foldedWords(query))];
+  return words.filter((w) => !words.some((other) => other !== w && other.startsWith(w)));
+}
+
+function tokenScore(words: readonly string[], token: string): number {
+  if (words.includes(token)) return 2;
+  return words.some((w) => w.startsWith(token)) ? 1 : 0;
+}
+
+export function rankConversations(
+  conversations: readonly LocalConversation[],
+  tokens: readonly string[],
+): LocalConversation[] {
+  if (tokens.length === 0) return [];
+  const scored: Array<{ conversation: LocalConversation; score: number }> = [];
+  for (const conversation of conversations) {
+    const name = foldedWords(conversation.otherDisplayName);
+    const title = foldedWords(conversation.contextTitle ?? '');
+    let score = 0;
+    let matchesAll = true;
+    for (const token of tokens) {
+      const inName = tokenScore(name, token);
+      const inTitle = tokenScore(title, token);
+      if (inName === 0 && inTitle === 0) {
+        matchesAll = false;
+        break;
+      }
+      // A match on the person weighs more than one on the context.
+      score += inName * 3 + inTitle;
+    }
+    if (matchesAll) scored.push({ conversation, score });
+  }
+  return scored
+    .sort(
+      (a, b) =>
+        b.score - a.score || b.conversation.lastActivityAt.localeCompare(a.conversation.lastActivityAt),
+    )
+    .map((s) => s.conversation);
+}
+
+export function messageMatches(message: LocalMessage, tokens: readonly string[]): boolean {
+  if (message.isDeleted || tokens.length === 0) return false;
+  const words = foldedWords(message.content);
+  return tokens.every((token) => words.some((w) => w.startsWith(token)));
+}
+
+export function rankMessages(
+  messages: readonly LocalMessage[],
+  tokens: readonly string[],
+  query: string,
+): LocalMessage[] {
+  const phrase = foldedWords(query).join(' ');
+  const scored = messages
+    .filter((m) => messageMatches(m, tokens))
+    .map((message) => {
+      const words = foldedWords(message.content);
+      let score = tokens.reduce((sum, token) => sum + tokenScore(words, token), 0);
+      if (tokens.length > 1 && words.join(' ').includes(phrase)) score += 3;
+      return { message, score };
+    });
+  return scored
+    .sort((a, b) => b.score - a.score || b.message.createdAt.localeCompare(a.message.createdAt))
+    .map((s) => s.message);
+}

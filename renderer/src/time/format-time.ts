@@ -1,0 +1,53 @@
+// How times read in the UI: short relative stamps in the conversation list, day labels
+// for the date separators, clock times on messages. `now` and the locale are passed in
+// so the output is testable.
+const DAY_MS = 86_400_000;
+
+function startOfDay(d: Date): number {
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
+/** Whole calendar days between two instants in local time (0 = same day). */
+export function daysBetween(earlier: Date, later: Date): number {
+  return Math.round((startOfDay(later) - startOfDay(earlier)) / DAY_MS);
+}
+
+export function formatClock(iso: string, locale?: string): string {
+  return new Date(iso).toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' });
+}
+
+/** Conversation list stamps: "now", "5m", "14:05", "Yesterday", "Mon", "Mar 3", "3/3/24". */
+export function formatRelative(iso: string, now: Date, locale?: string): string {
+  const then = new Date(iso);
+  const ms = now.getTime() - then.getTime();
+  if (ms < 60_000) return 'now';
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)}m`;
+  const days = daysBetween(then, now);
+  if (days <= 0) return formatClock(iso, locale);
+  if (days === 1) return 'Yesterday';
+  if (days < 7) return then.toLocaleDateString(locale, { weekday: 'short' });
+  if (then.getFullYear() === now.getFullYear()) {
+    return then.toLocaleDateString(locale, { month: 'short', day: 'numeric' });
+  }
+  return then.toLocaleDateString(locale, { year: '2-digit', month: 'numeric', day: 'numeric' });
+}
+
+/** Date separators in a conversation: "Today", "Yesterday", "Monday", "Monday, March 3". */
+export function formatDayLabel(iso: string, now: Date, locale?: string): string {
+  const then = new Date(iso);
+  const days = daysBetween(then, now);
+  if (days === 0) return 'Today';
+  if (days === 1) return 'Yesterday';
+  if (days > 1 && days < 7) return then.toLocaleDateString(locale, { weekday: 'long' });
+  return then.toLocaleDateString(locale, {
+    weekday: 'long',
+    month: 'long',
+    day: 'numeric',
+    ...(then.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }),
+  });
+}
+
+export function localDayKey(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
+}

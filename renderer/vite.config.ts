@@ -1,0 +1,82 @@
+// The renderer as a web app: `npm run web` (dev server) and `npm run build:web` (static
+// build in dist/web with a service worker that caches the app shell for offline starts).
+// In the web app the API is reached through this server's proxy (same origin, no CORS);
+// set WEB_API=direct to call SERVER_URL from the browser instead.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig, type Plugin, type ProxyOptions } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const serverUrl = process.env.VITE_SERVER_URL || process.env.SERVER_URL || 'http://127.0.0.1:8787';
+const webPort = Number(process.env.WEB_PORT || 5173);
+const sameOrigin = process.env.WEB_API !== 'direct';
+const appVersion = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+const SERVICE_WORKER_ENTRY = 'service-worker';
+const PRECACHE_PLACEHOLDER = /(["'`])__TIMENEST_PRECACHE__\1/g;
+const VERSION_PLACEHOLDER = /(["'`])__TIMENEST_BUILD__\1/g;
+
+/** Builds src/service-worker.ts to /sw.js and writes the list of every emitted file into
+ * it, so the first visit precaches the whole shell (hashed names are known only here). */
+function serviceWorker(): Plugin {
+  return {
+    name: 'timenest-service-worker',
+    apply: 'build',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      const worker = Object.values(bundle).find(
+        (file) => file.type === 'chunk' && file.name === SERVICE_WORKER_ENTRY,
+      );
+      if (!worker || worker.type !== 'chunk') return;
+      const files = Object.keys(bundle)
+        .filter((name) => name !== worker.fileName && !name.endsWith('.map'))
+        .map((name) => `/${name}`);
+      // index.html and public/ files are not always in the bundle at this point.
+      const precache = [...new Set(['/', '/index.html', '/favicon.svg', ...files])];
+      const build = files.join('|');
+      let hash = 0;
+      for (let i = 0; i < build.length; i++) hash = (hash * 31 + build.charCodeAt(i)) | 0;
+      worker.code = worker.code
+        .replace(PRECACHE_PLACEHOLDER, JSON.stringify(precache))
+        .replace(VERSION_PLACEHOLDER, JSON.stringify(`${appVersion}-${(hash >>> 0).toString(36)}`));
+    },
+  };
+}
+
+const apiProxy: Record<string, ProxyOptions> = Object.fromEntries(
+  ['/trpc', '/api', '/yjs', '/healthz'].map((path) => [
+    path,
+    { target: serverUrl, ws: path === '/trpc' || path === '/yjs', changeOrigin: false },
+  ]),
+);
+
+export default defineConfig({
+  root,
+  publicDir: 'public',
+  plugins: [react(), serviceWorker()],
+  define: {
+    'import.meta.env.VITE_SERVER_URL': JSON.stringify(serverUrl),
+    'import.meta.env.VITE_API_SAME_ORIGIN': JSON.stringify(sameOrigin ? 'true' : 'false'),
+    'import.meta.env.VITE_APP_VERSION': JSON.stringify(appVersion),
+  },
+  server: { host: '127.0.0.1', port: webPort, strictPort: true, proxy: apiProxy },
+  preview: { host: '127.0.0.1', port: webPort, strictPort: true, proxy: apiProxy },
+  build: {
+    outDir: '../dist/web',
+    emptyOutDir: true,
+    sourcemap: true,
+    rolldownOptions: {
+      input: {
+        main: `${root}index.html`,
+        [SERVICE_WORKER_ENTRY]: `${root}src/service-worker.ts`,
+      },
+      output: {
+        entryFileNames: (chunk) =>
+          chunk.name === SERVICE_WORKER_ENTRY ? 'sw.js' : 'assets/[name]-[hash].js',
+      },
+    },
+  },
+});

@@ -1,0 +1,54 @@
+// Deciding a presence upgrade before it happens: the room must name a conversation, the
+// token a live session, and that session's user must be in the conversation. A refusal
+// is a plain HTTP answer on the raw socket, so no Yjs byte is ever exchanged.
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { resolveSession } from '../auth/accounts.ts';
+import { findConversationForParticipant } from '../chat/conversations.ts';
+import type { Db } from '../db/prisma.ts';
+import type { PresenceIdentity } from './awareness-state.ts';
+import { parseRoomPath } from './room-name.ts';
+
+export interface AdmittedSocket {
+  conversationId: number;
+  sessionId: number;
+  identity: PresenceIdentity;
+}
+
+export type UpgradeDecision =
+  | ({ isAdmitted: true } & AdmittedSocket)
+  | { isAdmitted: false; status: 400 | 401 | 404; reason: string };
+
+export async function authorizeUpgrade(db: Db, url: URL): Promise<UpgradeDecision> {
+  const conversationId = parseRoomPath(url.pathname);
+  if (conversationId === null) {
+    return { isAdmitted: false, status: 400, reason: 'the room must be conversation-<id>' };
+  }
+  const session = await resolveSession(db, url.searchParams.get('token'));
+  const user = session
+    ? await db.user.findUnique({ where: { userId: session.userId }, select: { displayName: true } })
+    : null;
+  if (!session || !user) {
+    return { isAdmitted: false, status: 401, reason: 'a valid session token is required' };
+  }
+  // Not a participant and no such conversation look the same: a stranger learns nothing.
+  if (!(await findConversationForParticipant(db, session.userId, conversationId))) {
+    return { isAdmitted: false, status: 404, reason: 'no such conversation' };
+  }
+  return {
+    isAdmitted: true,
+    conversationId,
+    sessionId: session.sessionId,
+    identity: { userId: session.userId, displayName: user.displayName },
+  };
+}
+
+export function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  if (socket.destroyed) return;
+  const body = `${reason}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      'Connection: close\r\nCache-Control: no-store\r\n' +
+      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
