@@ -35,8 +35,18 @@ export async function benchPushIngest(scale = 1): Promise<BenchResults> {
     const started = performance.now();
     for (let b = 0; b < batches; b++) await pushBatch(b);
     const ingest = (batches * BATCH) / ((performance.now() - started) / 1000);
-    const raw = await rawInsertRowsPerSecond(server.database, conversationId, a.user.userId, batches * BATCH, BATCH);
-    return { push_ingest_per_s: ingest, push_raw_insert_per_s: raw, push_ingest_ratio: ingest / raw };
+    const raw = await rawInsertRowsPerSecond(
+      server.database,
+      conversationId,
+      a.user.userId,
+      batches * BATCH,
+      BATCH,
+    );
+    return {
+      push_ingest_per_s: ingest,
+      push_raw_insert_per_s: raw,
+      push_ingest_ratio: ingest / raw,
+    };
   } finally {
     await server.dispose();
   }

@@ -2,6 +2,7 @@
 // BENCH_ONLY=send,push,... picks some; BENCH_SCALE scales the amount of work.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { benchPushIngest } from './push-ingest.ts';
+import { benchRealtime } from './realtime.ts';
 import { benchSendPaths } from './send-paths.ts';
 import type { BenchResults } from './support.ts';
 
@@ -10,6 +11,7 @@ type Bench = (scale: number) => Promise<BenchResults>;
 const BENCHES: Record<string, Bench> = {
   send: benchSendPaths,
   push: benchPushIngest,
+  realtime: benchRealtime,
 };
 
 async function main() {
@@ -22,13 +24,18 @@ async function main() {
     try {
       Object.assign(results, await bench(scale));
     } catch (error) {
-      process.stderr.write(`bench ${name} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.stderr.write(
+        `bench ${name} failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+      );
       process.exitCode = 1;
     }
   }
   const out = new URL('./results/latest.json', import.meta.url);
   await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-  const previous = await readFile(out, 'utf8').then((t) => JSON.parse(t) as BenchResults, () => ({}));
+  const previous = await readFile(out, 'utf8').then(
+    (t) => JSON.parse(t) as BenchResults,
+    () => ({}),
+  );
   const merged = { ...previous, ...results };
   await writeFile(out, `${JSON.stringify({ ...merged, measured_at: undefined }, null, 2)}\n`);
   const rows = Object.entries(results).map(([key, value]) => ({

@@ -7,8 +7,8 @@ import {
   type BenchResults,
   messageText,
   pairWithConversation,
-  rawInsertRowsPerSecond,
   ratePerSecond,
+  rawInsertRowsPerSecond,
   startBenchServer,
 } from './support.ts';
 
@@ -17,15 +17,28 @@ type Sender = (i: number) => Promise<unknown>;
 export async function benchSendPaths(scale = 1): Promise<BenchResults> {
   const server = await startBenchServer('send');
   try {
-    const pairs = await Promise.all(Array.from({ length: 32 }, () => pairWithConversation(server.url)));
-    const restSender = (p: (typeof pairs)[number]): Sender => (i) =>
-      rest(server.url, 'POST', '/api/v1/chat/messages', {
-        token: p.a.token,
-        body: { conversation_id: p.conversationId, content: messageText(i), client_msg_id: randomUUID() },
-      });
+    const pairs = await Promise.all(
+      Array.from({ length: 32 }, () => pairWithConversation(server.url)),
+    );
+    const restSender =
+      (p: (typeof pairs)[number]): Sender =>
+      (i) =>
+        rest(server.url, 'POST', '/api/v1/chat/messages', {
+          token: p.a.token,
+          body: {
+            conversation_id: p.conversationId,
+            content: messageText(i),
+            client_msg_id: randomUUID(),
+          },
+        });
     const trpcSender = (p: (typeof pairs)[number]): Sender => {
       const client = trpcClient(server.url, p.a.token);
-      return (i) => client.messages.send.mutate({ conversationId: p.conversationId, content: messageText(i), clientMsgId: randomUUID() });
+      return (i) =>
+        client.messages.send.mutate({
+          conversationId: p.conversationId,
+          content: messageText(i),
+          clientMsgId: randomUUID(),
+        });
     };
     const restSenders = pairs.map(restSender);
     const trpcSenders = pairs.map(trpcSender);
@@ -40,7 +53,12 @@ export async function benchSendPaths(scale = 1): Promise<BenchResults> {
       rest_send_c32_per_s: await ratePerSecond(n * 2, 32, concurrent(restSenders)),
       trpc_send_seq_per_s: await ratePerSecond(n, 1, trpcSenders[0]!),
       trpc_send_c32_per_s: await ratePerSecond(n * 2, 32, concurrent(trpcSenders)),
-      raw_insert_rows_per_s: await rawInsertRowsPerSecond(server.database, first.conversationId, first.a.user.userId, n * 10),
+      raw_insert_rows_per_s: await rawInsertRowsPerSecond(
+        server.database,
+        first.conversationId,
+        first.a.user.userId,
+        n * 10,
+      ),
     };
   } finally {
     await server.dispose();

@@ -14,7 +14,10 @@ export interface BenchServer {
   dispose: () => Promise<void>;
 }
 
-export async function startBenchServer(label: string, env: Record<string, string> = {}): Promise<BenchServer> {
+export async function startBenchServer(
+  label: string,
+  env: Record<string, string> = {},
+): Promise<BenchServer> {
   const database = await freshDatabase(`bench${label}`);
   const proc = await startProcessServer({ DATABASE_URL: database.url, LOG_LEVEL: 'error', ...env });
   return {
@@ -30,10 +33,15 @@ export async function startBenchServer(label: string, env: Record<string, string
 
 export async function pairWithConversation(url: string) {
   const [a, b] = await Promise.all([createUser(url, 'Bench A'), createUser(url, 'Bench B')]);
-  const created = await rest<{ conversation_id: number }>(url, 'POST', '/api/v1/chat/conversations', {
-    token: a.token,
-    body: { other_user_id: b.user.userId },
-  });
+  const created = await rest<{ conversation_id: number }>(
+    url,
+    'POST',
+    '/api/v1/chat/conversations',
+    {
+      token: a.token,
+      body: { other_user_id: b.user.userId },
+    },
+  );
   return { a, b, conversationId: created.body.conversation_id };
 }
 
@@ -72,7 +80,15 @@ export async function rawInsertRowsPerSecond(
       const n = Math.min(batch, rows - done);
       const values: unknown[] = [];
       for (let i = 0; i < n; i++) {
-        values.push(conversationId, senderId, 'text', messageText(done + i), randomUUID(), done + i + 1_000_000, 'sent');
+        values.push(
+          conversationId,
+          senderId,
+          'text',
+          messageText(done + i),
+          randomUUID(),
+          done + i + 1_000_000,
+          'sent',
+        );
       }
       await conn.query(
         `INSERT INTO messages (conversation_id, sender_id, message_type, content, client_msg_id, change_seq, status) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,

@@ -12,12 +12,14 @@ const serverUrl = process.env.VITE_SERVER_URL || process.env.SERVER_URL || 'http
 const webPort = Number(process.env.WEB_PORT || 5173);
 const sameOrigin = process.env.WEB_API !== 'direct';
 const appVersion = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
 ).version;
 
 const SERVICE_WORKER_ENTRY = 'service-worker';
 const PRECACHE_PLACEHOLDER = /(["'`])__TIMENEST_PRECACHE__\1/g;
-const VERSION_PLACEHOLDER = /(["'`])__TIMENEST_BUILD__\1/g;
+const VERSION_PLACEHOLDER = '__TIMENEST_BUILD__';
 
 /** Builds src/service-worker.ts to /sw.js and writes the list of every emitted file into
  * it, so the first visit precaches the whole shell (hashed names are known only here). */
@@ -30,7 +32,7 @@ function serviceWorker(): Plugin {
       const worker = Object.values(bundle).find(
         (file) => file.type === 'chunk' && file.name === SERVICE_WORKER_ENTRY,
       );
-      if (!worker || worker.type !== 'chunk') return;
+      if (worker?.type !== 'chunk') return;
       const files = Object.keys(bundle)
         .filter((name) => name !== worker.fileName && !name.endsWith('.map'))
         .map((name) => `/${name}`);
@@ -41,7 +43,7 @@ function serviceWorker(): Plugin {
       for (let i = 0; i < build.length; i++) hash = (hash * 31 + build.charCodeAt(i)) | 0;
       worker.code = worker.code
         .replace(PRECACHE_PLACEHOLDER, JSON.stringify(precache))
-        .replace(VERSION_PLACEHOLDER, JSON.stringify(`${appVersion}-${(hash >>> 0).toString(36)}`));
+        .replaceAll(VERSION_PLACEHOLDER, `${appVersion}-${(hash >>> 0).toString(36)}`);
     },
   };
 }
@@ -68,6 +70,7 @@ export default defineConfig({
     outDir: '../dist/web',
     emptyOutDir: true,
     sourcemap: true,
+    chunkSizeWarningLimit: 1500,
     rolldownOptions: {
       input: {
         main: `${root}index.html`,

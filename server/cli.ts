@@ -52,12 +52,27 @@ function startClient(serverUrl: string, log: Logger) {
   }
   const port = process.env.WEB_PORT ?? '5173';
   log.warn('Electron binary not available here: serving the same renderer as a web app instead.');
-  // biome-ignore lint/suspicious/noConsole: the one line a person starting the app needs
-  console.log(`\n  TimeNest Chat web app: http://127.0.0.1:${port}/  (alice@timenest.local / timenest-demo)\n`);
-  return spawn('npx', ['vite', '--config', 'renderer/vite.config.ts', '--port', port, '--strictPort', '--host', '127.0.0.1'], {
-    stdio: 'inherit',
-    env,
-  });
+  // The one line a person starting the app needs.
+  console.log(
+    `\n  TimeNest Chat web app: http://127.0.0.1:${port}/  (alice@timenest.local / timenest-demo)\n`,
+  );
+  return spawn(
+    'npx',
+    [
+      'vite',
+      '--config',
+      'renderer/vite.config.ts',
+      '--port',
+      port,
+      '--strictPort',
+      '--host',
+      '127.0.0.1',
+    ],
+    {
+      stdio: 'inherit',
+      env,
+    },
+  );
 }
 
 async function main(command: string | undefined) {
@@ -66,7 +81,9 @@ async function main(command: string | undefined) {
   switch (command) {
     case 'serve': {
       if (!config.DATABASE_URL) {
-        throw new ConfigError('DATABASE_URL is required for `serve` (use `npm start` for a local setup)');
+        throw new ConfigError(
+          'DATABASE_URL is required for `serve` (use `npm start` for a local setup)',
+        );
       }
       const server = await startServer({ ...config, DATABASE_URL: config.DATABASE_URL }, log);
       onShutdown(log, server.close);
@@ -108,7 +125,7 @@ async function main(command: string | undefined) {
 
 main(process.argv[2]).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  // biome-ignore lint/suspicious/noConsole: start-up failures go to the terminal as one line
+  // Start-up failures go to the terminal as one line.
   console.error(`timenest: ${message}`);
   process.exit(1);
 });

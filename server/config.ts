@@ -18,7 +18,7 @@ const configSchema = z.object({
   /** Extra browser origins allowed to call the API (the web app in development). */
   CORS_ORIGINS: z
     .string()
-    .default('')
+    .default('app://timenest,http://127.0.0.1:5173,http://localhost:5173')
     .transform((v) =>
       v
         .split(',')
@@ -28,6 +28,8 @@ const configSchema = z.object({
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(50),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** How often a long-lived stream re-checks that its session still exists. */
+  SESSION_RECHECK_MS: z.coerce.number().int().min(50).default(30_000),
   /** Scrypt cost; lowered only by tests that register hundreds of users. */
   SCRYPT_COST: z.coerce
     .number()

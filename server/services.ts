@@ -1,6 +1,7 @@
 // Everything a request handler needs, built once at start and passed in (no module state).
-import type { ServerConfig } from './config.ts';
+
 import type { AuthDeps } from './auth/accounts.ts';
+import type { ServerConfig } from './config.ts';
 import type { Db } from './db/prisma.ts';
 import type { Logger } from './logger.ts';
 import type { PokeBus } from './realtime/bus.ts';

@@ -2,36 +2,71 @@
 // `authedProcedure` proves a session, `participantProcedure` proves membership of the
 // conversation named by the input's `conversationId`.
 import { initTRPC, TRPCError } from '@trpc/server';
-import { z, ZodError } from 'zod';
+import { ZodError, z } from 'zod';
 import { TRPC_CODE } from '../shared/errors.ts';
 import { idSchema } from '../shared/schemas.ts';
 import type { SessionIdentity } from './auth/accounts.ts';
 import { getConversationForParticipant } from './chat/conversations.ts';
 import { AppError } from './errors.ts';
+import { fieldsOf } from './http/respond.ts';
 import type { Services } from './services.ts';
 
 export interface RequestContext {
   services: Services;
-  identity: SessionIdentity | null;
+  /** The caller's live session, looked up when a procedure needs it: once per HTTP
+   * request, and on every call over a WebSocket, so an open socket outlives no logout
+   * and no expiry. */
+  resolveIdentity: () => Promise<SessionIdentity | null>;
   clientAddress: string;
+}
+
+/** What a client may learn of a failure: a service's own error in full, a failed input
+ * parse as readable fields plus the zod issues, anything unexpected not at all. */
+function explain(error: TRPCError) {
+  const cause = error.cause;
+  if (error.code === 'INTERNAL_SERVER_ERROR') {
+    return { message: 'internal error', appCode: 'INTERNAL' as const };
+  }
+  if (cause instanceof AppError) {
+    return {
+      message: error.message,
+      appCode: cause.code,
+      fields: cause.fields,
+      retryAfterSeconds: cause.retryAfterSeconds,
+    };
+  }
+  // Only a failed input parse is the client's fault; a ZodError thrown inside a handler
+  // is internal and was answered above.
+  if (error.code === 'BAD_REQUEST' && cause instanceof ZodError) {
+    return {
+      message: 'the request is not valid',
+      appCode: 'VALIDATION_FAILED' as const,
+      fields: fieldsOf(cause),
+      zodIssues: cause.issues,
+    };
+  }
+  if (error.code === 'BAD_REQUEST' && cause instanceof SyntaxError) {
+    return { message: 'the input is not valid JSON', appCode: 'VALIDATION_FAILED' as const };
+  }
+  return { message: error.message };
 }
 
 const t = initTRPC.context<RequestContext>().create({
   isDev: false,
   errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    const isInternal = error.code === 'INTERNAL_SERVER_ERROR';
+    const { message, ...details } = explain(error);
     return {
       ...shape,
-      message: isInternal ? 'internal error' : shape.message,
+      message,
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
         path: shape.data.path,
-        appCode: cause instanceof AppError ? cause.code : isInternal ? 'INTERNAL' : undefined,
-        fields: cause instanceof AppError ? cause.fields : undefined,
-        retryAfterSeconds: cause instanceof AppError ? cause.retryAfterSeconds : undefined,
-        zodIssues: cause instanceof ZodError ? cause.issues : undefined,
+        appCode: undefined,
+        fields: undefined,
+        retryAfterSeconds: undefined,
+        zodIssues: undefined,
+        ...details,
       },
     };
   },
@@ -55,15 +90,16 @@ const appErrors = t.middleware(async ({ ctx, next, path }) => {
 export const router = t.router;
 export const publicProcedure = t.procedure.use(appErrors);
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.identity) {
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const identity = await ctx.resolveIdentity();
+  if (!identity) {
     throw new TRPCError({
       code: 'UNAUTHORIZED',
       message: 'missing, invalid or expired session token',
       cause: new AppError('UNAUTHENTICATED', 'missing, invalid or expired session token'),
     });
   }
-  return next({ ctx: { ...ctx, identity: ctx.identity } });
+  return next({ ctx: { ...ctx, identity } });
 });
 
 export const participantProcedure = authedProcedure

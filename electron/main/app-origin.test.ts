@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { APP_ORIGIN, isAppUrl, originOf, resolveAppOrigin } from './app-origin.ts';
+import {
+  APP_ORIGIN,
+  isAppUrl,
+  originOf,
+  rendererEntryUrl,
+  resolveAppOrigin,
+} from './app-origin.ts';
 
 describe('originOf', () => {
   it('gives app URLs a real origin, unlike URL.origin which says "null"', () => {
@@ -11,12 +17,15 @@ describe('originOf', () => {
     expect(originOf('http://localhost:5173/src/main.tsx')).toBe('http://localhost:5173');
   });
 
-  it.each(['file:///etc/passwd', 'data:text/html,x', 'javascript:alert(1)', 'about:blank', 'blob:app://timenest/1'])(
-    'has no origin for %s',
-    (url) => {
-      expect(originOf(url)).toBeNull();
-    },
-  );
+  it.each([
+    'file:///etc/passwd',
+    'data:text/html,x',
+    'javascript:alert(1)',
+    'about:blank',
+    'blob:app://timenest/1',
+  ])('has no origin for %s', (url) => {
+    expect(originOf(url)).toBeNull();
+  });
 
   it('has no origin for a URL with credentials', () => {
     expect(originOf('app://user:pass@timenest/')).toBeNull();
@@ -40,5 +49,15 @@ describe('resolveAppOrigin', () => {
 
   it('is the dev server origin in development', () => {
     expect(resolveAppOrigin('http://localhost:5173/')).toBe('http://localhost:5173');
+  });
+});
+
+describe('rendererEntryUrl', () => {
+  it('loads the built renderer from the app protocol', () => {
+    expect(rendererEntryUrl(null)).toBe('app://timenest/');
+  });
+
+  it('loads the dev server page in development', () => {
+    expect(rendererEntryUrl('http://localhost:5173/')).toBe('http://localhost:5173/');
   });
 });

@@ -33,3 +33,9 @@ export function resolveAppOrigin(rendererDevUrl: string | null): string {
   if (origin === null) throw new Error('The renderer dev server URL has no usable origin');
   return origin;
 }
+
+/** The first page the window loads: the root, so the renderer's history router starts
+ * at "/" (the protocol answers it with index.html). */
+export function rendererEntryUrl(rendererDevUrl: string | null): string {
+  return rendererDevUrl ?? `${APP_ORIGIN}/`;
+}

@@ -21,7 +21,9 @@ describe('resolveAppFilePath', () => {
   });
 
   it('ignores the query and fragment', () => {
-    expect(resolveAppFilePath('app://timenest/assets/a.css?v=1#x', ROOT)).toBe(`${ROOT}/assets/a.css`);
+    expect(resolveAppFilePath('app://timenest/assets/a.css?v=1#x', ROOT)).toBe(
+      `${ROOT}/assets/a.css`,
+    );
   });
 
   it('serves index.html for a client-side route', () => {
@@ -100,7 +102,9 @@ describe('createAppProtocolHandler', () => {
     const response = await handler(new Request('app://timenest/'));
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<title>TimeNest</title>');
-    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; script-src 'self'");
+    expect(response.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; script-src 'self'",
+    );
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
   });

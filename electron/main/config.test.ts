@@ -18,7 +18,10 @@ describe('parseDesktopConfig', () => {
   });
 
   it('reads the development renderer URL electron-vite sets', () => {
-    const config = parseDesktopConfig({ ELECTRON_RENDERER_URL: 'http://localhost:5173' }, undefined);
+    const config = parseDesktopConfig(
+      { ELECTRON_RENDERER_URL: 'http://localhost:5173' },
+      undefined,
+    );
     expect(config.rendererDevUrl).toBe('http://localhost:5173');
   });
 

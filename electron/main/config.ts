@@ -32,7 +32,8 @@ export function parseDesktopConfig(
   const problems: string[] = [];
   const parsedEnv = envSchema.safeParse(env);
   if (!parsedEnv.success) {
-    for (const issue of parsedEnv.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    for (const issue of parsedEnv.error.issues)
+      problems.push(`${issue.path.join('.')}: ${issue.message}`);
   }
   const serverUrl = httpUrl.safeParse(builtInServerUrl || DEFAULT_SERVER_URL);
   if (!serverUrl.success) problems.push('SERVER_URL (at build time): must be an http(s) URL');

@@ -17,11 +17,17 @@ const development = parseContentSecurityPolicy(
 
 describe('serverOrigins', () => {
   it('pairs an http server with ws', () => {
-    expect(serverOrigins('http://127.0.0.1:8787/api')).toEqual(['http://127.0.0.1:8787', 'ws://127.0.0.1:8787']);
+    expect(serverOrigins('http://127.0.0.1:8787/api')).toEqual([
+      'http://127.0.0.1:8787',
+      'ws://127.0.0.1:8787',
+    ]);
   });
 
   it('pairs an https server with wss', () => {
-    expect(serverOrigins('https://chat.example')).toEqual(['https://chat.example', 'wss://chat.example']);
+    expect(serverOrigins('https://chat.example')).toEqual([
+      'https://chat.example',
+      'wss://chat.example',
+    ]);
   });
 });
 

@@ -35,7 +35,9 @@ export function buildContentSecurityPolicy(options: CspOptions): string {
     ['base-uri', ["'none'"]],
     ['form-action', ["'none'"]],
   ];
-  return directives.map(([name, sources]) => `${name} ${[...new Set(sources)].join(' ')}`).join('; ');
+  return directives
+    .map(([name, sources]) => `${name} ${[...new Set(sources)].join(' ')}`)
+    .join('; ');
 }
 
 /** Parses a policy back into directive → sources, for checks and tests. */

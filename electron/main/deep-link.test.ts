@@ -111,7 +111,11 @@ describe('parseDeepLink', () => {
 
 describe('findDeepLinkInArgv', () => {
   it('finds the link Windows appends to the second instance command line', () => {
-    const argv = ['C:\\TimeNest\\TimeNest Chat.exe', '--flag', 'timenest://chat/3?conversation_id=9'];
+    const argv = [
+      'C:\\TimeNest\\TimeNest Chat.exe',
+      '--flag',
+      'timenest://chat/3?conversation_id=9',
+    ];
     expect(findDeepLinkInArgv(argv)).toEqual({ userId: 3, conversationId: 9 });
   });
 
@@ -124,7 +128,11 @@ describe('findDeepLinkInArgv', () => {
   });
 
   it('uses the last deep link when several are given', () => {
-    const argv = ['app', 'timenest://chat/1?conversation_id=1', 'timenest://chat/2?conversation_id=2'];
+    const argv = [
+      'app',
+      'timenest://chat/1?conversation_id=1',
+      'timenest://chat/2?conversation_id=2',
+    ];
     expect(findDeepLinkInArgv(argv)).toEqual({ userId: 2, conversationId: 2 });
   });
 });

@@ -28,7 +28,8 @@ describe('renderTrayTemplateIcon', () => {
     const icon = renderTrayTemplateIcon(32);
     const colours = new Set<number>();
     for (let i = 0; i < icon.data.length; i += 4) {
-      if ((icon.data[i + 3] ?? 0) > 0) colours.add((icon.data[i] ?? 0) + (icon.data[i + 1] ?? 0) + (icon.data[i + 2] ?? 0));
+      if ((icon.data[i + 3] ?? 0) > 0)
+        colours.add((icon.data[i] ?? 0) + (icon.data[i + 1] ?? 0) + (icon.data[i + 2] ?? 0));
     }
     expect([...colours]).toEqual([0]);
   });
@@ -45,7 +46,8 @@ describe('renderBadgeIcon', () => {
     const icon = renderBadgeIcon('8', 32);
     const whites = [];
     for (let i = 0; i < icon.data.length; i += 4) {
-      if (icon.data[i] === 255 && icon.data[i + 1] === 255 && icon.data[i + 2] === 255) whites.push(i);
+      if (icon.data[i] === 255 && icon.data[i + 1] === 255 && icon.data[i + 2] === 255)
+        whites.push(i);
     }
     expect(whites.length).toBeGreaterThan(20);
   });

@@ -18,7 +18,7 @@ import {
 } from 'electron';
 import { type ConversationTarget, IPC } from '../../shared/platform/bridge.ts';
 import { APP_ID, DEEP_LINK_SCHEME, PRODUCT_NAME } from './app-id.ts';
-import { APP_ORIGIN, APP_SCHEME, resolveAppOrigin } from './app-origin.ts';
+import { APP_SCHEME, rendererEntryUrl, resolveAppOrigin } from './app-origin.ts';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.ts';
 import { planBadge } from './badge.ts';
 import { type DesktopConfig, parseDesktopConfig } from './config.ts';
@@ -44,6 +44,7 @@ import { createSessionPolicy } from './window-options.ts';
 import { createWindowStateStore } from './window-state.ts';
 
 const NETWORK_POLL_MS = 5_000;
+const MAX_TIMER_MS = 2_147_483_647;
 
 function log(message: string): void {
   console.log(`[timenest] ${message}`);
@@ -60,19 +61,19 @@ function openExternal(url: string): void {
 }
 
 function registerAsDeepLinkHandler(): void {
-  // Unpackaged (development, tests) the executable is electron itself and needs the
-  // app path as an argument; packaged builds register through electron-builder too.
-  if (process.defaultApp && process.argv[1] !== undefined) {
-    app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, process.execPath, [path.resolve(process.argv[1])]);
-  } else {
-    app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
-  }
+  // Only the installed app claims timenest:// (electron-builder declares it too; this
+  // reclaims it if another app took it). A development or test run must not take the
+  // scheme away from the installed app; deep links reach it through argv instead.
+  if (app.isPackaged) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
 }
 
 async function start(config: DesktopConfig, appOrigin: string, state: ShellState): Promise<void> {
   const files = createNodeFileStore();
   const userData = app.getPath('userData');
-  const csp = buildContentSecurityPolicy({ serverUrl: config.serverUrl, devServerUrl: config.rendererDevUrl });
+  const csp = buildContentSecurityPolicy({
+    serverUrl: config.serverUrl,
+    devServerUrl: config.rendererDevUrl,
+  });
 
   const policy = createSessionPolicy(() => appOrigin);
   const ses = session.defaultSession;
@@ -85,7 +86,9 @@ async function start(config: DesktopConfig, appOrigin: string, state: ShellState
   if (config.rendererDevUrl) {
     // In development the page comes from the Vite server, which sends no CSP of ours.
     ses.webRequest.onHeadersReceived({ urls: [`${appOrigin}/*`] }, (details, callback) =>
-      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } }),
+      callback({
+        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] },
+      }),
     );
   }
   protocol.handle(
@@ -162,7 +165,8 @@ async function start(config: DesktopConfig, appOrigin: string, state: ShellState
   const trayController = createTrayController({
     tray,
     buildMenu: (template) => Menu.buildFromTemplate(template),
-    formatTime: (epochMs) => new Date(epochMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+    formatTime: (epochMs) =>
+      new Date(epochMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
     actions: {
       open: () => opener.open(null),
       muteAllForAnHour: () => void settings.update(muteAllFor(ONE_HOUR_MS, Date.now())),
@@ -179,16 +183,24 @@ async function start(config: DesktopConfig, appOrigin: string, state: ShellState
     // The menu says "Muted until …"; redraw it when that time comes.
     clearTimeout(muteExpiry);
     const { mutedUntil } = settings.current();
-    if (mutedUntil !== null && mutedUntil > now) muteExpiry = setTimeout(refreshTray, mutedUntil - now + 1_000);
+    if (mutedUntil !== null && mutedUntil > now) {
+      // setTimeout fires at once for delays past 2^31-1 ms; a far-off time is re-checked.
+      muteExpiry = setTimeout(refreshTray, Math.min(mutedUntil - now + 1_000, MAX_TIMER_MS));
+    }
   };
   settings.onChange(refreshTray);
-  tray.on('click', () => opener.open(null));
+  // On macOS a click opens the tray menu; elsewhere a click brings the window back.
+  if (process.platform !== 'darwin') tray.on('click', () => opener.open(null));
 
   const applyBadge = (): void => {
     const plan = planBadge(unreadCount, process.platform);
     if (plan.kind === 'badge-count') app.setBadgeCount(plan.count);
     else if (plan.overlay === null) window.setOverlayIcon(null, '');
-    else window.setOverlayIcon(iconImage(renderBadgeIcon(plan.overlay.label, 32)), plan.overlay.description);
+    else
+      window.setOverlayIcon(
+        iconImage(renderBadgeIcon(plan.overlay.label, 32)),
+        plan.overlay.description,
+      );
     refreshTray();
   };
 
@@ -228,8 +240,8 @@ async function start(config: DesktopConfig, appOrigin: string, state: ShellState
     isOnline: () => net.isOnline(),
     onChange: (online) => sendToPage(IPC.network, online),
     intervalMs: NETWORK_POLL_MS,
-    setInterval: (callback, ms) => setInterval(callback, ms),
-    clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+    setInterval,
+    clearInterval,
   });
   app.on('will-quit', () => {
     stopWatchingNetwork();
@@ -237,19 +249,25 @@ async function start(config: DesktopConfig, appOrigin: string, state: ShellState
     tray.destroy();
   });
 
-  applyBadge();
-  await window.loadURL(config.rendererDevUrl ?? `${APP_ORIGIN}/index.html`);
-
+  // Links that came before the window existed, then the one this launch was started
+  // with; the opener holds them until the page has loaded.
   for (const target of state.earlyTargets.splice(0)) opener.open(target);
   const coldStartLink = findDeepLinkInArgv(process.argv);
   if (coldStartLink !== null) opener.open(coldStartLink);
+
+  applyBadge();
+  window.loadURL(rendererEntryUrl(config.rendererDevUrl)).catch((error: unknown) => {
+    log(`The page did not load: ${error instanceof Error ? error.message : String(error)}`);
+  });
 
   void startUpdater({
     feedUrl: config.updateUrl,
     isPackaged: app.isPackaged,
     loadUpdater: async () => {
-      const updaterModule: { autoUpdater?: AppUpdaterLike; default?: { autoUpdater?: AppUpdaterLike } } =
-        await import('electron-updater');
+      const updaterModule: {
+        autoUpdater?: AppUpdaterLike;
+        default?: { autoUpdater?: AppUpdaterLike };
+      } = await import('electron-updater');
       const autoUpdater = updaterModule.default?.autoUpdater ?? updaterModule.autoUpdater;
       if (!autoUpdater) throw new Error('electron-updater has no autoUpdater');
       return autoUpdater;
@@ -273,7 +291,11 @@ function main(): void {
   // The single-instance lock lives in userData, so set it before asking for the lock.
   app.setPath(
     'userData',
-    config.userDataDir ?? path.join(app.getPath('appData'), app.isPackaged ? PRODUCT_NAME : `${PRODUCT_NAME} (development)`),
+    config.userDataDir ??
+      path.join(
+        app.getPath('appData'),
+        app.isPackaged ? PRODUCT_NAME : `${PRODUCT_NAME} (development)`,
+      ),
   );
   app.enableSandbox();
   protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
@@ -285,7 +307,12 @@ function main(): void {
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   registerAsDeepLinkHandler();
 
-  const state: ShellState = { window: null, isQuitting: false, earlyTargets: [], openConversation: null };
+  const state: ShellState = {
+    window: null,
+    isQuitting: false,
+    earlyTargets: [],
+    openConversation: null,
+  };
   const openTarget = (target: ConversationTarget | null): void => {
     if (state.openConversation === null) {
       if (target !== null) state.earlyTargets.push(target);

@@ -35,7 +35,8 @@ function wire() {
   const services = fakeServices();
   registerIpcRoutes(router, services);
   const event: InvokeEvent = { senderFrame: { url: 'app://timenest/index.html', parent: null } };
-  const invoke = async (channel: string, ...args: unknown[]) => listeners.get(channel)?.(event, ...args);
+  const invoke = async (channel: string, ...args: unknown[]) =>
+    listeners.get(channel)?.(event, ...args);
   return { listeners, services, invoke };
 }
 

@@ -3,7 +3,7 @@
 import { BrowserWindow, type NativeImage, screen } from 'electron';
 import { shouldHideOnClose } from './tray.ts';
 import { createMainWindowOptions } from './window-options.ts';
-import { restoreWindowPlacement, type createWindowStateStore } from './window-state.ts';
+import { type createWindowStateStore, restoreWindowPlacement } from './window-state.ts';
 
 export interface MainWindowDeps {
   preloadPath: string;

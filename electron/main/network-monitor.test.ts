@@ -15,8 +15,8 @@ function watch(states: boolean[]) {
     isOnline: () => online,
     onChange: (value) => changes.push(value),
     intervalMs: 1000,
-    setInterval: (callback, ms) => setInterval(callback, ms),
-    clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+    setInterval,
+    clearInterval,
   });
   const tick = (next: boolean) => {
     online = next;

@@ -2,16 +2,16 @@
 // and reports changes. Only "offline" is certain: online means a network interface is
 // up, not that the server is reachable — the sync engine still has to try.
 
-export interface NetworkMonitorOptions {
+export interface NetworkMonitorOptions<Handle> {
   isOnline: () => boolean;
   onChange: (online: boolean) => void;
   intervalMs: number;
-  setInterval: (callback: () => void, ms: number) => unknown;
-  clearInterval: (handle: unknown) => void;
+  setInterval: (callback: () => void, ms: number) => Handle;
+  clearInterval: (handle: Handle) => void;
 }
 
 /** Starts watching; returns a function that stops it. */
-export function watchNetwork(options: NetworkMonitorOptions): () => void {
+export function watchNetwork<Handle>(options: NetworkMonitorOptions<Handle>): () => void {
   let last = options.isOnline();
   const handle = options.setInterval(() => {
     const now = options.isOnline();

@@ -8,7 +8,11 @@ import {
 } from './notification-policy.ts';
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
-const QUIET: DesktopSettings = { doNotDisturb: false, hideMessagePreviews: false, mutedUntil: null };
+const QUIET: DesktopSettings = {
+  doNotDisturb: false,
+  hideMessagePreviews: false,
+  mutedUntil: null,
+};
 
 function message(conversationKey = 'c-1'): NotifyArgs {
   return {

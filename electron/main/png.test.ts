@@ -10,7 +10,11 @@ function chunks(png: Buffer): Array<{ type: string; payload: Buffer; crcOk: bool
     const type = png.toString('latin1', offset + 4, offset + 8);
     const payload = png.subarray(offset + 8, offset + 8 + length);
     const crc = png.readUInt32BE(offset + 8 + length);
-    found.push({ type, payload, crcOk: crc === crc32(png.subarray(offset + 4, offset + 8 + length)) });
+    found.push({
+      type,
+      payload,
+      crcOk: crc === crc32(png.subarray(offset + 4, offset + 8 + length)),
+    });
     offset += 12 + length;
   }
   return found;

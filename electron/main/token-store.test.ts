@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseTokenPersistence, createTokenStore, type SafeStorageLike } from './token-store.ts';
 import { createMemoryFileStore } from './test-support/memory-file-store.ts';
+import { chooseTokenPersistence, createTokenStore, type SafeStorageLike } from './token-store.ts';
 
 const PATH = '/data/session-token.bin';
 

@@ -14,9 +14,7 @@ export interface SafeStorageLike {
   getSelectedStorageBackend(): string;
 }
 
-export type TokenPersistence =
-  | { kind: 'encrypted-file' }
-  | { kind: 'memory-only'; reason: string };
+export type TokenPersistence = { kind: 'encrypted-file' } | { kind: 'memory-only'; reason: string };
 
 export function chooseTokenPersistence(
   platform: NodeJS.Platform,
@@ -63,7 +61,9 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
     if (persistence === undefined) {
       persistence = chooseTokenPersistence(options.platform, safeStorage);
       if (persistence.kind === 'memory-only') {
-        log(`Session token kept in memory only: ${persistence.reason}. Sign-in will not survive a restart.`);
+        log(
+          `Session token kept in memory only: ${persistence.reason}. Sign-in will not survive a restart.`,
+        );
       }
     }
     return persistence;

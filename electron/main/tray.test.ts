@@ -1,7 +1,12 @@
 import type { MenuItem, MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS, type StoredSettings } from './settings.ts';
-import { buildTrayMenu, createTrayController, shouldHideOnClose, type TrayActions } from './tray.ts';
+import {
+  buildTrayMenu,
+  createTrayController,
+  shouldHideOnClose,
+  type TrayActions,
+} from './tray.ts';
 
 const NOW = 1_700_000_000_000;
 const formatTime = (ms: number) => `t${ms}`;
@@ -35,7 +40,9 @@ function click(entry: MenuItemConstructorOptions, checked = false): void {
 
 describe('buildTrayMenu', () => {
   it('offers open, mute all for 1 hour and quit', () => {
-    const labels = menu().map((entry) => entry.label).filter(Boolean);
+    const labels = menu()
+      .map((entry) => entry.label)
+      .filter(Boolean);
     expect(labels).toEqual([
       'Open TimeNest Chat',
       'Mute all for 1 hour',
@@ -88,7 +95,11 @@ describe('createTrayController', () => {
       formatTime,
     });
     controller.update({ unreadCount: 0, settings: DEFAULT_SETTINGS, now: NOW });
-    controller.update({ unreadCount: 3, settings: { ...DEFAULT_SETTINGS, mutedUntil: NOW + 1 }, now: NOW });
+    controller.update({
+      unreadCount: 3,
+      settings: { ...DEFAULT_SETTINGS, mutedUntil: NOW + 1 },
+      now: NOW,
+    });
     expect(tray.setContextMenu).toHaveBeenCalledTimes(2);
     expect(tray.setToolTip).toHaveBeenLastCalledWith('TimeNest Chat — 3 unread messages');
     expect(tray.setContextMenu.mock.lastCall?.[0]).toContain(`Muted until t${NOW + 1} — Unmute`);

@@ -21,11 +21,17 @@ export interface TrayMenuState {
   formatTime: (epochMs: number) => string;
 }
 
-export function buildTrayMenu(state: TrayMenuState, actions: TrayActions): MenuItemConstructorOptions[] {
+export function buildTrayMenu(
+  state: TrayMenuState,
+  actions: TrayActions,
+): MenuItemConstructorOptions[] {
   const { settings } = state;
   const muteItem: MenuItemConstructorOptions =
     settings.mutedUntil !== null && isMutedForAWhile(settings, state.now)
-      ? { label: `Muted until ${state.formatTime(settings.mutedUntil)} — Unmute`, click: () => actions.unmuteAll() }
+      ? {
+          label: `Muted until ${state.formatTime(settings.mutedUntil)} — Unmute`,
+          click: () => actions.unmuteAll(),
+        }
       : { label: 'Mute all for 1 hour', click: () => actions.muteAllForAnHour() };
   return [
     { label: `Open ${PRODUCT_NAME}`, click: () => actions.open() },

@@ -8,7 +8,12 @@ function fakeUpdater(check: () => Promise<unknown> = async () => null): AppUpdat
 describe('startUpdater', () => {
   it('does not load electron-updater without a feed URL', async () => {
     const loadUpdater = vi.fn(async () => fakeUpdater());
-    const status = await startUpdater({ feedUrl: null, isPackaged: true, loadUpdater, log: () => {} });
+    const status = await startUpdater({
+      feedUrl: null,
+      isPackaged: true,
+      loadUpdater,
+      log: () => {},
+    });
     expect(status).toEqual({ state: 'disabled', reason: 'no-feed-url' });
     expect(loadUpdater).not.toHaveBeenCalled();
   });

@@ -19,7 +19,9 @@ export interface UpdaterOptions {
   log: (message: string) => void;
 }
 
-export function updaterStatus(options: Pick<UpdaterOptions, 'feedUrl' | 'isPackaged'>): UpdaterStatus {
+export function updaterStatus(
+  options: Pick<UpdaterOptions, 'feedUrl' | 'isPackaged'>,
+): UpdaterStatus {
   if (!options.isPackaged) return { state: 'disabled', reason: 'not-packaged' };
   if (options.feedUrl === null) return { state: 'disabled', reason: 'no-feed-url' };
   return { state: 'checking', feedUrl: options.feedUrl };

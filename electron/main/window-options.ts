@@ -12,7 +12,9 @@ export interface MainWindowOptionsInput {
   isPackaged: boolean;
 }
 
-export function createMainWindowOptions(input: MainWindowOptionsInput): BrowserWindowConstructorOptions {
+export function createMainWindowOptions(
+  input: MainWindowOptionsInput,
+): BrowserWindowConstructorOptions {
   return {
     ...input.bounds,
     minWidth: MIN_SIZE.width,

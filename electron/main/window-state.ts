@@ -62,7 +62,10 @@ export function restoreWindowPlacement(
 ): WindowPlacement {
   const primary = workAreas[0];
   if (saved === null) {
-    return { bounds: clampSize(DEFAULT_SIZE.width, DEFAULT_SIZE.height, primary), isMaximized: false };
+    return {
+      bounds: clampSize(DEFAULT_SIZE.width, DEFAULT_SIZE.height, primary),
+      isMaximized: false,
+    };
   }
   const titleBar = { x: saved.x, y: saved.y, width: saved.width, height: TITLE_BAR.height };
   const home = workAreas.find((area) => {
@@ -73,7 +76,10 @@ export function restoreWindowPlacement(
     );
   });
   if (home === undefined) {
-    return { bounds: clampSize(saved.width, saved.height, primary), isMaximized: saved.isMaximized };
+    return {
+      bounds: clampSize(saved.width, saved.height, primary),
+      isMaximized: saved.isMaximized,
+    };
   }
   return {
     bounds: { x: saved.x, y: saved.y, ...clampSize(saved.width, saved.height, home) },

@@ -91,7 +91,11 @@ export function createDesktopBridge(
     notify: (args) => send(IPC.notify, notifyArgsSchema.parse(args)),
     withdrawNotification: (key) => send(IPC.withdrawNotification, conversationKeySchema.parse(key)),
     setBadge: (count) => send(IPC.setBadge, badgeCountSchema.parse(count)),
-    getToken: async () => z.string().nullable().parse(await ipc.invoke(IPC.getToken)),
+    getToken: async () =>
+      z
+        .string()
+        .nullable()
+        .parse(await ipc.invoke(IPC.getToken)),
     setToken: async (token) => {
       await ipc.invoke(IPC.setToken, tokenSchema.parse(token));
     },

@@ -28,13 +28,15 @@ function listenerSet<T>() {
   };
 }
 
-export function createWebBridge(win: Window, version: string): PlatformBridge {
+export type BrowserWindow = Window & typeof globalThis;
+
+export function createWebBridge(win: BrowserWindow, version: string): PlatformBridge {
   const live = new Map<string, Notification>();
   const openRequests = listenerSet<ConversationTarget>();
 
   const notify = (args: NotifyArgs) => {
     const Api = win.Notification;
-    if (!Api || Api.permission !== 'granted') return;
+    if (Api?.permission !== 'granted') return;
     live.get(args.conversationKey)?.close();
     const notification = new Api(args.title, {
       body: args.body,
@@ -107,7 +109,7 @@ export function createWebBridge(win: Window, version: string): PlatformBridge {
 }
 
 /** Asks for notification permission; browsers want this to follow a user gesture. */
-export function requestNotificationPermission(win: Window): void {
+export function requestNotificationPermission(win: BrowserWindow): void {
   const Api = win.Notification;
   if (Api && Api.permission === 'default') void Api.requestPermission().catch(() => {});
 }

@@ -53,20 +53,29 @@ export interface SignedIn {
 
 export interface ServerClient {
   login(input: { email: string; password: string; deviceName: string }): Promise<SignedIn>;
-  register(input: { email: string; password: string; displayName: string; deviceName: string }): Promise<SignedIn>;
+  register(input: {
+    email: string;
+    password: string;
+    displayName: string;
+    deviceName: string;
+  }): Promise<SignedIn>;
   logout(token: string): Promise<void>;
   listCatalog(token: string): Promise<ServiceListing[]>;
 }
 
 function toServerError(body: unknown, status: number): ServerError {
   const parsed = errorEnvelope.safeParse(body);
-  if (!parsed.success) return new ServerError(status >= 500 ? 'UNAVAILABLE' : 'INTERNAL', `HTTP ${status}`);
+  if (!parsed.success)
+    return new ServerError(status >= 500 ? 'UNAVAILABLE' : 'INTERNAL', `HTTP ${status}`);
   const { message, data } = parsed.data.error;
   const known = data?.appCode as ErrorCode | undefined;
   return new ServerError(known ?? errorCodeFromTrpc(data?.code ?? ''), message, data?.fields);
 }
 
-export function createServerClient(serverUrl: string, fetchImpl: typeof fetch = fetch): ServerClient {
+export function createServerClient(
+  serverUrl: string,
+  fetchImpl: typeof fetch = fetch,
+): ServerClient {
   async function call(
     kind: 'query' | 'mutation',
     path: string,
@@ -92,7 +101,8 @@ export function createServerClient(serverUrl: string, fetchImpl: typeof fetch = 
     const body: unknown = await response.json().catch(() => null);
     if (!response.ok) throw toServerError(body, response.status);
     const parsed = resultEnvelope.safeParse(body);
-    if (!parsed.success) throw new ServerError('INTERNAL', 'The server sent an answer this app cannot read.');
+    if (!parsed.success)
+      throw new ServerError('INTERNAL', 'The server sent an answer this app cannot read.');
     return parsed.data.result.data;
   }
 

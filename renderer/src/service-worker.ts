@@ -30,7 +30,9 @@ self.addEventListener('activate', (event) => {
     (async () => {
       const names = await caches.keys();
       await Promise.all(
-        names.filter((n) => n.startsWith('timenest-shell-') && n !== CACHE).map((n) => caches.delete(n)),
+        names
+          .filter((n) => n.startsWith('timenest-shell-') && n !== CACHE)
+          .map((n) => caches.delete(n)),
       );
       await self.clients.claim();
     })(),
@@ -45,14 +47,17 @@ async function respondToNavigation(request: Request): Promise<Response> {
     if (response.ok) return response;
     throw new Error(`status ${response.status}`);
   } catch {
-    const cached = (await caches.match('/index.html', { cacheName: CACHE })) ?? (await caches.match('/'));
+    const cached =
+      (await caches.match('/index.html', { cacheName: CACHE })) ?? (await caches.match('/'));
     return cached ?? Response.error();
   }
 }
 
-/** Built files have hashed names and never change: the cache first, the network once. */
+/** Built files have hashed names and never change: the cache first, the network once.
+ * `ignoreVary`: module scripts are requested with an Origin header the precache did not
+ * send, and servers answer with `Vary: Origin`. */
 async function respondToAsset(request: Request): Promise<Response> {
-  const cached = await caches.match(request, { cacheName: CACHE });
+  const cached = await caches.match(request, { cacheName: CACHE, ignoreVary: true });
   if (cached) return cached;
   const response = await fetch(request);
   if (response.ok && request.method === 'GET') {

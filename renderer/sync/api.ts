@@ -1,5 +1,6 @@
 // The sync engine as the UI sees it: actions and observable status. Reads go straight to
 // Dexie through live queries (see queries.ts); this is everything else.
+import type { ErrorCode } from '../../shared/errors.ts';
 import type { ConversationType } from '../../shared/schemas.ts';
 import type { LocalConversation, LocalMessage } from './db.ts';
 
@@ -10,6 +11,9 @@ export interface SyncStatus {
   pendingCount: number;
   failedCount: number;
   lastError: string | null;
+  /** The code behind `lastError` when the server gave one; `UNAUTHENTICATED` means the
+   * session is gone and sync waits for a new sign-in (or `syncNow`). */
+  lastErrorCode?: ErrorCode | null;
   /** Epoch ms of the last pull that completed, or null before the first. */
   lastSyncedAt: number | null;
 }

@@ -8,7 +8,12 @@ import {
   TRPCClientError,
   wsLink,
 } from '@trpc/client';
-import { ERROR_CODES, type ErrorCode, errorCodeFromTrpc, isRetryable } from '../../shared/errors.ts';
+import {
+  ERROR_CODES,
+  type ErrorCode,
+  errorCodeFromTrpc,
+  isRetryable,
+} from '../../shared/errors.ts';
 import {
   PROTOCOL_VERSION,
   type PullResult,

@@ -55,7 +55,10 @@ export async function register(
     const user = await deps.db.user.create({
       data: { email: input.email, displayName: input.displayName, passwordHash },
     });
-    return { token: await openSession(deps, user.userId, input.deviceName), user: toUserView(user) };
+    return {
+      token: await openSession(deps, user.userId, input.deviceName),
+      user: toUserView(user),
+    };
   } catch (error) {
     if ((error as { code?: string }).code === 'P2002') {
       throw new AppError('CONFLICT', 'an account with this email already exists', {
@@ -64,6 +67,15 @@ export async function register(
     }
     throw error;
   }
+}
+
+/** The account the email and password name, or null; an unknown email costs as much
+ * time as a wrong password. */
+async function findVerifiedUser(deps: AuthDeps, email: string, password: string) {
+  const user = await deps.db.user.findUnique({ where: { email } });
+  const stored = user?.passwordHash ?? (await dummyPasswordHash(deps.scryptCost));
+  const ok = await verifyPassword(password, stored);
+  return user && ok ? user : null;
 }
 
 export async function login(
@@ -78,23 +90,33 @@ export async function login(
     deps.addressLimiter.retryAfter(addressKey),
   );
   if (wait > 0) {
-    throw new AppError('RATE_LIMITED', 'too many failed sign-in attempts; try again later', undefined, wait);
+    throw new AppError(
+      'RATE_LIMITED',
+      'too many failed sign-in attempts; try again later',
+      undefined,
+      wait,
+    );
   }
-  const user = await deps.db.user.findUnique({ where: { email: input.email } });
-  const ok = await verifyPassword(
-    input.password,
-    user?.passwordHash ?? (await dummyPasswordHash(deps.scryptCost)),
-  );
-  if (!user || !ok) {
-    deps.accountLimiter.recordFailure(accountKey);
-    deps.addressLimiter.recordFailure(addressKey);
-    throw new AppError('UNAUTHENTICATED', 'wrong email or password');
-  }
+  // The attempt counts as a failure until it succeeds: concurrent guesses must see each
+  // other, or a burst would get as many tries as it sends requests.
+  deps.accountLimiter.recordFailure(accountKey);
+  deps.addressLimiter.recordFailure(addressKey);
+  const user = await findVerifiedUser(deps, input.email, input.password).catch((error: unknown) => {
+    // Our failure, not a wrong password.
+    deps.accountLimiter.forgive(accountKey);
+    deps.addressLimiter.forgive(addressKey);
+    throw error;
+  });
+  if (!user) throw new AppError('UNAUTHENTICATED', 'wrong email or password');
   deps.accountLimiter.reset(accountKey);
+  deps.addressLimiter.forgive(addressKey);
   return { token: await openSession(deps, user.userId, input.deviceName), user: toUserView(user) };
 }
 
-export async function resolveSession(db: Db, token: string | null): Promise<SessionIdentity | null> {
+export async function resolveSession(
+  db: Db,
+  token: string | null,
+): Promise<SessionIdentity | null> {
   if (!token || !looksLikeToken(token)) return null;
   const session = await db.session.findUnique({ where: { tokenHash: hashToken(token) } });
   if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) return null;

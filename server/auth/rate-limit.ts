@@ -4,6 +4,8 @@ export interface RateLimiter {
   /** Seconds until the key may try again, or 0 when it may try now. */
   retryAfter(key: string): number;
   recordFailure(key: string): void;
+  /** Takes back one recorded failure: an attempt counted up front that succeeded. */
+  forgive(key: string): void;
   reset(key: string): void;
 }
 
@@ -31,6 +33,10 @@ export function createRateLimiter(
       if (entry) entry.failures++;
       else windows.set(key, { start: now(), failures: 1 });
       if (windows.size > 100_000) windows.clear(); // bound memory under a spray of keys
+    },
+    forgive(key) {
+      const entry = current(key);
+      if (entry && entry.failures > 0) entry.failures--;
     },
     reset(key) {
       windows.delete(key);

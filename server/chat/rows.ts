@@ -1,8 +1,9 @@
 // Raw rows as the database returns them, and their one mapping to the wire views.
-import { Prisma } from '../generated/prisma/client.ts';
+
 import type { ConversationView, MessageView } from '../../shared/model.ts';
 import type { ConversationType, MessageType } from '../../shared/schemas.ts';
 import type { ServerStatus } from '../../shared/sync/status.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 
 export interface MessageRow {
   message_id: number;

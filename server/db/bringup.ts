@@ -26,7 +26,13 @@ async function answers(address: Omit<DatabaseAddress, 'database'>): Promise<bool
 
 function findBinary(names: string[]): string | null {
   for (const name of names) {
-    for (const dir of ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/opt/homebrew/bin']) {
+    for (const dir of [
+      '/usr/sbin',
+      '/usr/bin',
+      '/usr/local/sbin',
+      '/usr/local/bin',
+      '/opt/homebrew/bin',
+    ]) {
       const path = `${dir}/${name}`;
       if (existsSync(path)) return path;
     }
@@ -45,7 +51,10 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function bringUpLocalDatabase(log: Logger, database = 'timenest'): Promise<LocalDatabase> {
+export async function bringUpLocalDatabase(
+  log: Logger,
+  database = 'timenest',
+): Promise<LocalDatabase> {
   const standard = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
   if (await answers(standard)) {
     return { url: formatDatabaseUrl({ ...standard, database }), stop: async () => {} };
@@ -62,9 +71,19 @@ export async function bringUpLocalDatabase(log: Logger, database = 'timenest'): 
   if (!existsSync(resolve(dataDir, 'mysql'))) {
     mkdirSync(dataDir, { recursive: true });
     const installer = findBinary(['mariadb-install-db', 'mysql_install_db']);
-    if (!installer) throw new Error(`found ${server} but no mariadb-install-db to initialise ${dataDir}`);
+    if (!installer)
+      throw new Error(`found ${server} but no mariadb-install-db to initialise ${dataDir}`);
     log.info({ dataDir }, 'initialising a private database');
-    execFileSync(installer, [`--datadir=${dataDir}`, '--auth-root-authentication-method=normal', '--skip-test-db', `--user=${process.env.USER ?? 'root'}`], { stdio: 'ignore' });
+    execFileSync(
+      installer,
+      [
+        `--datadir=${dataDir}`,
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+        `--user=${process.env.USER ?? 'root'}`,
+      ],
+      { stdio: 'ignore' },
+    );
   }
   const port = await freePort();
   const child: ChildProcess = spawn(

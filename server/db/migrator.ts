@@ -65,7 +65,9 @@ export async function migrate(
     if (lock?.got !== 1) throw new Error('timed out waiting for the migration lock');
     try {
       await conn.query(CREATE_MIGRATIONS_TABLE);
-      const rows = await conn.query<{ migration_name: string; checksum: string; finished_at: Date | null }[]>(
+      const rows = await conn.query<
+        { migration_name: string; checksum: string; finished_at: Date | null }[]
+      >(
         'SELECT migration_name, checksum, finished_at FROM _prisma_migrations WHERE rolled_back_at IS NULL',
       );
       const done = new Map(rows.map((r) => [r.migration_name, r]));
@@ -92,7 +94,10 @@ export async function migrate(
         try {
           await conn.query(migration.sql);
         } catch (error) {
-          await conn.query('UPDATE _prisma_migrations SET logs = ? WHERE id = ?', [String(error), id]);
+          await conn.query('UPDATE _prisma_migrations SET logs = ? WHERE id = ?', [
+            String(error),
+            id,
+          ]);
           throw error;
         }
         await conn.query(

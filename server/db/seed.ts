@@ -23,16 +23,43 @@ export async function seedDemoData(db: Db, log: Logger): Promise<{ created: bool
   if (!alice || !bob) throw new Error('demo users were not created');
   const services = await Promise.all(
     [
-      { title: 'Guitar lessons for beginners', description: 'One hour of chords and strumming.', hours: 1 },
-      { title: 'Help moving furniture', description: 'Two strong arms for a small move.', hours: 3 },
-      { title: 'Bike repair and tune-up', description: 'Brakes, gears and a safety check.', hours: 2 },
+      {
+        title: 'Guitar lessons for beginners',
+        description: 'One hour of chords and strumming.',
+        hours: 1,
+      },
+      {
+        title: 'Help moving furniture',
+        description: 'Two strong arms for a small move.',
+        hours: 3,
+      },
+      {
+        title: 'Bike repair and tune-up',
+        description: 'Brakes, gears and a safety check.',
+        hours: 2,
+      },
     ].map((s) => db.service.create({ data: { ...s, providerId: alice.userId } })),
   );
   await db.request.createMany({
     data: [
-      { requesterId: bob.userId, title: 'Dog walking while I travel', description: 'Three walks a day for a week.', hours: 5 },
-      { requesterId: bob.userId, title: 'Proofread my CV', description: 'Two pages, English.', hours: 1 },
-      { requesterId: alice.userId, title: 'Spanish conversation practice', description: 'Weekly hour.', hours: 1 },
+      {
+        requesterId: bob.userId,
+        title: 'Dog walking while I travel',
+        description: 'Three walks a day for a week.',
+        hours: 5,
+      },
+      {
+        requesterId: bob.userId,
+        title: 'Proofread my CV',
+        description: 'Two pages, English.',
+        hours: 1,
+      },
+      {
+        requesterId: alice.userId,
+        title: 'Spanish conversation practice',
+        description: 'Weekly hour.',
+        hours: 1,
+      },
     ],
   });
   const first = services[0]!;

@@ -12,7 +12,12 @@ export function isRetryableTransactionError(error: unknown): boolean {
   let current: unknown = error;
   while (current && typeof current === 'object' && !seen.has(current)) {
     seen.add(current);
-    const e = current as { code?: unknown; errno?: unknown; meta?: { code?: unknown }; cause?: unknown };
+    const e = current as {
+      code?: unknown;
+      errno?: unknown;
+      meta?: { code?: unknown };
+      cause?: unknown;
+    };
     if (e.code === 'P2034') return true;
     if (typeof e.errno === 'number' && RETRYABLE_DRIVER_CODES.has(e.errno)) return true;
     const metaCode = Number(e.meta?.code);

@@ -2,7 +2,11 @@
 // another origin. Only listed origins get CORS headers; others get none.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export function applyCors(req: IncomingMessage, res: ServerResponse, allowed: ReadonlySet<string>): boolean {
+export function applyCors(
+  req: IncomingMessage,
+  res: ServerResponse,
+  allowed: ReadonlySet<string>,
+): boolean {
   const origin = req.headers.origin;
   if (origin && allowed.has(origin)) {
     res.setHeader('access-control-allow-origin', origin);

@@ -4,7 +4,12 @@ import type { ZodError } from 'zod';
 import { type ErrorBody, HTTP_STATUS } from '../../shared/errors.ts';
 import { AppError } from '../errors.ts';
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -20,8 +25,10 @@ export function fieldsOf(error: ZodError): Record<string, string[]> {
   for (const issue of error.issues) {
     const key = issue.path.map(String).join('.') || '_';
     const message =
-      issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message;
-    (fields[key] ??= []).push(message);
+      issue.code === 'unrecognized_keys'
+        ? `unknown field(s): ${issue.keys.join(', ')}`
+        : issue.message;
+    fields[key] = [...(fields[key] ?? []), message];
   }
   return fields;
 }
@@ -43,7 +50,8 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `body larger than ${maxBytes} bytes`);
+    if (size > maxBytes)
+      throw new AppError('PAYLOAD_TOO_LARGE', `body larger than ${maxBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');

@@ -22,12 +22,7 @@ import { AppError, unauthenticated } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { sendMessage } from '../sync/apply-ops.ts';
 import { bearerToken, readJsonBody, sendJson, validationError } from './respond.ts';
-import {
-  conversationJson,
-  conversationSummaryJson,
-  messageJson,
-  userJson,
-} from './serialize.ts';
+import { conversationJson, conversationSummaryJson, messageJson, userJson } from './serialize.ts';
 
 const MAX_REST_BODY = 256 * 1024;
 
@@ -112,7 +107,11 @@ const routes: Route[] = [
     async handle(r) {
       const me = await caller(r);
       const input = await body(r, restCreateConversationBody);
-      const { conversation, created } = await findOrCreateConversation(r.services.db, me.userId, input);
+      const { conversation, created } = await findOrCreateConversation(
+        r.services.db,
+        me.userId,
+        input,
+      );
       if (created) r.services.bus.publish([me.userId, input.otherUserId]);
       sendJson(r.res, created ? 201 : 200, conversationJson(conversation));
     },
@@ -135,7 +134,10 @@ const routes: Route[] = [
       const id = conversationIdParam(r);
       const page = query(r, restMessageListQuery);
       await getConversationForParticipant(r.services.db, me.userId, id);
-      const { messages, hasMore } = await listMessages(r.services.db, { conversationId: id, ...page });
+      const { messages, hasMore } = await listMessages(r.services.db, {
+        conversationId: id,
+        ...page,
+      });
       sendJson(r.res, 200, { messages: messages.map(messageJson), has_more: hasMore });
     },
   },

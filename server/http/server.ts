@@ -7,18 +7,21 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
-import { resolveSession } from '../auth/accounts.ts';
+import { resolveSession, type SessionIdentity } from '../auth/accounts.ts';
 import { AppError } from '../errors.ts';
 import { appRouter } from '../routers/index.ts';
 import type { Services } from '../services.ts';
 import type { RequestContext } from '../trpc.ts';
 import { applyCors } from './cors.ts';
-import { handleRest } from './rest.ts';
 import { bearerToken, sendError, sendJson } from './respond.ts';
+import { handleRest } from './rest.ts';
 
-export interface UpgradeHandler {
-  (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean;
-}
+export type UpgradeHandler = (
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  url: URL,
+) => boolean;
 
 export interface HttpServer {
   server: Server;
@@ -32,10 +35,19 @@ export interface HttpServer {
 const MAX_TRPC_BODY = 64 * 1024 * 1024;
 const wsConnectionParams = z.object({ token: z.string().max(512).optional() }).nullish();
 
+const DRAIN_LIMIT_MS = 10_000;
+
+/** A subscription over server-sent events: it never finishes by itself. */
+function isEventStream(res: ServerResponse): boolean {
+  return String(res.getHeader('content-type') ?? '').startsWith('text/event-stream');
+}
+
 export function createHttpServer(services: Services): HttpServer {
   let ready = false;
-  let inFlight = 0;
-  let onIdle: (() => void) | null = null;
+  const open = new Set<ServerResponse>();
+  let onSettled: (() => void) | null = null;
+  // Draining waits for ordinary requests only; event streams are cut at the end.
+  const isSettled = () => [...open].every(isEventStream);
   const allowedOrigins = new Set(services.config.CORS_ORIGINS);
   const upgradeHandlers: UpgradeHandler[] = [];
 
@@ -43,11 +55,18 @@ export function createHttpServer(services: Services): HttpServer {
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: MAX_TRPC_BODY,
-    createContext: async ({ req }): Promise<RequestContext> => ({
-      services,
-      identity: await resolveSession(services.db, bearerToken(req)),
-      clientAddress: req.socket.remoteAddress ?? 'unknown',
-    }),
+    createContext: ({ req }): RequestContext => {
+      const token = bearerToken(req);
+      let identity: Promise<SessionIdentity | null> | undefined;
+      return {
+        services,
+        resolveIdentity: () => {
+          identity ??= resolveSession(services.db, token);
+          return identity;
+        },
+        clientAddress: req.socket.remoteAddress ?? 'unknown',
+      };
+    },
     responseMeta({ errors }) {
       const retryAfter = errors
         .map((e) => (e.cause instanceof AppError ? e.cause.retryAfterSeconds : undefined))
@@ -85,10 +104,10 @@ export function createHttpServer(services: Services): HttpServer {
   };
 
   const server = createServer((req, res) => {
-    inFlight++;
+    open.add(res);
     res.on('close', () => {
-      inFlight--;
-      if (inFlight === 0) onIdle?.();
+      open.delete(res);
+      if (onSettled && isSettled()) onSettled();
     });
     void handle(req, res);
   });
@@ -98,12 +117,13 @@ export function createHttpServer(services: Services): HttpServer {
     wss: trpcWss,
     router: appRouter,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
-    createContext: async ({ info, req }): Promise<RequestContext> => {
+    // One context per connection: the session is checked again on every call.
+    createContext: ({ info, req }): RequestContext => {
       const params = wsConnectionParams.safeParse(info.connectionParams);
       const token = params.success ? (params.data?.token ?? null) : null;
       return {
         services,
-        identity: await resolveSession(services.db, token),
+        resolveIdentity: () => resolveSession(services.db, token),
         clientAddress: req.socket.remoteAddress ?? 'unknown',
       };
     },
@@ -134,11 +154,13 @@ export function createHttpServer(services: Services): HttpServer {
       server.closeIdleConnections();
       wsHandler.broadcastReconnectNotification();
       for (const ws of trpcWss.clients) ws.close(1012, 'server restarting');
-      if (inFlight > 0) {
+      if (!isSettled()) {
+        let timer: NodeJS.Timeout | undefined;
         await Promise.race([
-          new Promise<void>((resolve) => (onIdle = resolve)),
-          new Promise((resolve) => setTimeout(resolve, 10_000)),
+          new Promise<void>((resolve) => (onSettled = resolve)),
+          new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_LIMIT_MS))),
         ]);
+        clearTimeout(timer);
       }
       server.closeAllConnections();
       await closed;

@@ -26,8 +26,8 @@ export interface PresenceLimits {
 
 export interface PresenceConnection {
   sessionId: number;
-  /** False once a ping went unanswered; the next heartbeat then terminates the socket. */
-  isAlive: boolean;
+  /** Pings sent since the last pong; see MAX_UNANSWERED_PINGS. */
+  unansweredPings: number;
   ws: WebSocket;
   close: (code: number, reason: string) => void;
 }
@@ -64,7 +64,7 @@ export function openConnection(
   };
   const connection: PresenceConnection = {
     sessionId: admitted.sessionId,
-    isAlive: true,
+    unansweredPings: 0,
     ws,
     close,
   };
@@ -113,7 +113,7 @@ export function openConnection(
     handle(message);
   });
   ws.on('pong', () => {
-    connection.isAlive = true;
+    connection.unansweredPings = 0;
   });
   // ws closes the socket itself (1009) on an oversized frame and reports it here.
   ws.on('error', (err) => log.debug({ ...context, err }, 'presence socket error'));

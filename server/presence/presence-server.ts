@@ -1,6 +1,6 @@
 // The presence endpoint (DESIGN §4): y-websocket rooms `/yjs/conversation-<id>` on the
 // server's own HTTP port, awareness relay only, in memory. See docs/presence.md.
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { HttpServer } from '../http/server.ts';
 import type { Services } from '../services.ts';
 import {
@@ -22,6 +22,9 @@ export const PRESENCE_LIMITS: PresenceLimits = {
 };
 
 const CLOSE_SERVER_RESTARTING = 1012;
+/** A socket is dropped when two pings in a row go unanswered: one late pong (a busy event
+ * loop on either side) is not a dead peer. */
+const MAX_UNANSWERED_PINGS = 2;
 
 export interface Presence {
   /** Closes every presence socket (1012, the client reconnects) and stops the heartbeat. */
@@ -41,7 +44,7 @@ export function attachPresence(http: HttpServer, services: Services): Presence {
   let isClosing = false;
   let isCheckingSessions = false;
 
-  const enter = (ws: Parameters<typeof openConnection>[0], admitted: AdmittedSocket) => {
+  const enter = (ws: WebSocket, admitted: AdmittedSocket) => {
     const id = admitted.conversationId;
     const room = rooms.get(id) ?? createRoom();
     rooms.set(id, room);
@@ -84,25 +87,29 @@ export function attachPresence(http: HttpServer, services: Services): Presence {
   // One query per heartbeat for every open socket, instead of one per message: a revoked
   // or expired session loses its presence sockets within one heartbeat (30 s by default).
   const closeEndedSessions = async () => {
-    const sessionIds = [...new Set([...connections].map((c) => c.sessionId))];
-    if (sessionIds.length === 0) return;
+    const checked = new Set([...connections].map((c) => c.sessionId));
+    if (checked.size === 0) return;
     const live = await db.session.findMany({
-      where: { sessionId: { in: sessionIds }, revokedAt: null, expiresAt: { gt: new Date() } },
+      where: { sessionId: { in: [...checked] }, revokedAt: null, expiresAt: { gt: new Date() } },
       select: { sessionId: true },
     });
     const liveIds = new Set(live.map((s) => s.sessionId));
+    // Sockets admitted while the query ran were not in it: their sessions were just checked.
     for (const c of connections) {
-      if (!liveIds.has(c.sessionId)) c.close(CLOSE_SESSION_ENDED, 'the session has ended');
+      if (checked.has(c.sessionId) && !liveIds.has(c.sessionId)) {
+        c.close(CLOSE_SESSION_ENDED, 'the session has ended');
+      }
     }
   };
 
   const heartbeat = setInterval(() => {
     for (const c of connections) {
-      if (!c.isAlive) {
+      if (c.unansweredPings >= MAX_UNANSWERED_PINGS) {
+        log.debug({ sessionId: c.sessionId }, 'presence: pings unanswered; socket dropped');
         c.ws.terminate();
         continue;
       }
-      c.isAlive = false;
+      c.unansweredPings++;
       c.ws.ping();
     }
     if (isCheckingSessions) return;

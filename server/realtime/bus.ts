@@ -12,7 +12,6 @@ export interface PokeBus {
   close(): Promise<void>;
 }
 
-
 function createLocalFanout() {
   const listeners = new Map<number, Set<PokeListener>>();
   return {
@@ -22,8 +21,8 @@ function createLocalFanout() {
       }
     },
     subscribe(userId: number, listener: PokeListener) {
-      let set = listeners.get(userId);
-      if (!set) listeners.set(userId, (set = new Set()));
+      const set = listeners.get(userId) ?? new Set<PokeListener>();
+      listeners.set(userId, set);
       set.add(listener);
       return () => {
         set.delete(listener);
@@ -53,7 +52,8 @@ export async function createRedisBus(url: string, channel: string, log: Logger):
     if (from !== channel) return;
     try {
       const ids = JSON.parse(payload) as unknown;
-      if (Array.isArray(ids)) fanout.deliver(ids.filter((id): id is number => Number.isInteger(id)));
+      if (Array.isArray(ids))
+        fanout.deliver(ids.filter((id): id is number => Number.isInteger(id)));
     } catch {
       log.warn('ignored a malformed poke on the bus');
     }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { loginInput, registerInput } from '../../shared/schemas.ts';
 import { getUser, login, logout, register } from '../auth/accounts.ts';
 import { authedProcedure, publicProcedure, router } from '../trpc.ts';
@@ -9,9 +10,11 @@ export const authRouter = router({
   login: publicProcedure
     .input(loginInput)
     .mutation(({ ctx, input }) => login(ctx.services.auth, input, ctx.clientAddress)),
-  logout: authedProcedure.mutation(async ({ ctx }) => {
+  logout: authedProcedure.input(z.undefined()).mutation(async ({ ctx }) => {
     await logout(ctx.services.db, ctx.identity.sessionId);
     return { ok: true as const };
   }),
-  me: authedProcedure.query(({ ctx }) => getUser(ctx.services.db, ctx.identity.userId)),
+  me: authedProcedure
+    .input(z.undefined())
+    .query(({ ctx }) => getUser(ctx.services.db, ctx.identity.userId)),
 });

@@ -1,22 +1,30 @@
 import { z } from 'zod';
-import { conversationListInput, findOrCreateConversationInput, idSchema } from '../../shared/schemas.ts';
+import {
+  conversationListInput,
+  findOrCreateConversationInput,
+  idSchema,
+} from '../../shared/schemas.ts';
 import { findOrCreateConversation, listConversations } from '../chat/conversations.ts';
 import { authedProcedure, participantProcedure, router } from '../trpc.ts';
 
 export const conversationsRouter = router({
   list: authedProcedure
     .input(conversationListInput)
-    .query(({ ctx, input }) => listConversations(ctx.services.db, ctx.identity.userId, input?.search)),
-  findOrCreate: authedProcedure.input(findOrCreateConversationInput).mutation(async ({ ctx, input }) => {
-    const result = await findOrCreateConversation(ctx.services.db, ctx.identity.userId, {
-      otherUserId: input.otherUserId,
-      conversationType: input.conversationType,
-      contextId: input.contextId ?? null,
-      contextTitle: input.contextTitle || null,
-    });
-    if (result.created) ctx.services.bus.publish([ctx.identity.userId, input.otherUserId]);
-    return result;
-  }),
+    .query(({ ctx, input }) =>
+      listConversations(ctx.services.db, ctx.identity.userId, input?.search),
+    ),
+  findOrCreate: authedProcedure
+    .input(findOrCreateConversationInput)
+    .mutation(async ({ ctx, input }) => {
+      const result = await findOrCreateConversation(ctx.services.db, ctx.identity.userId, {
+        otherUserId: input.otherUserId,
+        conversationType: input.conversationType,
+        contextId: input.contextId ?? null,
+        contextTitle: input.contextTitle || null,
+      });
+      if (result.created) ctx.services.bus.publish([ctx.identity.userId, input.otherUserId]);
+      return result;
+    }),
   get: participantProcedure
     .input(z.strictObject({ conversationId: idSchema }))
     .query(({ ctx }) => ctx.conversation),

@@ -4,11 +4,13 @@
 // means every change numbered ≤ X is committed too (the pull cursor relies on it).
 import { randomUUID } from 'node:crypto';
 import type { ConversationView, MessageView } from '../../shared/model.ts';
-import { type OpResult, type PushOp, pushOpSchema, type RejectCode } from '../../shared/sync/protocol.ts';
 import {
-  type ConversationKey,
-  findOrCreateConversation,
-} from '../chat/conversations.ts';
+  type OpResult,
+  type PushOp,
+  pushOpSchema,
+  type RejectCode,
+} from '../../shared/sync/protocol.ts';
+import { type ConversationKey, findOrCreateConversation } from '../chat/conversations.ts';
 import { MESSAGE_COLUMNS, type MessageRow, toMessageView } from '../chat/rows.ts';
 import type { Db } from '../db/prisma.ts';
 import { type Tx, withTransaction } from '../db/transaction.ts';
@@ -60,7 +62,8 @@ export async function applyOps(
   rawOps.forEach((raw, index) => {
     const parsed = pushOpSchema.safeParse(raw);
     if (parsed.success) ops.push({ index, op: parsed.data });
-    else results[index] = rejected(opIdOf(raw), 'VALIDATION_FAILED', summarize(parsed.error.issues));
+    else
+      results[index] = rejected(opIdOf(raw), 'VALIDATION_FAILED', summarize(parsed.error.issues));
   });
 
   const clientConversations = new Map<string, number | RejectGroup>();
@@ -71,7 +74,13 @@ export async function applyOps(
     while (pos < ops.length) {
       const { index, op } = ops[pos]!;
       if (op.kind === 'createConversation') {
-        results[index] = await applyCreate(deps.db, callerId, op, clientConversations, touchedUsers);
+        results[index] = await applyCreate(
+          deps.db,
+          callerId,
+          op,
+          clientConversations,
+          touchedUsers,
+        );
         pos++;
         continue;
       }
@@ -86,12 +95,19 @@ export async function applyOps(
       while (pos < ops.length) {
         const next = ops[pos]!;
         if (next.op.kind === 'createConversation') break;
-        if (resolveConversation(next.op, clientConversations, messageConversations) !== target) break;
+        if (resolveConversation(next.op, clientConversations, messageConversations) !== target)
+          break;
         group.push({ index: next.index, op: next.op });
         if (next.op.kind === 'send') messageConversations.set(next.op.clientMsgId, target);
         pos++;
       }
-      const groupResults = await applyConversationGroup(deps, callerId, target, group, touchedUsers);
+      const groupResults = await applyConversationGroup(
+        deps,
+        callerId,
+        target,
+        group,
+        touchedUsers,
+      );
       group.forEach((g, i) => {
         results[g.index] = groupResults[i];
       });
@@ -147,10 +163,16 @@ function resolveConversation(
       if ('conversationId' in op.conversation) return op.conversation.conversationId;
       const resolved = clientConversations.get(op.conversation.clientConvId);
       if (resolved === undefined) {
-        return new RejectGroup('NOT_FOUND', 'conversation unknown: create it first in the same push');
+        return new RejectGroup(
+          'NOT_FOUND',
+          'conversation unknown: create it first in the same push',
+        );
       }
       if (resolved instanceof RejectGroup) {
-        return new RejectGroup('CONVERSATION_REJECTED', `conversation was rejected: ${resolved.reason}`);
+        return new RejectGroup(
+          'CONVERSATION_REJECTED',
+          `conversation was rejected: ${resolved.reason}`,
+        );
       }
       return resolved;
     }
@@ -184,7 +206,10 @@ async function applyCreate(
     if (created) touchedUsers.add(callerId).add(op.otherUserId);
     return { opId: op.opId, status: 'accepted', conversation, duplicate: !created };
   } catch (error) {
-    if (error instanceof AppError && (error.code === 'NOT_FOUND' || error.code === 'VALIDATION_FAILED')) {
+    if (
+      error instanceof AppError &&
+      (error.code === 'NOT_FOUND' || error.code === 'VALIDATION_FAILED')
+    ) {
       clientConversations.set(op.clientConvId, new RejectGroup(error.code, error.message));
       return rejected(op.opId, error.code, error.message);
     }
@@ -209,7 +234,12 @@ async function applyConversationGroup(
 ): Promise<OpResult[]> {
   return withTransaction(db, async (tx) => {
     const [row] = await tx.$queryRaw<
-      { user1_id: number; user2_id: number; change_seq: bigint | number; last_message_id: number | null }[]
+      {
+        user1_id: number;
+        user2_id: number;
+        change_seq: bigint | number;
+        last_message_id: number | null;
+      }[]
     >`SELECT user1_id, user2_id, change_seq, last_message_id FROM conversations
       WHERE conversation_id = ${conversationId} FOR UPDATE`;
     if (!row || (row.user1_id !== callerId && row.user2_id !== callerId)) {
@@ -228,7 +258,12 @@ async function applyConversationGroup(
     let sends: { slot: number; op: SendOp }[] = [];
     const flush = async () => {
       if (sends.length === 0) return;
-      const flushed = await insertMessages(tx, callerId, conv, sends.map((s) => s.op));
+      const flushed = await insertMessages(
+        tx,
+        callerId,
+        conv,
+        sends.map((s) => s.op),
+      );
       sends.forEach((s, i) => {
         results[s.slot] = flushed[i]!;
       });
@@ -289,28 +324,43 @@ async function insertMessages(
   const stored = await selectStoredKeys(tx, callerId, [...assigned.keys()]);
   const isFresh = (clientMsgId: string) => {
     const row = stored.get(clientMsgId);
-    return row?.conversation_id === conv.conversationId && Number(row.change_seq) === assigned.get(clientMsgId)?.seq;
+    return (
+      row?.conversation_id === conv.conversationId &&
+      Number(row.change_seq) === assigned.get(clientMsgId)?.seq
+    );
   };
   const older = [...assigned.keys()].filter((id) => stored.has(id) && !isFresh(id));
-  const olderViews = older.length ? await selectOwnMessages(tx, callerId, older) : new Map<string, MessageView>();
+  const olderViews = older.length
+    ? await selectOwnMessages(tx, callerId, older)
+    : new Map<string, MessageView>();
   for (const { op, seq } of unique) {
     const row = stored.get(op.clientMsgId);
     if (!row || !isFresh(op.clientMsgId)) continue;
     conv.seq = Math.max(conv.seq, seq);
-    if (conv.lastMessageId === null || row.message_id > conv.lastMessageId) conv.lastMessageId = row.message_id;
+    if (conv.lastMessageId === null || row.message_id > conv.lastMessageId)
+      conv.lastMessageId = row.message_id;
   }
   const reported = new Set<string>();
   return ops.map((op): OpResult => {
     const row = stored.get(op.clientMsgId);
     if (!row) return { opId: op.opId, status: 'retry', reason: 'message not stored' };
     if (row.conversation_id !== conv.conversationId) {
-      return rejected(op.opId, 'VALIDATION_FAILED', 'client_msg_id already used in another conversation');
+      return rejected(
+        op.opId,
+        'VALIDATION_FAILED',
+        'client_msg_id already used in another conversation',
+      );
     }
     const first = !reported.has(op.clientMsgId);
     reported.add(op.clientMsgId);
     const older = olderViews.get(op.clientMsgId);
     if (older) return { opId: op.opId, status: 'accepted', message: older, duplicate: true };
-    return { opId: op.opId, status: 'accepted', message: freshView(callerId, op, row), duplicate: !first };
+    return {
+      opId: op.opId,
+      status: 'accepted',
+      message: freshView(callerId, op, row),
+      duplicate: !first,
+    };
   });
 }
 
@@ -324,11 +374,17 @@ interface StoredKey {
 
 /** Just the keys of the caller's messages: the content of a row it just inserted is
  * known, so it is not read back. */
-async function selectStoredKeys(tx: Tx, callerId: number, clientMsgIds: string[]): Promise<Map<string, StoredKey>> {
+async function selectStoredKeys(
+  tx: Tx,
+  callerId: number,
+  clientMsgIds: string[],
+): Promise<Map<string, StoredKey>> {
   const out = new Map<string, StoredKey>();
   for (let i = 0; i < clientMsgIds.length; i += INSERT_CHUNK) {
     const chunk = clientMsgIds.slice(i, i + INSERT_CHUNK);
-    const rows = await tx.$queryRaw<StoredKey[]>`SELECT message_id, conversation_id, client_msg_id, change_seq, created_at
+    const rows = await tx.$queryRaw<
+      StoredKey[]
+    >`SELECT message_id, conversation_id, client_msg_id, change_seq, created_at
       FROM messages WHERE sender_id = ${callerId} AND client_msg_id IN (${Prisma.join(chunk)})`;
     for (const row of rows) out.set(row.client_msg_id, row);
   }
@@ -449,7 +505,12 @@ async function applyReceipt(
 export async function sendMessage(
   deps: ApplyDeps,
   callerId: number,
-  input: { conversationId: number; content: string; messageType: 'text' | 'image' | 'file'; clientMsgId?: string | undefined },
+  input: {
+    conversationId: number;
+    content: string;
+    messageType: 'text' | 'image' | 'file';
+    clientMsgId?: string | undefined;
+  },
 ): Promise<{ message: MessageView; created: boolean }> {
   const [result] = await applyOps(deps, callerId, [
     {
@@ -465,7 +526,10 @@ export async function sendMessage(
     return { message: result.message, created: !result.duplicate };
   }
   if (result?.status === 'rejected') {
-    throw new AppError(result.code === 'VALIDATION_FAILED' ? 'VALIDATION_FAILED' : 'NOT_FOUND', result.reason);
+    throw new AppError(
+      result.code === 'VALIDATION_FAILED' ? 'VALIDATION_FAILED' : 'NOT_FOUND',
+      result.reason,
+    );
   }
   throw new AppError('UNAVAILABLE', 'message could not be stored; try again');
 }

@@ -44,7 +44,8 @@ export async function pullChanges(
   for (let i = 0; i < changed.length && !hasMore; i += CONVERSATIONS_PER_QUERY) {
     const chunk = changed.slice(i, i + CONVERSATIONS_PER_QUERY);
     const ranges = chunk.map(
-      (c) => Prisma.sql`(m.conversation_id = ${c.id} AND m.change_seq > ${c.from} AND m.change_seq <= ${c.to})`,
+      (c) =>
+        Prisma.sql`(m.conversation_id = ${c.id} AND m.change_seq > ${c.from} AND m.change_seq <= ${c.to})`,
     );
     const rows = await db.$queryRaw<MessageRow[]>`SELECT ${MESSAGE_COLUMNS} FROM messages m
       WHERE ${Prisma.join(ranges, ' OR ')}

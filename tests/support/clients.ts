@@ -20,11 +20,18 @@ export async function createUser(baseUrl: string, displayName = 'User'): Promise
     body: JSON.stringify({ email, password, display_name: displayName }),
   });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
-  const body = (await res.json()) as { token: string; user: { user_id: number; email: string; display_name: string } };
+  const body = (await res.json()) as {
+    token: string;
+    user: { user_id: number; email: string; display_name: string };
+  };
   return {
     token: body.token,
     password,
-    user: { userId: body.user.user_id, email: body.user.email, displayName: body.user.display_name },
+    user: {
+      userId: body.user.user_id,
+      email: body.user.email,
+      displayName: body.user.display_name,
+    },
   };
 }
 
@@ -45,7 +52,8 @@ export async function rest<T = unknown>(
   const res = await fetch(`${baseUrl}${path}`, {
     method,
     headers,
-    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    body:
+      options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T, headers: res.headers };
@@ -53,7 +61,12 @@ export async function rest<T = unknown>(
 
 export function trpcClient(baseUrl: string, token: string | null) {
   return createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${baseUrl}/trpc`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })],
+    links: [
+      httpLink({
+        url: `${baseUrl}/trpc`,
+        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+      }),
+    ],
   });
 }
 
@@ -69,7 +82,10 @@ export function trpcRealtimeClient(baseUrl: string, token: string) {
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: wsLink({ client: wsClient }),
-        false: httpLink({ url: `${baseUrl}/trpc`, headers: () => ({ authorization: `Bearer ${token}` }) }),
+        false: httpLink({
+          url: `${baseUrl}/trpc`,
+          headers: () => ({ authorization: `Bearer ${token}` }),
+        }),
       }),
     ],
   });
@@ -85,7 +101,8 @@ export async function waitFor<T>(
   for (;;) {
     const value = await probe();
     if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -1,7 +1,11 @@
 // A database of its own for each test file: created fresh, dropped afterwards.
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mariadb';
-import { type DatabaseAddress, formatDatabaseUrl, parseDatabaseUrl } from '../../server/db/connection.ts';
+import {
+  type DatabaseAddress,
+  formatDatabaseUrl,
+  parseDatabaseUrl,
+} from '../../server/db/connection.ts';
 
 /** Where test databases live: TEST_DATABASE_URL's server, else local root. */
 export function testServerAddress(): Omit<DatabaseAddress, 'database'> {
@@ -25,7 +29,9 @@ export async function freshDatabase(label = 'test'): Promise<FreshDatabase> {
   const name = `tn_${label.replace(/[^a-z0-9]/gi, '').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
   const conn = await createConnection({ ...server });
   try {
-    await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await conn.query(
+      `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
   } finally {
     await conn.end();
   }

@@ -24,7 +24,14 @@ export interface ProcessServer {
 export async function startProcessServer(env: Record<string, string>): Promise<ProcessServer> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'serve'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', SCRYPT_COST: '1024', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      SCRYPT_COST: '1024',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -33,7 +40,10 @@ export async function startProcessServer(env: Record<string, string>): Promise<P
   await waitFor(
     async () => {
       if (exited) throw new Error('server process exited during start');
-      return fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+      return fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
     },
     { timeoutMs: 30_000, intervalMs: 100, what: `server process on ${port}` },
   );

@@ -1,5 +1,5 @@
 // A real server on a free port over a fresh database, for integration tests.
-import { startServer, type RunningServer } from '../../server/app.ts';
+import { type RunningServer, startServer } from '../../server/app.ts';
 import { parseConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { type FreshDatabase, freshDatabase } from './database.ts';

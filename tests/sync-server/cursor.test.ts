@@ -23,7 +23,10 @@ beforeAll(async () => {
 afterAll(() => server?.dispose());
 
 async function conversationWith(owner: TestUser, other: TestUser): Promise<number> {
-  const { conversation } = await trpcClient(server.url, owner.token).conversations.findOrCreate.mutate({
+  const { conversation } = await trpcClient(
+    server.url,
+    owner.token,
+  ).conversations.findOrCreate.mutate({
     otherUserId: other.user.userId,
     conversationType: 'general',
   });
@@ -51,7 +54,11 @@ async function pullAll(user: TestUser, cursor: string | null) {
   const messages: PullResult['messages'] = [];
   let next = cursor;
   for (;;) {
-    const page = await client.sync.pull.query({ protocolVersion: PROTOCOL_VERSION, cursor: next, limit: 3 });
+    const page = await client.sync.pull.query({
+      protocolVersion: PROTOCOL_VERSION,
+      cursor: next,
+      limit: 3,
+    });
     messages.push(...page.messages);
     next = page.cursor;
     if (!page.hasMore) return { messages, cursor: next };
@@ -83,7 +90,8 @@ describe('pull cursor under out-of-order commits', () => {
     const slow = send(v, a, 'took the smaller id, commits last');
     await hold.isHeld;
     const fast = await send(w, b, 'took the larger id, commits first');
-    const slowId = (await server.services.db.message.findFirst({ where: { conversationId: a } }))?.messageId;
+    const slowId = (await server.services.db.message.findFirst({ where: { conversationId: a } }))
+      ?.messageId;
     expect(slowId).toBeUndefined(); // not visible yet: its transaction is open
 
     const middle = await pullAll(u, start.cursor);
@@ -91,8 +99,10 @@ describe('pull cursor under out-of-order commits', () => {
 
     hold.release();
     const slowResult = await slow;
-    const slowMessage = slowResult.results[0]?.status === 'accepted' ? slowResult.results[0].message : undefined;
-    const fastMessage = fast.results[0]?.status === 'accepted' ? fast.results[0].message : undefined;
+    const slowMessage =
+      slowResult.results[0]?.status === 'accepted' ? slowResult.results[0].message : undefined;
+    const fastMessage =
+      fast.results[0]?.status === 'accepted' ? fast.results[0].message : undefined;
     expect(slowMessage && fastMessage && slowMessage.messageId < fastMessage.messageId).toBe(true);
 
     const after = await pullAll(u, middle.cursor);
@@ -131,7 +141,9 @@ describe('pull cursor under out-of-order commits', () => {
     const message = incoming.messages.find((m) => m.content === 'please read me')!;
     await trpcClient(server.url, w.token).sync.push.mutate({
       protocolVersion: PROTOCOL_VERSION,
-      ops: [{ opId: randomUUID(), kind: 'readUpTo', conversationId: c, messageId: message.messageId }],
+      ops: [
+        { opId: randomUUID(), kind: 'readUpTo', conversationId: c, messageId: message.messageId },
+      ],
     });
     const after = await pullAll(u, before.cursor);
     expect(after.messages.map((m) => [m.content, m.status])).toEqual([['please read me', 'read']]);

@@ -2,7 +2,7 @@
 // connected to another process over the same database.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createUser, rest, trpcRealtimeClient, waitFor } from '../support/clients.ts';
-import { startProcessServer, type ProcessServer } from '../support/process-server.ts';
+import { type ProcessServer, startProcessServer } from '../support/process-server.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -29,10 +29,15 @@ it('[S3.9] a message sent through one process pokes the recipient connected to t
   });
   try {
     await waitFor(() => pokes.includes('resume'), { what: 'the first poke on connect' });
-    const created = await rest<{ conversation_id: number }>(first.url, 'POST', '/api/v1/chat/conversations', {
-      token: alice.token,
-      body: { other_user_id: bob.user.userId },
-    });
+    const created = await rest<{ conversation_id: number }>(
+      first.url,
+      'POST',
+      '/api/v1/chat/conversations',
+      {
+        token: alice.token,
+        body: { other_user_id: bob.user.userId },
+      },
+    );
     await waitFor(() => pokes.includes('change'), { what: 'a poke for the new conversation' });
     const before = pokes.length;
     const sent = await rest(first.url, 'POST', '/api/v1/chat/messages', {

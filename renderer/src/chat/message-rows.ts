@@ -30,10 +30,17 @@ function continuesGroup(previous: LocalMessage | undefined, message: LocalMessag
   if (!previous || previous.senderId !== message.senderId) return false;
   if (previous.messageType === 'system' || message.messageType === 'system') return false;
   const gap = Date.parse(message.createdAt) - Date.parse(previous.createdAt);
-  return gap >= 0 && gap <= GROUP_GAP_MS && localDayKey(previous.createdAt) === localDayKey(message.createdAt);
+  return (
+    gap >= 0 &&
+    gap <= GROUP_GAP_MS &&
+    localDayKey(previous.createdAt) === localDayKey(message.createdAt)
+  );
 }
 
-export function buildMessageRows(messages: readonly LocalMessage[], options: RowOptions): MessageRow[] {
+export function buildMessageRows(
+  messages: readonly LocalMessage[],
+  options: RowOptions,
+): MessageRow[] {
   const rows: MessageRow[] = [];
   let lastDay: string | null = null;
   for (let i = 0; i < messages.length; i++) {
@@ -42,7 +49,11 @@ export function buildMessageRows(messages: readonly LocalMessage[], options: Row
     const next = messages[i + 1];
     const day = localDayKey(message.createdAt);
     if (day !== lastDay) {
-      rows.push({ kind: 'date', key: `date:${day}`, label: formatDayLabel(message.createdAt, options.now, options.locale) });
+      rows.push({
+        kind: 'date',
+        key: `date:${day}`,
+        label: formatDayLabel(message.createdAt, options.now, options.locale),
+      });
       lastDay = day;
     }
     const markerHere = message.clientMsgId === options.unreadFrom;
@@ -52,8 +63,12 @@ export function buildMessageRows(messages: readonly LocalMessage[], options: Row
       key: message.clientMsgId,
       message,
       isOwn: message.senderId === options.myUserId,
-      isFirstInGroup: markerHere || !continuesGroup(previous, message) || day !== localDayKey(previous?.createdAt ?? ''),
-      isLastInGroup: !next || !continuesGroup(message, next) || next.clientMsgId === options.unreadFrom,
+      isFirstInGroup:
+        markerHere ||
+        !continuesGroup(previous, message) ||
+        day !== localDayKey(previous?.createdAt ?? ''),
+      isLastInGroup:
+        !next || !continuesGroup(message, next) || next.clientMsgId === options.unreadFrom,
     });
   }
   return rows;

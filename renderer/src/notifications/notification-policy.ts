@@ -12,13 +12,18 @@ export interface ScreenState {
   isWindowFocused: boolean;
 }
 
-export function shouldNotify({ message, conversation }: IncomingMessage, screen: ScreenState): boolean {
+export function shouldNotify(
+  { message, conversation }: IncomingMessage,
+  screen: ScreenState,
+): boolean {
   if (message.senderId === screen.myUserId) return false;
   if (conversation.muted || message.isDeleted) return false;
   return !screen.isWindowFocused || screen.activeConvKey !== conversation.key;
 }
 
-export function contextLabel(conversation: Pick<LocalConversation, 'conversationType' | 'contextTitle'>): string {
+export function contextLabel(
+  conversation: Pick<LocalConversation, 'conversationType' | 'contextTitle'>,
+): string {
   if (conversation.contextTitle) return conversation.contextTitle;
   if (conversation.conversationType === 'service') return 'Service';
   if (conversation.conversationType === 'request') return 'Request';

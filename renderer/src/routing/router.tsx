@@ -13,7 +13,13 @@ import { parseRoute, type Route } from './routes.ts';
 
 const NavigatorContext = createContext<Navigator | null>(null);
 
-export function RouterProvider({ navigator, children }: { navigator: Navigator; children: ReactNode }) {
+export function RouterProvider({
+  navigator,
+  children,
+}: {
+  navigator: Navigator;
+  children: ReactNode;
+}) {
   return <NavigatorContext value={navigator}>{children}</NavigatorContext>;
 }
 

@@ -31,7 +31,11 @@ export function parseRoute(pathname: string, search: string): Route {
   return { name: 'not-found', path };
 }
 
-export function chatPath(userId: number, conversationId: string | number, messageId?: string): string {
+export function chatPath(
+  userId: number,
+  conversationId: string | number,
+  messageId?: string,
+): string {
   const query = new URLSearchParams({ conversation_id: String(conversationId) });
   if (messageId) query.set('message', messageId);
   return `/chat/${userId}?${query.toString()}`;

@@ -2,23 +2,26 @@
 // context title; messages must contain every query token as a word prefix, and rank
 // higher for whole-word matches and for the query appearing as a phrase, then by recency.
 import type { LocalConversation, LocalMessage } from '../../sync/db.ts';
+import { messageWords, queryWords } from '../../sync/words.ts';
 import { foldText } from './snippet.ts';
 
-const WORD = /[\p{L}\p{N}]+/gu;
-
-function foldedWords(text: string): string[] {
-  return [...foldText(text).matchAll(WORD)].map((m) => m[0]);
-}
-
-/** Query text to tokens: folded words, duplicates and tokens contained in others dropped. */
+/** Query text to tokens, folded like the index; a token that prefixes another adds
+ * nothing (every match of "guitar" also matches "gui") and is dropped. */
 export function tokenizeQuery(query: string): string[] {
-  const words = [...new Set(foldedWords(query))];
+  const words = queryWords(query);
   return words.filter((w) => !words.some((other) => other !== w && other.startsWith(w)));
 }
 
 function tokenScore(words: readonly string[], token: string): number {
   if (words.includes(token)) return 2;
   return words.some((w) => w.startsWith(token)) ? 1 : 0;
+}
+
+function foldedPhrase(text: string): string {
+  return foldText(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .join(' ');
 }
 
 export function rankConversations(
@@ -28,8 +31,8 @@ export function rankConversations(
   if (tokens.length === 0) return [];
   const scored: Array<{ conversation: LocalConversation; score: number }> = [];
   for (const conversation of conversations) {
-    const name = foldedWords(conversation.otherDisplayName);
-    const title = foldedWords(conversation.contextTitle ?? '');
+    const name = messageWords(conversation.otherDisplayName);
+    const title = messageWords(conversation.contextTitle ?? '');
     let score = 0;
     let matchesAll = true;
     for (const token of tokens) {
@@ -47,15 +50,15 @@ export function rankConversations(
   return scored
     .sort(
       (a, b) =>
-        b.score - a.score || b.conversation.lastActivityAt.localeCompare(a.conversation.lastActivityAt),
+        b.score - a.score ||
+        b.conversation.lastActivityAt.localeCompare(a.conversation.lastActivityAt),
     )
     .map((s) => s.conversation);
 }
 
 export function messageMatches(message: LocalMessage, tokens: readonly string[]): boolean {
   if (message.isDeleted || tokens.length === 0) return false;
-  const words = foldedWords(message.content);
-  return tokens.every((token) => words.some((w) => w.startsWith(token)));
+  return tokens.every((token) => message.words.some((w) => w.startsWith(token)));
 }
 
 export function rankMessages(
@@ -63,16 +66,14 @@ export function rankMessages(
   tokens: readonly string[],
   query: string,
 ): LocalMessage[] {
-  const phrase = foldedWords(query).join(' ');
-  const scored = messages
+  const phrase = foldedPhrase(query);
+  return messages
     .filter((m) => messageMatches(m, tokens))
     .map((message) => {
-      const words = foldedWords(message.content);
-      let score = tokens.reduce((sum, token) => sum + tokenScore(words, token), 0);
-      if (tokens.length > 1 && words.join(' ').includes(phrase)) score += 3;
+      let score = tokens.reduce((sum, token) => sum + tokenScore(message.words, token), 0);
+      if (tokens.length > 1 && foldedPhrase(message.content).includes(phrase)) score += 3;
       return { message, score };
-    });
-  return scored
+    })
     .sort((a, b) => b.score - a.score || b.message.createdAt.localeCompare(a.message.createdAt))
     .map((s) => s.message);
 }

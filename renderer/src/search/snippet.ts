@@ -17,7 +17,11 @@ function matchesToken(word: string, tokens: readonly string[]): boolean {
   return tokens.some((token) => folded.startsWith(token));
 }
 
-export function buildSnippet(content: string, tokens: readonly string[], radius = 40): SnippetPart[] {
+export function buildSnippet(
+  content: string,
+  tokens: readonly string[],
+  radius = 40,
+): SnippetPart[] {
   const text = content.replace(/\s+/g, ' ').trim();
   const folded = tokens.map(foldText).filter(Boolean);
   const matches: Array<{ start: number; end: number }> = [];

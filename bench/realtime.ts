@@ -1,0 +1,155 @@
+// Issue 3 (c) and (d): delivery latency from send on one client to stored on the other
+// with 1,000 connected clients and 500 messages/s in aggregate, and server memory per idle
+// connected client. Clients here are protocol clients (poke subscription over WebSocket,
+// push and pull over HTTP) without a local database: the figure is the network path.
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { PROTOCOL_VERSION } from '../shared/sync/protocol.ts';
+import { trpcClient, trpcRealtimeClient, waitFor } from '../tests/support/clients.ts';
+import {
+  type BenchResults,
+  messageText,
+  pairWithConversation,
+  percentile,
+  startBenchServer,
+} from './support.ts';
+
+interface Client {
+  userId: number;
+  http: ReturnType<typeof trpcClient>;
+  realtime: ReturnType<typeof trpcRealtimeClient>;
+  cursor: string | null;
+  pulling: boolean;
+  dirty: boolean;
+  connected: boolean;
+}
+
+async function rssBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kb * 1024;
+}
+
+export async function benchRealtime(scale = 1): Promise<BenchResults> {
+  const server = await startBenchServer('rt');
+  const clients: Client[] = [];
+  try {
+    const pairCount = Math.max(10, Math.round(500 * Math.min(scale, 1)));
+    const pairs = [];
+    for (let i = 0; i < pairCount; i += 25) {
+      pairs.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(25, pairCount - i) }, () =>
+            pairWithConversation(server.url),
+          ),
+        )),
+      );
+    }
+    const pid = server.process.child.pid!;
+    await new Promise((r) => setTimeout(r, 1000));
+    const rssBefore = await rssBytes(pid);
+
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    const pull = async (client: Client) => {
+      if (client.pulling) {
+        client.dirty = true;
+        return;
+      }
+      client.pulling = true;
+      try {
+        do {
+          client.dirty = false;
+          const page = await client.http.sync.pull.query({
+            protocolVersion: PROTOCOL_VERSION,
+            cursor: client.cursor,
+          });
+          client.cursor = page.cursor;
+          const now = performance.now();
+          for (const m of page.messages) {
+            const at = m.senderId !== client.userId ? sentAt.get(m.clientMsgId) : undefined;
+            if (at !== undefined) {
+              latencies.push(now - at);
+              sentAt.delete(m.clientMsgId);
+            }
+          }
+          if (page.hasMore) client.dirty = true;
+        } while (client.dirty);
+      } finally {
+        client.pulling = false;
+      }
+    };
+    for (const { a, b } of pairs) {
+      for (const user of [a, b]) {
+        const client: Client = {
+          userId: user.user.userId,
+          http: trpcClient(server.url, user.token),
+          realtime: trpcRealtimeClient(server.url, user.token),
+          cursor: null,
+          pulling: false,
+          dirty: false,
+          connected: false,
+        };
+        client.realtime.client.sync.onPoke.subscribe(undefined, {
+          onData: () => {
+            client.connected = true;
+            void pull(client);
+          },
+        });
+        clients.push(client);
+      }
+    }
+    await waitFor(() => clients.every((c) => c.connected && !c.pulling), {
+      timeoutMs: 120_000,
+      what: 'all clients connected',
+    });
+    await new Promise((r) => setTimeout(r, 2000));
+    const rssIdle = await rssBytes(pid);
+
+    // 500 messages/s in aggregate for the measured window.
+    const rate = 500;
+    const seconds = Math.max(3, Math.round(10 * scale));
+    const total = rate * seconds;
+    const started = performance.now();
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      const pair = pairs[i % pairs.length]!;
+      const from = i % 2 === 0 ? pair.a : pair.b;
+      const clientMsgId = randomUUID();
+      sentAt.set(clientMsgId, performance.now());
+      const sender = clients.find((c) => c.userId === from.user.userId)!;
+      sends.push(
+        sender.http.sync.push.mutate({
+          protocolVersion: PROTOCOL_VERSION,
+          ops: [
+            {
+              opId: randomUUID(),
+              kind: 'send',
+              conversation: { conversationId: pair.conversationId },
+              clientMsgId,
+              content: messageText(i),
+              messageType: 'text',
+            },
+          ],
+        }),
+      );
+    }
+    await Promise.all(sends);
+    await waitFor(() => sentAt.size === 0, { timeoutMs: 60_000, what: 'every message delivered' });
+    const achieved = total / ((performance.now() - started) / 1000);
+    latencies.sort((x, y) => x - y);
+    return {
+      latency_p50_ms: percentile(latencies, 50),
+      latency_p99_ms: percentile(latencies, 99),
+      latency_clients: clients.length,
+      latency_achieved_msgs_per_s: achieved,
+      bytes_per_idle_client: (rssIdle - rssBefore) / clients.length,
+    };
+  } finally {
+    for (const c of clients) c.realtime.close();
+    await server.dispose();
+  }
+}

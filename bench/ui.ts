@@ -1,0 +1,312 @@
+// The UI at scale, measured in Chromium with real IndexedDB: 100,000 messages over 1,000
+// conversations (× BENCH_SCALE), written straight into the app's database, then
+//   ui_cold_start_ms  navigation start → conversation list on screen (a fresh page),
+//   ui_list_ms        list mounted → its first page of conversations rendered,
+//   ui_open_ms        click on a conversation → its latest message rendered (median),
+//   ui_search_ms      query typed into the empty search box → highlighted results
+//                     rendered (median; a first query runs at once, later keystrokes wait
+//                     for a 120 ms typing pause).
+// No server runs: the app starts signed in and offline, as it must be able to.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import type { BenchResults } from './support.ts';
+
+const ROOT = new URL('../', import.meta.url).pathname;
+const DIST = join(ROOT, 'dist/web');
+const ME = 1;
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+};
+
+async function buildWebApp(): Promise<void> {
+  if (process.env.BENCH_UI_SKIP_BUILD === '1') return;
+  const child = spawn(
+    process.execPath,
+    [
+      'node_modules/vite/bin/vite.js',
+      'build',
+      '--config',
+      'renderer/vite.config.ts',
+      '--logLevel',
+      'error',
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`web build failed (${code})`);
+}
+
+/** The built app with the single-page fallback; the API answers 503 (no server here). */
+async function serveBuild(): Promise<{ url: string; server: Server }> {
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (/^\/(trpc|api|yjs|healthz)/.test(path)) {
+      res.writeHead(503).end();
+      return;
+    }
+    const file = normalize(join(DIST, path));
+    const isInside = file.startsWith(DIST);
+    const found =
+      isInside &&
+      (await stat(file).then(
+        (s) => s.isFile(),
+        () => false,
+      ));
+    const target = found ? file : join(DIST, 'index.html');
+    res.writeHead(200, { 'content-type': TYPES[extname(target)] ?? 'application/octet-stream' });
+    res.end(await readFile(target));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/** Runs in the page: fills the app's Dexie database through plain IndexedDB. */
+async function seedInPage(args: {
+  conversations: number;
+  perConversation: number;
+  me: number;
+}): Promise<number> {
+  const vocabulary = Array.from(
+    { length: 3000 },
+    (_, i) => `w${i.toString(36)}${'aeiou'[i % 5]}${'nrst'[i % 4]}`,
+  );
+  const rare = ['derailleur', 'metronome', 'harmonica', 'sourdough', 'calligraphy'];
+  const pad = (n: number, width: number) => String(n).padStart(width, '0');
+  const open = (): Promise<IDBDatabase> =>
+    new Promise((resolve, reject) => {
+      const request = indexedDB.open(`timenest-chat-${args.me}`);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  const db = await open();
+  const put = (store: string, rows: unknown[]) =>
+    new Promise<void>((resolve, reject) => {
+      const tx = db.transaction(store, 'readwrite');
+      const table = tx.objectStore(store);
+      for (const row of rows) table.put(row);
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+  const start = Date.UTC(2024, 0, 1);
+  const conversations = [];
+  let messageCount = 0;
+  let seed = 42;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648;
+  };
+  for (let c = 0; c < args.conversations; c++) {
+    const messages = [];
+    let last = '';
+    for (let m = 0; m < args.perConversation; m++) {
+      const serverId = c * args.perConversation + m + 1;
+      const words = Array.from(
+        { length: 6 + Math.floor(random() * 10) },
+        () => vocabulary[Math.floor(random() * vocabulary.length)]!,
+      );
+      if (serverId % 997 === 0) words.splice(3, 0, rare[serverId % rare.length]!);
+      const content = words.join(' ');
+      const createdAt = new Date(start + c * 60_000 + m * 1000).toISOString();
+      last = content;
+      messages.push({
+        clientMsgId: `00000000-0000-7000-8000-${pad(serverId, 12)}`,
+        convKey: `s${c + 1}`,
+        serverId,
+        senderId: m % 2 === 0 ? args.me : 100_000 + c,
+        messageType: 'text',
+        content,
+        createdAt,
+        updatedAt: createdAt,
+        status: 'read',
+        serverStatus: 'read',
+        isEdited: false,
+        isDeleted: false,
+        changeSeq: serverId,
+        sortKey: `1${pad(serverId, 10)}`,
+        words: [...new Set(words)],
+        failure: null,
+      });
+    }
+    messageCount += messages.length;
+    await put('messages', messages);
+    const activity = new Date(start + c * 60_000 + args.perConversation * 1000).toISOString();
+    conversations.push({
+      key: `s${c + 1}`,
+      serverId: c + 1,
+      otherUserId: 100_000 + c,
+      otherDisplayName: `Person ${pad(c, 4)}`,
+      conversationType: (['service', 'request', 'general'] as const)[c % 3],
+      contextId: c % 3 === 2 ? null : c + 1,
+      contextTitle: c % 3 === 2 ? null : `Listing ${c}`,
+      createdAt: new Date(start).toISOString(),
+      lastActivityAt: activity,
+      lastMessagePreview: last,
+      lastMessageSenderId: args.me,
+      unreadCount: 0,
+      pendingCount: 0,
+      failedCount: 0,
+      muted: false,
+    });
+  }
+  await put('conversations', conversations);
+  db.close();
+  return messageCount;
+}
+
+/** Installs, in every page, "when did this selector first match" timing. */
+const TIMING_SCRIPT = `
+  // tsx keeps function names with a __name helper that evaluated functions carry along.
+  window.__name = window.__name || ((target) => target);
+  window.__appeared = (selector) => new Promise((resolve) => {
+    const check = () => { if (document.querySelector(selector)) { observer.disconnect(); resolve(performance.now()); return true; } return false; };
+    const observer = new MutationObserver(check);
+    if (!check()) observer.observe(document, { childList: true, subtree: true, characterData: true });
+  });
+  window.__lastInput = 0; window.__lastClick = 0;
+  document.addEventListener('input', () => { window.__lastInput = performance.now(); }, true);
+  document.addEventListener('click', () => { window.__lastClick = performance.now(); }, true);
+`;
+
+type TimedWindow = Window & {
+  __appeared(selector: string): Promise<number>;
+  __lastInput: number;
+  __lastClick: number;
+};
+
+function appeared(page: Page, selector: string): Promise<number> {
+  return page.evaluate((s) => (window as unknown as TimedWindow).__appeared(s), selector);
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+export async function benchUi(scale = 1): Promise<BenchResults> {
+  await buildWebApp();
+  const web = await serveBuild();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.addInitScript(
+      ({ me }) => {
+        localStorage.setItem('timenest.token', 'bench-token');
+        localStorage.setItem(
+          'timenest.user',
+          JSON.stringify({ userId: me, email: 'bench@local', displayName: 'Bench Me' }),
+        );
+      },
+      { me: ME },
+    );
+    await context.addInitScript(TIMING_SCRIPT);
+    const first = await context.newPage();
+    await first.goto(`${web.url}/messages`);
+    await first.getByText('No conversations yet').waitFor();
+    const stored = await first.evaluate(seedInPage, {
+      conversations: Math.round(1000 * scale),
+      perConversation: 100,
+      me: ME,
+    });
+    await first.close();
+
+    // Cold start: a fresh page over the filled database.
+    const page = await context.newPage();
+    await page.goto(`${web.url}/messages`, { waitUntil: 'commit' });
+    const coldStart = await appeared(page, 'nav[aria-label="Conversations"] a');
+
+    // List: swapping search results back for the list mounts it afresh.
+    const search = page.getByRole('searchbox', { name: 'Search' });
+    const listTimes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await search.fill(`zz${i}`);
+      await page.getByText('No results').waitFor();
+      const shown = appeared(page, 'nav[aria-label="Conversations"] a');
+      await search.fill('');
+      const end = await shown;
+      listTimes.push(
+        end - (await page.evaluate(() => (window as unknown as TimedWindow).__lastInput)),
+      );
+    }
+
+    // Open: a conversation's latest message on screen after the click.
+    const openTimes: number[] = [];
+    for (const index of [1, 5, 9, 14, 20, 27, 33]) {
+      const link = page
+        .getByRole('navigation', { name: 'Conversations' })
+        .getByRole('link')
+        .nth(index);
+      const href = (await link.getAttribute('href')) ?? '';
+      const serverId = Number(new URL(href, web.url).searchParams.get('conversation_id'));
+      const latest = `00000000-0000-7000-8000-${String(serverId * 100).padStart(12, '0')}`;
+      const shown = appeared(page, `[data-message-id="${latest}"]`);
+      await link.click();
+      const end = await shown;
+      openTimes.push(
+        end - (await page.evaluate(() => (window as unknown as TimedWindow).__lastClick)),
+      );
+    }
+
+    // Search: full text over every stored message.
+    const searchTimes: number[] = [];
+    for (const query of ['derailleur', 'metronome', 'harmonica', 'sourd', 'callig']) {
+      await search.fill('');
+      await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+      const shown = appeared(page, '.search-hit mark');
+      await search.fill(query);
+      const end = await shown;
+      const typed = await page.evaluate(() => (window as unknown as TimedWindow).__lastInput);
+      searchTimes.push(end - typed);
+    }
+
+    return {
+      ui_messages_stored: stored,
+      ui_cold_start_ms: coldStart,
+      ui_list_ms: median(listTimes),
+      ui_open_ms: median(openTimes),
+      ui_search_ms: median(searchTimes),
+    };
+  } finally {
+    await browser.close();
+    web.server.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  benchUi(Number(process.env.BENCH_SCALE ?? '1')).then(
+    (results) => {
+      console.table(
+        Object.entries(results).map(([metric, value]) => ({
+          metric,
+          value: Math.round(value * 10) / 10,
+        })),
+      );
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

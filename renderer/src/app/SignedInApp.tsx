@@ -1,0 +1,146 @@
+// A signed-in user's app: opens their local database and sync engine, wires the engine
+// to the platform (notifications, badge, deep links, resume and network changes), and
+// renders the shell.
+import { useEffect, useMemo, useState } from 'react';
+import type { PlatformBridge } from '../../../shared/platform/bridge.ts';
+import type { SyncEngineApi } from '../../sync/api.ts';
+import type { ChatDatabase } from '../../sync/db.ts';
+import type { Session } from '../auth/session-store.ts';
+import { Spinner } from '../components/EmptyState.tsx';
+import { notificationFor, shouldNotify } from '../notifications/notification-policy.ts';
+import { useNavigate } from '../routing/router.tsx';
+import { chatPath } from '../routing/routes.ts';
+import type { ServerClient } from '../server-client.ts';
+import { createSettingsStore } from '../settings/settings-store.ts';
+import { type ActiveConversation, AppProvider, type AppServices, useApp } from './app-context.tsx';
+import { Shell } from './Shell.tsx';
+import { useUnreadTotal } from './use-unread-total.ts';
+import { isWindowFocused } from './window-focus.ts';
+
+export interface SessionRuntime {
+  db: ChatDatabase;
+  engine: SyncEngineApi;
+  dispose(): Promise<void>;
+}
+
+export type StartSession = (session: Session) => SessionRuntime;
+
+interface SignedInAppProps {
+  session: Session;
+  bridge: PlatformBridge;
+  server: ServerClient;
+  serverUrl: string;
+  storage: Storage;
+  startSession: StartSession;
+  onSignOut: (session: Session) => Promise<void>;
+}
+
+function createActiveConversation(bridge: PlatformBridge): ActiveConversation {
+  let current: string | null = null;
+  return {
+    get: () => current,
+    set(convKey) {
+      if (convKey === current) return;
+      current = convKey;
+      bridge.setActiveConversation(convKey);
+    },
+  };
+}
+
+export function SignedInApp({
+  session,
+  bridge,
+  server,
+  serverUrl,
+  storage,
+  startSession,
+  onSignOut,
+}: SignedInAppProps) {
+  const [runtime, setRuntime] = useState<SessionRuntime | null>(null);
+
+  useEffect(() => {
+    const started = startSession(session);
+    setRuntime(started);
+    return () => {
+      setRuntime((current) => (current === started ? null : current));
+      void started.dispose();
+    };
+  }, [startSession, session]);
+
+  const services = useMemo<AppServices | null>(() => {
+    if (!runtime) return null;
+    return {
+      user: session.user,
+      token: session.token,
+      serverUrl,
+      db: runtime.db,
+      engine: runtime.engine,
+      bridge,
+      server,
+      storage,
+      settings: createSettingsStore(storage),
+      active: createActiveConversation(bridge),
+      recentConversations: new Map(),
+      signOut: async () => {
+        await runtime.dispose();
+        await onSignOut(session);
+      },
+    };
+  }, [runtime, session, serverUrl, bridge, server, storage, onSignOut]);
+
+  if (!services) return <Spinner label="Opening your conversations" />;
+  return (
+    <AppProvider value={services}>
+      <PlatformWiring />
+      <Shell />
+    </AppProvider>
+  );
+}
+
+/** The engine ↔ platform connections that live as long as the session. */
+function PlatformWiring() {
+  const { engine, bridge, user, active, settings } = useApp();
+  const navigate = useNavigate();
+  const unreadTotal = useUnreadTotal();
+
+  useEffect(() => {
+    if (unreadTotal !== undefined) bridge.setBadge(unreadTotal);
+  }, [bridge, unreadTotal]);
+
+  useEffect(
+    () =>
+      engine.onIncoming((incoming) => {
+        const screen = {
+          myUserId: user.userId,
+          activeConvKey: active.get(),
+          isWindowFocused: isWindowFocused(document),
+        };
+        if (shouldNotify(incoming, screen)) {
+          bridge.notify(notificationFor(incoming, { hidePreviews: settings.get().hidePreviews }));
+        }
+      }),
+    [engine, bridge, user.userId, active, settings],
+  );
+
+  useEffect(
+    () =>
+      bridge.onOpenConversation((target) =>
+        navigate(chatPath(target.userId, target.conversationId)),
+      ),
+    [bridge, navigate],
+  );
+
+  useEffect(() => {
+    const stopNetwork = bridge.onNetworkChange((isOnline) => {
+      if (isOnline) engine.syncNow();
+    });
+    const stopResume = bridge.onResume(() => engine.syncNow());
+    return () => {
+      stopNetwork();
+      stopResume();
+    };
+  }, [bridge, engine]);
+
+  useEffect(() => () => active.set(null), [active]);
+  return null;
+}

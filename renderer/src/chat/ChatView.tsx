@@ -1,0 +1,171 @@
+// A conversation on screen: header, message log and composer. While it is on screen and
+// the window has focus, its messages count as read; its notifications are withdrawn.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { usePresence } from '../../presence/use-presence.ts';
+import type { LocalConversation, LocalMessage } from '../../sync/db.ts';
+import { useApp } from '../app/app-context.tsx';
+import { isWindowFocused } from '../app/window-focus.ts';
+import { EmptyState, Spinner } from '../components/EmptyState.tsx';
+import { useRouteConversation } from '../conversations/use-conversations.ts';
+import { useNavigate } from '../routing/router.tsx';
+import { chatPath, conversationUrlId, type Route } from '../routing/routes.ts';
+import { useSyncStatus } from '../sync-state/use-sync-status.ts';
+import { ChatHeader } from './ChatHeader.tsx';
+import { Composer } from './Composer.tsx';
+import type { MessageActions } from './MessageBubble.tsx';
+import { MessageLog, type MessageLogHandle } from './MessageLog.tsx';
+
+type ChatRoute = Extract<Route, { name: 'chat' }>;
+
+export function ChatView({ route }: { route: ChatRoute }) {
+  const { db, engine, recentConversations } = useApp();
+  const conversation = useRouteConversation(
+    db,
+    route.conversationId,
+    recentConversations.get(route.conversationId),
+  );
+  const status = useSyncStatus(engine);
+  if (conversation === undefined) return <Spinner label="Opening conversation" />;
+  if (conversation === null) {
+    if (status.lastSyncedAt === null && status.connectivity !== 'offline') {
+      return <Spinner label="Loading conversation" />;
+    }
+    return (
+      <EmptyState title="Conversation not found">
+        <p>
+          It is not on this device
+          {status.connectivity === 'offline' ? ' yet, and you are offline' : ''}.
+        </p>
+      </EmptyState>
+    );
+  }
+  return (
+    <OpenConversation key={conversation.key} conversation={conversation} jumpTo={route.messageId} />
+  );
+}
+
+function useFocusState(): boolean {
+  const [isFocused, setFocused] = useState(() => isWindowFocused(document));
+  useEffect(() => {
+    const update = () => setFocused(isWindowFocused(document));
+    window.addEventListener('focus', update);
+    window.addEventListener('blur', update);
+    document.addEventListener('visibilitychange', update);
+    return () => {
+      window.removeEventListener('focus', update);
+      window.removeEventListener('blur', update);
+      document.removeEventListener('visibilitychange', update);
+    };
+  }, []);
+  return isFocused;
+}
+
+function OpenConversation({
+  conversation,
+  jumpTo,
+}: {
+  conversation: LocalConversation;
+  jumpTo: string | null;
+}) {
+  const { db, engine, active, bridge, user, token, serverUrl } = useApp();
+  const navigate = useNavigate();
+  const [editing, setEditing] = useState<LocalMessage | null>(null);
+  const log = useRef<MessageLogHandle>(null);
+  const isFocused = useFocusState();
+  const { key, unreadCount } = conversation;
+
+  const self = useMemo(() => ({ userId: user.userId, displayName: user.displayName }), [user]);
+  const presence = usePresence({ serverUrl, token, conversationId: conversation.serverId, self });
+  const { setActive, setTyping } = presence;
+
+  useEffect(() => {
+    active.set(key);
+    bridge.withdrawNotification(key);
+    return () => active.set(null);
+  }, [active, bridge, key]);
+
+  useEffect(() => setActive(isFocused), [setActive, isFocused]);
+
+  // Read = on screen with the window focused (DESIGN §3.5).
+  useEffect(() => {
+    if (isFocused && unreadCount > 0) void engine.markSeen(key);
+  }, [engine, key, unreadCount, isFocused]);
+
+  // A conversation created offline gets its server id later: move the URL to it.
+  const urlId = conversationUrlId(conversation);
+  useEffect(() => {
+    if (
+      /^[0-9]+$/.test(urlId) &&
+      !window.location.search.includes(`conversation_id=${urlId}`) &&
+      !jumpTo
+    ) {
+      navigate(chatPath(conversation.otherUserId, urlId), { replace: true });
+    }
+  }, [urlId, conversation.otherUserId, navigate, jumpTo]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      const path = chatPath(conversation.otherUserId, urlId);
+      navigate('/messages');
+      requestAnimationFrame(() =>
+        document.querySelector<HTMLElement>(`a[href="${CSS.escape(path)}"]`)?.focus(),
+      );
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [navigate, conversation.otherUserId, urlId]);
+
+  const actions = useMemo<MessageActions>(
+    () => ({
+      onEdit: (message) => setEditing(message),
+      onDelete: (message) => void engine.deleteMessage(message.clientMsgId),
+      onRetry: (message) => void engine.retry(message.clientMsgId),
+      onDiscard: (message) => void engine.discard(message.clientMsgId),
+    }),
+    [engine],
+  );
+
+  const send = useCallback(
+    async (text: string) => {
+      await engine.sendMessage(key, text);
+      log.current?.scrollToLatest();
+    },
+    [engine, key],
+  );
+  const saveEdit = useCallback(
+    async (message: LocalMessage, text: string) => {
+      if (text.trim() && text.trim() !== message.content)
+        await engine.editMessage(message.clientMsgId, text.trim());
+      setEditing(null);
+    },
+    [engine],
+  );
+
+  const refused = conversation.createFailure
+    ? `This conversation could not be started: ${conversation.createFailure.reason}`
+    : null;
+
+  return (
+    <section
+      className="chat-view"
+      aria-label={`Conversation with ${conversation.otherDisplayName}`}
+    >
+      <ChatHeader
+        conversation={conversation}
+        presence={{ isOnline: presence.otherOnline, isTyping: presence.otherTyping }}
+      />
+      <MessageLog ref={log} conversation={conversation} jumpTo={jumpTo} actions={actions} />
+      <Composer
+        db={db}
+        convKey={key}
+        editing={editing}
+        onSend={send}
+        onSaveEdit={saveEdit}
+        onCancelEdit={() => setEditing(null)}
+        onTyping={setTyping}
+        disabledReason={refused}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,198 @@
+// The composer: Enter sends, Shift+Enter starts a new line; the draft of each conversation
+// is kept in Dexie while typing; text over the message limit is counted and can be sent
+// as several messages. Also edits one's own message in place.
+import {
+  type FormEvent,
+  type KeyboardEvent,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+import type { ChatDatabase, LocalMessage } from '../../sync/db.ts';
+import { CloseIcon, EditIcon, SendIcon } from '../components/icons.tsx';
+import { createDraftWriter, loadDraft } from './drafts.ts';
+import { COUNTER_FROM, MESSAGE_MAX, splitLongText } from './long-text.ts';
+
+interface ComposerProps {
+  db: ChatDatabase;
+  convKey: string;
+  editing: LocalMessage | null;
+  onSend(text: string): Promise<void>;
+  onSaveEdit(message: LocalMessage, text: string): Promise<void>;
+  onCancelEdit(): void;
+  onTyping?(isTyping: boolean): void;
+  disabledReason?: string | null;
+}
+
+const MAX_HEIGHT_PX = 220;
+
+export function Composer({
+  db,
+  convKey,
+  editing,
+  onSend,
+  onSaveEdit,
+  onCancelEdit,
+  onTyping,
+  disabledReason,
+}: ComposerProps) {
+  const [text, setText] = useState('');
+  const [isLoaded, setLoaded] = useState(false);
+  const [isSending, setSending] = useState(false);
+  const draftBeforeEdit = useRef<string | null>(null);
+  const areaRef = useRef<HTMLTextAreaElement>(null);
+  const writer = useMemo(() => createDraftWriter(db, convKey), [db, convKey]);
+  const counterId = useId();
+
+  useEffect(() => {
+    let isCurrent = true;
+    setLoaded(false);
+    loadDraft(db, convKey).then((draft) => {
+      if (!isCurrent) return;
+      setText(draft);
+      setLoaded(true);
+    });
+    const flush = () => void writer.flush();
+    window.addEventListener('pagehide', flush);
+    return () => {
+      isCurrent = false;
+      window.removeEventListener('pagehide', flush);
+      void writer.flush();
+    };
+  }, [db, convKey, writer]);
+
+  // Entering edit mode swaps the draft out for the message's text, and back afterwards.
+  useEffect(() => {
+    if (editing) {
+      draftBeforeEdit.current ??= areaRef.current?.value ?? '';
+      setText(editing.content);
+      areaRef.current?.focus();
+    } else if (draftBeforeEdit.current !== null) {
+      setText(draftBeforeEdit.current);
+      draftBeforeEdit.current = null;
+    }
+  }, [editing]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the height follows the text
+  useLayoutEffect(() => {
+    const area = areaRef.current;
+    if (!area) return;
+    area.style.height = 'auto';
+    area.style.height = `${Math.min(MAX_HEIGHT_PX, area.scrollHeight)}px`;
+  }, [text]);
+
+  const change = (value: string) => {
+    setText(value);
+    if (!editing) {
+      writer.update(value);
+      onTyping?.(value.length > 0);
+    }
+  };
+
+  const length = text.length;
+  const isTooLong = length > MESSAGE_MAX;
+  const isBlank = text.trim() === '';
+  const parts = isTooLong && !editing ? splitLongText(text) : null;
+
+  const send = async (pieces: string[]) => {
+    if (isSending) return;
+    setSending(true);
+    try {
+      if (editing) {
+        await onSaveEdit(editing, pieces[0] ?? '');
+      } else {
+        setText('');
+        onTyping?.(false);
+        await writer.clear();
+        for (const piece of pieces) await onSend(piece);
+      }
+    } finally {
+      setSending(false);
+      areaRef.current?.focus();
+    }
+  };
+
+  const submit = (event?: FormEvent) => {
+    event?.preventDefault();
+    if (isBlank || isTooLong || disabledReason) return;
+    void send([text.trim()]);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+    if (event.key === 'Escape' && editing) {
+      event.preventDefault();
+      event.stopPropagation();
+      onCancelEdit();
+    }
+  };
+
+  return (
+    <form className={`composer${editing ? ' is-editing' : ''}`} onSubmit={submit}>
+      {editing && (
+        <div className="composer-banner">
+          <EditIcon size={14} />
+          <span>Editing message</span>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Cancel editing"
+            onClick={onCancelEdit}
+          >
+            <CloseIcon size={14} />
+          </button>
+        </div>
+      )}
+      {parts && (
+        <div className="composer-banner is-warning" role="alert">
+          <span>
+            This is longer than one message allows ({length.toLocaleString()} of{' '}
+            {MESSAGE_MAX.toLocaleString()} characters).
+          </span>
+          <button type="button" className="button secondary small" onClick={() => void send(parts)}>
+            Send as {parts.length} messages
+          </button>
+        </div>
+      )}
+      {disabledReason && <div className="composer-banner is-warning">{disabledReason}</div>}
+      <div className="composer-row">
+        <textarea
+          ref={areaRef}
+          aria-label="Message"
+          aria-describedby={length >= COUNTER_FROM ? counterId : undefined}
+          placeholder={isLoaded ? 'Write a message' : ''}
+          rows={1}
+          value={text}
+          onChange={(e) => change(e.target.value)}
+          onKeyDown={onKeyDown}
+          onBlur={() => void writer.flush()}
+          disabled={Boolean(disabledReason)}
+        />
+        {length >= COUNTER_FROM && (
+          <span
+            id={counterId}
+            className={`char-counter${isTooLong ? ' is-over' : ''}`}
+            aria-live="polite"
+          >
+            {length.toLocaleString()} / {MESSAGE_MAX.toLocaleString()}
+          </span>
+        )}
+        <button
+          type="submit"
+          className="send-button"
+          aria-label={editing ? 'Save' : 'Send'}
+          title={editing ? 'Save (Enter)' : 'Send (Enter)'}
+          disabled={isBlank || isTooLong || isSending || Boolean(disabledReason)}
+        >
+          <SendIcon size={18} />
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,89 @@
+// One row of the conversation list: who, about what, the last message, when, and what
+// needs attention (unread, pending, failed).
+import { memo } from 'react';
+import type { LocalConversation } from '../../sync/db.ts';
+import { useApp } from '../app/app-context.tsx';
+import { Avatar } from '../components/Avatar.tsx';
+import { ContextBadge } from '../components/ContextBadge.tsx';
+import { AlertIcon, BellOffIcon, ClockIcon } from '../components/icons.tsx';
+import { contextLabel } from '../notifications/notification-policy.ts';
+import { Link } from '../routing/router.tsx';
+import { chatPath, conversationUrlId } from '../routing/routes.ts';
+import { formatRelative } from '../time/format-time.ts';
+
+export function conversationPreview(conversation: LocalConversation, myUserId: number): string {
+  if (conversation.lastMessagePreview === null) return 'No messages yet';
+  const text = conversation.lastMessagePreview.replace(/\s+/g, ' ').trim();
+  return conversation.lastMessageSenderId === myUserId ? `You: ${text}` : text;
+}
+
+export function conversationLabel(conversation: LocalConversation, myUserId: number): string {
+  const parts = [conversation.otherDisplayName, contextLabel(conversation)];
+  if (conversation.unreadCount > 0) parts.push(`${conversation.unreadCount} unread`);
+  if (conversation.failedCount > 0) parts.push(`${conversation.failedCount} failed`);
+  else if (conversation.pendingCount > 0) parts.push(`${conversation.pendingCount} pending`);
+  parts.push(conversationPreview(conversation, myUserId));
+  return parts.join(', ');
+}
+
+function ConversationItemView({
+  conversation,
+  myUserId,
+  isActive,
+  now,
+}: {
+  conversation: LocalConversation;
+  myUserId: number;
+  isActive: boolean;
+  now: Date;
+}) {
+  const { recentConversations } = useApp();
+  const hasUnread = conversation.unreadCount > 0;
+  const urlId = conversationUrlId(conversation);
+  return (
+    <Link
+      to={chatPath(conversation.otherUserId, urlId)}
+      onClick={() => recentConversations.set(urlId, conversation)}
+      className={`conversation-item${isActive ? ' is-active' : ''}${hasUnread ? ' has-unread' : ''}`}
+      aria-current={isActive ? 'page' : undefined}
+      aria-label={conversationLabel(conversation, myUserId)}
+      data-list-item=""
+    >
+      <Avatar name={conversation.otherDisplayName} seed={conversation.otherUserId} size={44} />
+      <span className="ci-body">
+        <span className="ci-row">
+          <span className="ci-name">{conversation.otherDisplayName}</span>
+          <time className="ci-time" dateTime={conversation.lastActivityAt}>
+            {formatRelative(conversation.lastActivityAt, now)}
+          </time>
+        </span>
+        <span className="ci-row ci-context">
+          <ContextBadge type={conversation.conversationType} />
+          {conversation.contextTitle && (
+            <span className="ci-context-title">{conversation.contextTitle}</span>
+          )}
+        </span>
+        <span className="ci-row">
+          <span className="ci-preview">{conversationPreview(conversation, myUserId)}</span>
+          <span className="ci-flags">
+            {conversation.muted && <BellOffIcon size={14} className="ci-muted" />}
+            {conversation.failedCount > 0 ? (
+              <AlertIcon size={15} className="ci-failed" />
+            ) : conversation.pendingCount > 0 ? (
+              <ClockIcon size={14} className="ci-pending" />
+            ) : null}
+            {hasUnread && (
+              <span className="unread-count">
+                {conversation.unreadCount > 99 ? '99+' : conversation.unreadCount}
+              </span>
+            )}
+          </span>
+        </span>
+      </span>
+    </Link>
+  );
+}
+
+/** Re-rendered only when its conversation, its active state or the clock changes: the
+ * list holds up to hundreds of rows and a route change touches two of them. */
+export const ConversationItem = memo(ConversationItemView);

@@ -1,0 +1,76 @@
+// The conversation list: newest activity first, live, grown a page at a time as it
+// scrolls; arrow keys move between conversations.
+import { useState } from 'react';
+import { useApp } from '../app/app-context.tsx';
+import { EmptyState } from '../components/EmptyState.tsx';
+import { ChatIcon } from '../components/icons.tsx';
+import { Link, useRoute } from '../routing/router.tsx';
+import { conversationUrlId } from '../routing/routes.ts';
+import { useNow } from '../time/use-now.ts';
+import { ConversationItem } from './ConversationItem.tsx';
+import { moveFocusInList } from './list-keys.ts';
+import { useConversations } from './use-conversations.ts';
+
+const PAGE = 100;
+
+export function ConversationList() {
+  const { db, user } = useApp();
+  const [limit, setLimit] = useState(PAGE);
+  const conversations = useConversations(db, limit);
+  const route = useRoute();
+  const now = useNow();
+  const activeId = route.name === 'chat' ? route.conversationId : null;
+
+  if (conversations === undefined) {
+    return (
+      <div className="conversation-list is-loading" aria-busy="true">
+        <span className="visually-hidden">Loading conversations</span>
+        {[0, 1, 2, 3].map((i) => (
+          <div key={i} className="skeleton-item" />
+        ))}
+      </div>
+    );
+  }
+  return (
+    <nav
+      className="conversation-list"
+      aria-label="Conversations"
+      onKeyDown={moveFocusInList}
+      onScroll={(event) => {
+        const el = event.currentTarget;
+        if (
+          conversations.length >= limit &&
+          el.scrollTop + el.clientHeight > el.scrollHeight - 400
+        ) {
+          setLimit((n) => n + PAGE);
+        }
+      }}
+    >
+      {conversations.length === 0 ? (
+        <EmptyState icon={<ChatIcon size={28} />} title="No conversations yet">
+          <p>Start one from a service or a request.</p>
+          <p>
+            <Link to="/services" className="button secondary">
+              Browse services
+            </Link>
+          </p>
+        </EmptyState>
+      ) : (
+        <ul>
+          {conversations.map((conversation) => (
+            <li key={conversation.key}>
+              <ConversationItem
+                conversation={conversation}
+                myUserId={user.userId}
+                now={now}
+                isActive={
+                  activeId === conversation.key || activeId === conversationUrlId(conversation)
+                }
+              />
+            </li>
+          ))}
+        </ul>
+      )}
+    </nav>
+  );
+}

@@ -1,0 +1,33 @@
+// The conversation list, newest activity first, read through the lastActivityAt index a
+// page at a time (the list grows as it is scrolled), live.
+import { useLiveQuery } from 'dexie-react-hooks';
+import type { ChatDatabase, LocalConversation } from '../../sync/db.ts';
+
+export function useConversations(db: ChatDatabase, limit: number): LocalConversation[] | undefined {
+  return useLiveQuery(
+    () => db.conversations.orderBy('lastActivityAt').reverse().limit(limit).toArray(),
+    [db, limit],
+  );
+}
+
+/** The conversation a route names: by server id when numeric, else by local key. */
+export function useRouteConversation(
+  db: ChatDatabase,
+  conversationId: string,
+  known?: LocalConversation,
+): LocalConversation | null | undefined {
+  return useLiveQuery<LocalConversation | null, LocalConversation | undefined>(
+    async () => {
+      if (/^[0-9]+$/.test(conversationId)) {
+        const byServer = await db.conversations
+          .where('serverId')
+          .equals(Number(conversationId))
+          .first();
+        return byServer ?? null;
+      }
+      return (await db.conversations.get(conversationId)) ?? null;
+    },
+    [db, conversationId],
+    known,
+  );
+}

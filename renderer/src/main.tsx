@@ -1,0 +1,62 @@
+// The renderer's composition root: picks the platform bridge, builds the server client
+// and the per-session sync engine, registers the service worker (web build) and renders.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { pickPlatformBridge } from '../platform/index.ts';
+import { requestNotificationPermission } from '../platform/web.ts';
+import { openChatDatabase } from '../sync/db.ts';
+import { createSyncEngine } from '../sync/engine.ts';
+import { createTrpcTransport } from '../sync/trpc-transport.ts';
+import { App } from './app/App.tsx';
+import type { StartSession } from './app/SignedInApp.tsx';
+import { appVersion, resolveServerUrl } from './config.ts';
+import { createHistoryNavigator } from './routing/navigator.ts';
+import { createServerClient } from './server-client.ts';
+import './styles.css';
+
+const serverUrl = resolveServerUrl(import.meta.env, window.location.origin);
+const bridge = pickPlatformBridge(window, appVersion(import.meta.env));
+
+const startSession: StartSession = (session) => {
+  const db = openChatDatabase(session.user.userId);
+  const transport = createTrpcTransport({ baseUrl: serverUrl, token: session.token });
+  const engine = createSyncEngine({ db, transport, userId: session.user.userId });
+  engine.start();
+  return {
+    db,
+    engine,
+    async dispose() {
+      await engine.stop();
+      transport.close();
+      db.close();
+    },
+  };
+};
+
+if (bridge.kind === 'web') {
+  // Browsers only ask for notification permission after a user gesture.
+  window.addEventListener('pointerdown', () => requestNotificationPermission(window), {
+    once: true,
+  });
+  if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+    void navigator.serviceWorker.register('/sw.js', { type: 'module', scope: '/' }).catch(() => {});
+  }
+}
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <App
+      bridge={bridge}
+      server={createServerClient(serverUrl)}
+      serverUrl={serverUrl}
+      storage={window.localStorage}
+      navigator={createHistoryNavigator(window)}
+      startSession={startSession}
+      deviceName={
+        bridge.kind === 'desktop' ? 'TimeNest desktop' : `Web · ${navigator.userAgent.slice(0, 60)}`
+      }
+    />
+  </StrictMode>,
+);

@@ -1,0 +1,161 @@
+// Every message of this user that is still waiting to be sent, or that the server
+// refused, across all conversations; failed ones can be retried or discarded, one by
+// one or all at once.
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useState } from 'react';
+import type { LocalConversation, LocalMessage } from '../../sync/db.ts';
+import { outboxMessages } from '../../sync/queries.ts';
+import { useApp } from '../app/app-context.tsx';
+import { failureText } from '../chat/MessageBubble.tsx';
+import { MessageStatus } from '../chat/MessageStatus.tsx';
+import { EmptyState, Spinner } from '../components/EmptyState.tsx';
+import { CheckIcon } from '../components/icons.tsx';
+import { contextLabel } from '../notifications/notification-policy.ts';
+import { Link } from '../routing/router.tsx';
+import { chatPath, conversationUrlId } from '../routing/routes.ts';
+import { describeSync } from '../sync-state/sync-label.ts';
+import { useNetworkOnline, useSyncStatus } from '../sync-state/use-sync-status.ts';
+import { formatRelative } from '../time/format-time.ts';
+import { useNow } from '../time/use-now.ts';
+
+interface OutboxItem {
+  message: LocalMessage;
+  conversation: LocalConversation | undefined;
+}
+
+export function OutboxView() {
+  const { db, engine, bridge } = useApp();
+  const items = useLiveQuery(async (): Promise<OutboxItem[]> => {
+    const messages = await outboxMessages(db);
+    const conversations = await db.conversations.bulkGet([
+      ...new Set(messages.map((m) => m.convKey)),
+    ]);
+    const byKey = new Map(conversations.flatMap((c) => (c ? [[c.key, c] as const] : [])));
+    return messages.map((message) => ({ message, conversation: byKey.get(message.convKey) }));
+  }, [db]);
+  const status = useSyncStatus(engine);
+  const isOnline = useNetworkOnline(bridge);
+  const now = useNow();
+  const [isConfirmingDiscard, setConfirmingDiscard] = useState(false);
+  const failed = items?.filter((i) => i.message.status === 'failed').length ?? 0;
+  const pending = (items?.length ?? 0) - failed;
+
+  return (
+    <section className="page outbox" aria-labelledby="outbox-title">
+      <header className="page-header">
+        <div>
+          <h2 id="outbox-title">Outbox</h2>
+          <p className="page-subtitle">
+            {items === undefined
+              ? 'Loading…'
+              : items.length === 0
+                ? 'Nothing waiting to be sent.'
+                : `${pending} waiting to send${failed ? ` · ${failed} refused by the server` : ''} · ${describeSync(status, isOnline).text.split(' · ')[0]}`}
+          </p>
+        </div>
+        <div className="page-actions">
+          <button
+            type="button"
+            className="button secondary"
+            disabled={failed === 0}
+            onClick={() => void engine.retryAll()}
+          >
+            Retry all
+          </button>
+          {isConfirmingDiscard ? (
+            <span className="inline-confirm">
+              <span>Discard {failed} failed?</span>
+              <button
+                type="button"
+                className="button danger"
+                onClick={() => {
+                  setConfirmingDiscard(false);
+                  void engine.discardAll();
+                }}
+              >
+                Discard
+              </button>
+              <button
+                type="button"
+                className="button ghost"
+                onClick={() => setConfirmingDiscard(false)}
+              >
+                Cancel
+              </button>
+            </span>
+          ) : (
+            <button
+              type="button"
+              className="button secondary danger-text"
+              disabled={failed === 0}
+              onClick={() => setConfirmingDiscard(true)}
+            >
+              Discard all
+            </button>
+          )}
+        </div>
+      </header>
+      {items === undefined ? (
+        <Spinner label="Loading the outbox" />
+      ) : items.length === 0 ? (
+        <EmptyState icon={<CheckIcon size={30} />} title="All sent">
+          <p>Messages you write while offline wait here until they reach the server.</p>
+        </EmptyState>
+      ) : (
+        <ul className="outbox-list" aria-label="Waiting messages">
+          {items.map(({ message, conversation }) => (
+            <li key={message.clientMsgId} className={`outbox-item status-${message.status}`}>
+              <div className="outbox-main">
+                <div className="outbox-to">
+                  {conversation ? (
+                    <Link
+                      to={chatPath(
+                        conversation.otherUserId,
+                        conversationUrlId(conversation),
+                        message.clientMsgId,
+                      )}
+                    >
+                      {conversation.otherDisplayName}
+                    </Link>
+                  ) : (
+                    <span>Unknown conversation</span>
+                  )}
+                  {conversation && <span className="muted"> · {contextLabel(conversation)}</span>}
+                  <time className="muted" dateTime={message.createdAt}>
+                    {' '}
+                    · {formatRelative(message.createdAt, now)}
+                  </time>
+                </div>
+                <p className="outbox-text">
+                  {message.isDeleted ? 'Delete this message' : message.content}
+                </p>
+                {message.status === 'failed' && (
+                  <p className="failure-text">{failureText(message)}</p>
+                )}
+              </div>
+              <div className="outbox-side">
+                <MessageStatus status={message.status} />
+                {message.status === 'failed' && (
+                  <button
+                    type="button"
+                    className="button ghost small"
+                    onClick={() => void engine.retry(message.clientMsgId)}
+                  >
+                    Retry
+                  </button>
+                )}
+                <button
+                  type="button"
+                  className="button ghost small danger-text"
+                  onClick={() => void engine.discard(message.clientMsgId)}
+                >
+                  Discard
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,68 @@
+// Builders for the renderer's unit tests: local rows with sensible defaults, and a
+// fresh in-memory database per test.
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import {
+  type ChatDatabase,
+  type LocalConversation,
+  type LocalMessage,
+  openChatDatabase,
+  syncedSortKey,
+} from '../../sync/db.ts';
+import { messageWords } from '../../sync/words.ts';
+
+export const ME = 1;
+export const OTHER = 2;
+
+export function aConversation(overrides: Partial<LocalConversation> = {}): LocalConversation {
+  return {
+    key: 's10',
+    serverId: 10,
+    otherUserId: OTHER,
+    otherDisplayName: 'Bob Requester',
+    conversationType: 'service',
+    contextId: 3,
+    contextTitle: 'Guitar lessons for beginners',
+    createdAt: '2025-03-01T09:00:00.000Z',
+    lastActivityAt: '2025-03-01T09:00:00.000Z',
+    lastMessagePreview: null,
+    lastMessageSenderId: null,
+    unreadCount: 0,
+    pendingCount: 0,
+    failedCount: 0,
+    muted: false,
+    ...overrides,
+  };
+}
+
+let counter = 0;
+
+export function aMessage(overrides: Partial<LocalMessage> = {}): LocalMessage {
+  counter += 1;
+  const serverId = overrides.serverId === undefined ? counter : overrides.serverId;
+  const content = overrides.content ?? `message ${counter}`;
+  return {
+    clientMsgId: `00000000-0000-7000-8000-${String(counter).padStart(12, '0')}`,
+    convKey: 's10',
+    serverId,
+    senderId: OTHER,
+    messageType: 'text',
+    content,
+    createdAt: '2025-03-01T09:00:00.000Z',
+    updatedAt: '2025-03-01T09:00:00.000Z',
+    status: 'sent',
+    serverStatus: 'sent',
+    isEdited: false,
+    isDeleted: false,
+    changeSeq: counter,
+    sortKey: serverId === null ? `2${String(counter).padStart(15, '0')}` : syncedSortKey(serverId),
+    words: messageWords(content),
+    failure: null,
+    ...overrides,
+  };
+}
+
+export function freshDatabase(userId = ME): { db: ChatDatabase; reopen: () => ChatDatabase } {
+  const factory = new IDBFactory();
+  const open = () => openChatDatabase(userId, { indexedDB: factory, IDBKeyRange });
+  return { db: open(), reopen: open };
+}

@@ -1,0 +1,358 @@
+// What the user does, written locally first (DESIGN §3.1): each action changes its rows
+// and queues its operation in one Dexie transaction, so a crash never leaves a message
+// without its operation or an operation without its message.
+import { messageTextSchema } from '../../shared/schemas.ts';
+import type { PushOp } from '../../shared/sync/protocol.ts';
+import type { OpenConversationRequest } from './api.ts';
+import { laterTime, PREVIEW_CHARS, refreshConversationStats } from './conversation-stats.ts';
+import {
+  type ChatDatabase,
+  type LocalConversation,
+  type LocalMessage,
+  pendingSortKey,
+} from './db.ts';
+import type { Outbox } from './outbox.ts';
+import { messageWords } from './words.ts';
+
+export interface LocalWriteDeps {
+  db: ChatDatabase;
+  userId: number;
+  now: () => number;
+  newId: () => string;
+  outbox: Outbox;
+}
+
+export type LocalWrites = ReturnType<typeof createLocalWrites>;
+
+/** The text a message will have on the server (trimmed), or an error for the UI. */
+export function parseMessageText(content: string): string {
+  const parsed = messageTextSchema.safeParse(content);
+  if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'invalid message');
+  return parsed.data;
+}
+
+function createOp(conversation: LocalConversation, opId: string): PushOp {
+  return {
+    opId,
+    kind: 'createConversation',
+    clientConvId: conversation.key,
+    otherUserId: conversation.otherUserId,
+    conversationType: conversation.conversationType,
+    contextId: conversation.contextId,
+    contextTitle: conversation.contextTitle,
+  };
+}
+
+function snapshot(message: LocalMessage): LocalMessage['confirmed'] {
+  if (message.confirmed) return message.confirmed;
+  if (message.serverId === null) return null;
+  return { content: message.content, isEdited: message.isEdited, isDeleted: message.isDeleted };
+}
+
+export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWriteDeps) {
+  const iso = () => new Date(now()).toISOString();
+  const inTransaction = <T>(work: () => Promise<T>) =>
+    db.transaction('rw', [db.conversations, db.messages, db.outbox, db.drafts], work);
+
+  async function ownMessage(clientMsgId: string): Promise<LocalMessage | undefined> {
+    const message = await db.messages.get(clientMsgId);
+    if (message && message.senderId !== userId) {
+      throw new Error('only your own messages can be changed');
+    }
+    return message;
+  }
+
+  /** A conversation started here needs its create queued before anything that uses it;
+   * a refused create is queued afresh (the user is trying again). */
+  async function ensureCreateQueued(conversation: LocalConversation): Promise<void> {
+    if (conversation.serverId !== null) return;
+    const creates = await db.outbox
+      .where('[convKey+kind]')
+      .equals([conversation.key, 'createConversation'])
+      .toArray();
+    if (creates.some((e) => e.rejected === null)) return;
+    await db.outbox.bulkDelete(creates.map((e) => e.seq!));
+    await outbox.add({
+      op: createOp(conversation, newId()),
+      clientMsgId: null,
+      convKey: conversation.key,
+    });
+    await db.conversations.update(conversation.key, { createFailure: null });
+  }
+
+  /** Drops refused operations of a synced message that a new change supersedes. */
+  async function clearRefusal(message: LocalMessage): Promise<Partial<LocalMessage>> {
+    if (message.status !== 'failed') return {};
+    const refused = await db.outbox.where('clientMsgId').equals(message.clientMsgId).toArray();
+    await db.outbox.bulkDelete(refused.filter((e) => e.rejected !== null).map((e) => e.seq!));
+    return { status: message.serverStatus ?? 'sent', failure: null };
+  }
+
+  async function discardIn(message: LocalMessage): Promise<void> {
+    const ops = await db.outbox.where('clientMsgId').equals(message.clientMsgId).toArray();
+    await db.outbox.bulkDelete(ops.map((e) => e.seq!));
+    if (message.serverId === null) {
+      await db.messages.delete(message.clientMsgId);
+    } else {
+      const confirmed = snapshot(message) ?? message;
+      await db.messages.update(message.clientMsgId, {
+        content: confirmed.content,
+        isEdited: confirmed.isEdited,
+        isDeleted: confirmed.isDeleted,
+        words: confirmed.isDeleted ? [] : messageWords(confirmed.content),
+        status: message.serverStatus ?? 'sent',
+        failure: null,
+      });
+    }
+    await refreshConversationStats(db, [message.convKey]);
+  }
+
+  async function retryIn(message: LocalMessage): Promise<void> {
+    if (message.status !== 'failed') return;
+    const ops = await db.outbox.where('clientMsgId').equals(message.clientMsgId).toArray();
+    if (message.serverId === null) {
+      // Never stored by the server: send it again as it is now (same client id, so a
+      // retry that races an earlier attempt is still applied once).
+      await db.outbox.bulkDelete(ops.map((e) => e.seq!));
+      const conversation = await db.conversations.get(message.convKey);
+      if (!conversation) throw new Error('the conversation of this message is gone');
+      await ensureCreateQueued(conversation);
+      await outbox.add({
+        op: {
+          opId: newId(),
+          kind: 'send',
+          conversation:
+            conversation.serverId !== null
+              ? { conversationId: conversation.serverId }
+              : { clientConvId: conversation.key },
+          clientMsgId: message.clientMsgId,
+          content: message.content,
+          messageType: message.messageType === 'system' ? 'text' : message.messageType,
+        },
+        clientMsgId: message.clientMsgId,
+        convKey: message.convKey,
+      });
+      await db.messages.update(message.clientMsgId, { status: 'pending', failure: null });
+    } else {
+      await db.outbox
+        .where('clientMsgId')
+        .equals(message.clientMsgId)
+        .modify((e) => {
+          e.rejected = null;
+          e.attempts = 0;
+        });
+      await db.messages.update(message.clientMsgId, {
+        status: message.serverStatus ?? 'sent',
+        failure: null,
+      });
+    }
+    await refreshConversationStats(db, [message.convKey]);
+  }
+
+  return {
+    async sendMessage(convKey: string, content: string): Promise<string> {
+      const text = parseMessageText(content);
+      const createdAtMs = now();
+      const clientMsgId = newId();
+      await inTransaction(async () => {
+        const conversation = await db.conversations.get(convKey);
+        if (!conversation) throw new Error(`no conversation ${convKey}`);
+        await ensureCreateQueued(conversation);
+        const createdAt = new Date(createdAtMs).toISOString();
+        await db.messages.add({
+          clientMsgId,
+          convKey,
+          serverId: null,
+          senderId: userId,
+          messageType: 'text',
+          content: text,
+          createdAt,
+          updatedAt: createdAt,
+          status: 'pending',
+          serverStatus: null,
+          isEdited: false,
+          isDeleted: false,
+          changeSeq: 0,
+          sortKey: pendingSortKey(createdAtMs, clientMsgId),
+          words: messageWords(text),
+          failure: null,
+          confirmed: null,
+        });
+        await outbox.add({
+          op: {
+            opId: newId(),
+            kind: 'send',
+            conversation:
+              conversation.serverId !== null
+                ? { conversationId: conversation.serverId }
+                : { clientConvId: conversation.key },
+            clientMsgId,
+            content: text,
+            messageType: 'text',
+          },
+          clientMsgId,
+          convKey,
+        });
+        // The newest message of the conversation, and one more pending: known without
+        // recounting (sending is the hot path; a long offline queue must stay cheap).
+        await db.conversations.update(convKey, {
+          pendingCount: conversation.pendingCount + 1,
+          lastMessagePreview: text.slice(0, PREVIEW_CHARS),
+          lastMessageSenderId: userId,
+          lastActivityAt: laterTime(createdAt, conversation.lastActivityAt),
+        });
+      });
+      return clientMsgId;
+    },
+
+    /** Returns whether an operation was queued. */
+    async editMessage(clientMsgId: string, content: string): Promise<boolean> {
+      const text = parseMessageText(content);
+      return inTransaction(async () => {
+        const message = await ownMessage(clientMsgId);
+        // A delete wins over an edit.
+        if (!message || message.isDeleted || message.content === text) return false;
+        const isUnsent = message.serverId === null && message.status === 'failed';
+        const refusal = isUnsent ? {} : await clearRefusal(message);
+        await db.messages.update(clientMsgId, {
+          ...refusal,
+          content: text,
+          // A message the server never stored is not "edited": it will be sent as is.
+          isEdited: isUnsent ? message.isEdited : true,
+          words: messageWords(text),
+          updatedAt: iso(),
+          confirmed: snapshot(message),
+        });
+        if (!isUnsent) {
+          await outbox.add({
+            op: { opId: newId(), kind: 'edit', clientMsgId, content: text },
+            clientMsgId,
+            convKey: message.convKey,
+          });
+        }
+        await refreshConversationStats(db, [message.convKey]);
+        return !isUnsent;
+      });
+    },
+
+    async deleteMessage(clientMsgId: string): Promise<boolean> {
+      return inTransaction(async () => {
+        const message = await ownMessage(clientMsgId);
+        if (!message || message.isDeleted) return false;
+        if (message.serverId === null && message.status === 'failed') {
+          // The server never stored it: there is nothing to delete there.
+          await discardIn(message);
+          return false;
+        }
+        const refusal = await clearRefusal(message);
+        await db.messages.update(clientMsgId, {
+          ...refusal,
+          content: '',
+          isDeleted: true,
+          words: [],
+          updatedAt: iso(),
+          confirmed: snapshot(message),
+        });
+        await outbox.add({
+          op: { opId: newId(), kind: 'delete', clientMsgId },
+          clientMsgId,
+          convKey: message.convKey,
+        });
+        await refreshConversationStats(db, [message.convKey]);
+        return true;
+      });
+    },
+
+    async retry(clientMsgId: string): Promise<void> {
+      await inTransaction(async () => {
+        const message = await ownMessage(clientMsgId);
+        if (message) await retryIn(message);
+      });
+    },
+
+    async discard(clientMsgId: string): Promise<void> {
+      await inTransaction(async () => {
+        const message = await ownMessage(clientMsgId);
+        if (message) await discardIn(message);
+      });
+    },
+
+    async retryAll(): Promise<void> {
+      await inTransaction(async () => {
+        const failed = await db.messages.where('status').equals('failed').toArray();
+        for (const message of failed) if (message.senderId === userId) await retryIn(message);
+      });
+    },
+
+    async discardAll(): Promise<void> {
+      await inTransaction(async () => {
+        const failed = await db.messages.where('status').equals('failed').toArray();
+        for (const message of failed) if (message.senderId === userId) await discardIn(message);
+      });
+    },
+
+    async openConversation(request: OpenConversationRequest): Promise<string> {
+      if (request.otherUserId === userId)
+        throw new Error('cannot start a conversation with yourself');
+      return inTransaction(async () => {
+        const sameUser = await db.conversations
+          .where('otherUserId')
+          .equals(request.otherUserId)
+          .toArray();
+        const found = sameUser.find(
+          (c) =>
+            c.conversationType === request.conversationType &&
+            (c.contextId ?? null) === (request.contextId ?? null),
+        );
+        if (found) return found.key;
+        const createdAt = iso();
+        const conversation: LocalConversation = {
+          key: newId(),
+          serverId: null,
+          otherUserId: request.otherUserId,
+          otherDisplayName: request.otherDisplayName,
+          conversationType: request.conversationType,
+          contextId: request.contextId,
+          contextTitle: request.contextTitle,
+          createdAt,
+          lastActivityAt: createdAt,
+          lastMessagePreview: null,
+          lastMessageSenderId: null,
+          unreadCount: 0,
+          pendingCount: 0,
+          failedCount: 0,
+          muted: false,
+          createFailure: null,
+        };
+        await db.conversations.add(conversation);
+        await outbox.add({
+          op: createOp(conversation, newId()),
+          clientMsgId: null,
+          convKey: conversation.key,
+        });
+        return conversation.key;
+      });
+    },
+
+    /** Marks someone else's messages read here and queues one read receipt. Returns
+     * whether a receipt was queued. */
+    async markSeen(convKey: string): Promise<boolean> {
+      return inTransaction(async () => {
+        const conversation = await db.conversations.get(convKey);
+        if (!conversation) return false;
+        let highest = 0;
+        await db.messages
+          .where('unreadConvKey')
+          .equals(convKey)
+          .modify((m) => {
+            m.status = 'read';
+            delete m.unreadConvKey;
+            if (m.serverId !== null && m.serverId > highest) highest = m.serverId;
+          });
+        if (conversation.unreadCount !== 0)
+          await db.conversations.update(convKey, { unreadCount: 0 });
+        return highest > 0 && (await outbox.queueReceipt(conversation, 'readUpTo', highest));
+      });
+    },
+  };
+}

@@ -1,0 +1,142 @@
+// Builders for the browser tests: users and conversations made through the REST API,
+// signed-in browser contexts, the app's landmarks by their accessible names, and a
+// recorder standing in for the browser's Notification API.
+import { mkdir } from 'node:fs/promises';
+import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
+import { createUser, rest, type TestUser } from '../../support/clients.ts';
+
+export function serverUrl(): string {
+  const url = process.env.TIMENEST_E2E_SERVER_URL;
+  if (!url) throw new Error('TIMENEST_E2E_SERVER_URL is not set: run through playwright.config.ts');
+  return url;
+}
+
+export function webUrl(): string {
+  const url = process.env.TIMENEST_E2E_WEB_URL;
+  if (!url) throw new Error('TIMENEST_E2E_WEB_URL is not set: run through playwright.config.ts');
+  return url;
+}
+
+export function newUser(displayName: string): Promise<TestUser> {
+  return createUser(serverUrl(), displayName);
+}
+
+export async function startConversation(from: TestUser, to: TestUser): Promise<number> {
+  const answer = await rest<{ conversation_id: number }>(
+    serverUrl(),
+    'POST',
+    '/api/v1/chat/conversations',
+    {
+      token: from.token,
+      body: { other_user_id: to.user.userId, conversation_type: 'general' },
+    },
+  );
+  if (answer.status !== 201 && answer.status !== 200)
+    throw new Error(`conversation: ${answer.status}`);
+  return answer.body.conversation_id;
+}
+
+export async function sendByRest(
+  from: TestUser,
+  conversationId: number,
+  content: string,
+): Promise<void> {
+  const answer = await rest(serverUrl(), 'POST', '/api/v1/chat/messages', {
+    token: from.token,
+    body: { conversation_id: conversationId, content },
+  });
+  if (answer.status !== 201) throw new Error(`send: ${answer.status}`);
+}
+
+export interface RecordedNotification {
+  title: string;
+  body: string;
+  tag: string;
+}
+
+/** Replaces window.Notification in every page of the context with a recorder that has
+ * permission, so a test can see exactly what the web bridge showed. */
+export async function recordNotifications(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const shown: Array<{ title: string; body: string; tag: string }> = [];
+    class RecordingNotification {
+      static permission = 'granted';
+      static requestPermission = async () => 'granted';
+      onclick: (() => void) | null = null;
+      onclose: (() => void) | null = null;
+      constructor(title: string, options: { body?: string; tag?: string } = {}) {
+        shown.push({ title, body: options.body ?? '', tag: options.tag ?? '' });
+      }
+      close() {}
+    }
+    Object.defineProperty(window, 'Notification', {
+      value: RecordingNotification,
+      configurable: true,
+    });
+    Object.defineProperty(window, '__shownNotifications', { value: shown });
+  });
+}
+
+export function shownNotifications(page: Page): Promise<RecordedNotification[]> {
+  return page.evaluate(
+    () =>
+      (window as unknown as { __shownNotifications: RecordedNotification[] }).__shownNotifications,
+  );
+}
+
+export async function signedInPage(
+  browser: Browser,
+  user: TestUser,
+  options: { notifications?: boolean } = {},
+) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  if (options.notifications) await recordNotifications(context);
+  const page = await context.newPage();
+  await page.goto(`${webUrl()}/sign-in`);
+  await page.getByLabel('Email').fill(user.user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await conversationList(page).waitFor();
+  return { context, page };
+}
+
+/** Resolves once the service worker controls the page, so a reload works offline. */
+export async function shellCachedForOffline(page: Page): Promise<void> {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, {
+    timeout: 15_000,
+  });
+}
+
+export const conversationList = (page: Page): Locator =>
+  page.getByRole('navigation', { name: 'Conversations' });
+
+export function conversationWith(page: Page, displayName: string): Locator {
+  const escaped = displayName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return conversationList(page).getByRole('link', { name: new RegExp(`^${escaped}`) });
+}
+
+/** A page of the app through the navigation rail: Chats, Services or Outbox. */
+export function openPage(page: Page, name: 'Chats' | 'Services' | 'Outbox'): Promise<void> {
+  return page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name, exact: true })
+    .click();
+}
+
+export const messages = (page: Page): Locator => page.getByRole('log', { name: 'Messages' });
+export const syncState = (page: Page): Locator => page.getByRole('status');
+
+export async function send(page: Page, text: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+}
+
+/** The texts of the messages in the log, top to bottom. */
+export function messageTexts(page: Page): Promise<string[]> {
+  return messages(page).locator('.message-text').allTextContents();
+}
+
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  await mkdir('test-results/screenshots', { recursive: true });
+  await page.screenshot({ path: `test-results/screenshots/${name}.png` });
+}

@@ -1,0 +1,407 @@
+// The model-based convergence test of issue 3 ("Done means 1"): two users with one or
+// two devices each run random schedules of sends, edits, deletes, reads, network loss,
+// device and server restarts, lost push answers and duplicated pushes against the real
+// server. Once everyone is back online and synced, every sent message exists exactly once
+// on the server and on every device, in the same order, with the server's content,
+// tombstone and status; and no device ever showed a status moving backwards.
+//
+// CONVERGENCE_RUNS sets the number of schedules; FC_SEED (and FC_PATH, printed with a
+// failure) replays one.
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { TestUser } from '../support/clients.ts';
+import {
+  conversationWith,
+  type Device,
+  openDevice,
+  type ServerMessage,
+  type StatusRegression,
+  type SyncServer,
+  seedSession,
+  seedUsers,
+  serverMessages,
+  startSyncServer,
+  waitFor,
+} from './support.ts';
+
+const RUNS = Number(process.env.CONVERGENCE_RUNS ?? 150);
+const SEED = process.env.FC_SEED
+  ? Number(process.env.FC_SEED)
+  : Math.floor(Math.random() * 2 ** 31);
+const PATH = process.env.FC_PATH;
+const MAX_STEPS = 14;
+const CONVERGE_TIMEOUT_MS = 30_000;
+
+let server: SyncServer;
+beforeAll(async () => {
+  server = await startSyncServer('convergence');
+});
+afterAll(async () => {
+  await server?.dispose();
+});
+
+// --- the world a schedule runs in, and what the test expects of it ---------------------
+
+type UserIndex = 0 | 1;
+
+interface SentMessage {
+  clientMsgId: string;
+  userIndex: UserIndex;
+  original: string;
+  edits: { device: string; text: string }[];
+  isDeleteRequested: boolean;
+}
+
+interface Slot {
+  device: Device;
+  userIndex: UserIndex;
+}
+
+interface World {
+  users: [TestUser, TestUser];
+  slots: Slot[];
+  sent: SentMessage[];
+  regressions: StatusRegression[];
+  /** device name → clientMsgId → times announced as incoming */
+  announced: Map<string, Map<string, number>>;
+  texts: number;
+}
+
+interface Model {
+  deviceUsers: UserIndex[];
+  sentBy: [number, number];
+}
+
+const slotOf = (world: World, index: number): Slot => world.slots[index % world.slots.length]!;
+const userOf = (model: Model, index: number): UserIndex =>
+  model.deviceUsers[index % model.deviceUsers.length]!;
+
+// --- commands ---------------------------------------------------------------------------
+
+type Step = fc.AsyncCommand<Model, World>;
+
+class Send implements Step {
+  constructor(readonly device: number) {}
+  check = () => true;
+  async run(model: Model, world: World) {
+    const slot = slotOf(world, this.device);
+    const other = world.users[slot.userIndex === 0 ? 1 : 0];
+    const convKey = await conversationWith(slot.device, other);
+    const text = `${slot.device.name} says ${++world.texts}`;
+    const clientMsgId = await slot.device.engine.sendMessage(convKey, text);
+    world.sent.push({
+      clientMsgId,
+      userIndex: slot.userIndex,
+      original: text,
+      edits: [],
+      isDeleteRequested: false,
+    });
+    model.sentBy[slot.userIndex]++;
+  }
+  toString = () => `send(${this.device})`;
+}
+
+/** Edits one of the user's own messages, if this device has it and it is not deleted. */
+class Edit implements Step {
+  constructor(
+    readonly device: number,
+    readonly pick: number,
+  ) {}
+  check = (model: Model) => model.sentBy[userOf(model, this.device)] > 0;
+  async run(_model: Model, world: World) {
+    const slot = slotOf(world, this.device);
+    const own = world.sent.filter((s) => s.userIndex === slot.userIndex);
+    const target = own[this.pick % own.length]!;
+    const local = await slot.device.db.messages.get(target.clientMsgId);
+    if (!local || local.isDeleted) return;
+    const text = `${slot.device.name} edits ${++world.texts}`;
+    await slot.device.engine.editMessage(target.clientMsgId, text);
+    target.edits.push({ device: slot.device.name, text });
+  }
+  toString = () => `edit(${this.device}, ${this.pick})`;
+}
+
+class Delete implements Step {
+  constructor(
+    readonly device: number,
+    readonly pick: number,
+  ) {}
+  check = (model: Model) => model.sentBy[userOf(model, this.device)] > 0;
+  async run(_model: Model, world: World) {
+    const slot = slotOf(world, this.device);
+    const own = world.sent.filter((s) => s.userIndex === slot.userIndex);
+    const target = own[this.pick % own.length]!;
+    if (!(await slot.device.db.messages.get(target.clientMsgId))) return;
+    await slot.device.engine.deleteMessage(target.clientMsgId);
+    target.isDeleteRequested = true;
+  }
+  toString = () => `delete(${this.device}, ${this.pick})`;
+}
+
+class Read implements Step {
+  constructor(readonly device: number) {}
+  check = () => true;
+  async run(_model: Model, world: World) {
+    const { device } = slotOf(world, this.device);
+    const [conversation] = await device.db.conversations.toArray();
+    if (conversation) await device.engine.markSeen(conversation.key);
+  }
+  toString = () => `read(${this.device})`;
+}
+
+class DeviceFault implements Step {
+  constructor(
+    readonly device: number,
+    readonly fault: 'offline' | 'online' | 'restart' | 'dropResponse' | 'pushTwice',
+  ) {}
+  check = () => true;
+  async run(_model: Model, world: World) {
+    const { device } = slotOf(world, this.device);
+    switch (this.fault) {
+      case 'offline':
+        return device.goOffline();
+      case 'online':
+        return device.goOnline();
+      case 'restart':
+        return device.restart();
+      case 'dropResponse':
+        return device.dropNextPushResponse();
+      case 'pushTwice':
+        return device.deliverNextPushTwice();
+    }
+  }
+  toString = () => `${this.fault}(${this.device})`;
+}
+
+class RestartServer implements Step {
+  check = () => true;
+  async run() {
+    await server.restart();
+  }
+  toString = () => 'restartServer';
+}
+
+/** Lets background sync run for a moment, so steps interleave with pushes and pulls. */
+class Pause implements Step {
+  constructor(readonly ms: number) {}
+  check = () => true;
+  async run() {
+    await new Promise((resolve) => setTimeout(resolve, this.ms));
+  }
+  toString = () => `pause(${this.ms})`;
+}
+
+const device = fc.nat(3);
+const pick = fc.nat(20);
+const steps = fc.commands(
+  [
+    device.map((d) => new Send(d)),
+    device.map((d) => new Send(d)),
+    device.map((d) => new Send(d)),
+    fc.tuple(device, pick).map(([d, p]) => new Edit(d, p)),
+    fc.tuple(device, pick).map(([d, p]) => new Delete(d, p)),
+    device.map((d) => new Read(d)),
+    device.map((d) => new DeviceFault(d, 'offline')),
+    device.map((d) => new DeviceFault(d, 'online')),
+    device.map((d) => new DeviceFault(d, 'restart')),
+    device.map((d) => new DeviceFault(d, 'dropResponse')),
+    device.map((d) => new DeviceFault(d, 'pushTwice')),
+    fc.nat(40).map((ms) => new Pause(ms)),
+    // Rarer: a server restart costs a few hundred milliseconds of reconnecting.
+    fc
+      .nat(9)
+      .chain((n) =>
+        n === 0 ? fc.constant<Step>(new RestartServer()) : fc.constant<Step>(new Pause(5)),
+      ),
+  ],
+  { maxCommands: MAX_STEPS },
+);
+const layout = fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }));
+
+// --- running a schedule -----------------------------------------------------------------
+
+async function openWorld([aliceDevices, bobDevices]: [number, number]): Promise<World> {
+  const [alice, bob] = (await seedUsers(server, 'Alice', 'Bob')) as [TestUser, TestUser];
+  const world: World = {
+    users: [alice, bob],
+    slots: [],
+    sent: [],
+    regressions: [],
+    announced: new Map(),
+    texts: 0,
+  };
+  const plan: { userIndex: UserIndex; name: string }[] = [
+    { userIndex: 0, name: 'alice-1' },
+    { userIndex: 1, name: 'bob-1' },
+    ...(aliceDevices === 2 ? [{ userIndex: 0 as const, name: 'alice-2' }] : []),
+    ...(bobDevices === 2 ? [{ userIndex: 1 as const, name: 'bob-2' }] : []),
+  ];
+  for (const { userIndex, name } of plan) {
+    const firstOfUser = !world.slots.some((s) => s.userIndex === userIndex);
+    const user = world.users[userIndex];
+    const session = firstOfUser
+      ? user
+      : { ...user, token: await seedSession(server, user.user.userId) };
+    const counts = new Map<string, number>();
+    world.announced.set(name, counts);
+    const opened = openDevice(server, session, name, {
+      regressions: world.regressions,
+      onIncoming: ({ message }) => {
+        counts.set(message.clientMsgId, (counts.get(message.clientMsgId) ?? 0) + 1);
+        if (message.senderId === session.user.userId) {
+          world.regressions.push({
+            device: name,
+            clientMsgId: message.clientMsgId,
+            from: 'sent',
+            to: 'sent',
+          });
+        }
+      },
+    });
+    world.slots.push({ device: opened, userIndex });
+  }
+  return world;
+}
+
+const describeRow = (r: {
+  id: number | null;
+  clientMsgId: string;
+  content: string;
+  isDeleted: boolean;
+  isEdited: boolean;
+  status: string;
+}) =>
+  `#${r.id} ${r.clientMsgId.slice(-6)} ${JSON.stringify(r.content)}${r.isDeleted ? ' deleted' : ''}${r.isEdited ? ' edited' : ''} ${r.status}`;
+
+async function serverRows(world: World): Promise<string[]> {
+  const userIds = world.users.map((u) => u.user.userId);
+  return (await serverMessages(server, userIds)).map((m) => describeRow({ ...m, id: m.messageId }));
+}
+
+/** What still differs between the server and the devices, or '' once they agree. Each
+ * device is read in one transaction (its outbox and its rows together), and the server
+ * must not have changed while the devices were compared. */
+async function divergence(world: World): Promise<string> {
+  const onServer = await serverRows(world);
+  for (const { device } of world.slots) {
+    const { queued, rows, failed } = await device.db.transaction(
+      'r',
+      device.db.outbox,
+      device.db.messages,
+      async () => ({
+        queued: await device.db.outbox.count(),
+        rows: await device.messages(),
+        failed: await device.db.messages.where('status').equals('failed').first(),
+      }),
+    );
+    if (failed)
+      throw new Error(`${device.name}: message failed: ${JSON.stringify(failed.failure)}`);
+    if (queued > 0) return `${device.name}: ${queued} operations still queued`;
+    const shown = rows.map((m) => describeRow({ ...m, id: m.serverId }));
+    for (let i = 0; i < Math.max(shown.length, onServer.length); i++) {
+      if (shown[i] !== onServer[i]) {
+        return `${device.name} row ${i}: has ${shown[i] ?? 'nothing'}, server has ${onServer[i] ?? 'nothing'}`;
+      }
+    }
+  }
+  const after = await serverRows(world);
+  return after.join('\n') === onServer.join('\n') ? '' : 'the server changed meanwhile';
+}
+
+/** The state behind a failed expectation: the server's rows and each device's. */
+async function describeWorld(world: World, stored: ServerMessage[]): Promise<string> {
+  const lines = ['server:', ...stored.map((m) => `  ${describeRow({ ...m, id: m.messageId })}`)];
+  for (const { device } of world.slots) {
+    lines.push(`${device.name}:`);
+    for (const c of await device.db.conversations.toArray()) {
+      lines.push(
+        `  conversation ${c.key} server ${c.serverId} delivered≤${c.deliveredQueuedUpTo ?? 0} read≤${c.readQueuedUpTo ?? 0}`,
+      );
+    }
+    for (const m of await device.messages())
+      lines.push(`  ${describeRow({ ...m, id: m.serverId })}`);
+  }
+  return lines.join('\n');
+}
+
+function checkAgainstModel(world: World, stored: ServerMessage[]): void {
+  const storedIds = stored.map((m) => m.clientMsgId);
+  expect(new Set(storedIds).size, 'each message stored once').toBe(storedIds.length);
+  expect([...storedIds].sort(), 'exactly the sent messages').toEqual(
+    world.sent.map((s) => s.clientMsgId).sort(),
+  );
+  const byId = new Map(stored.map((m) => [m.clientMsgId, m]));
+  for (const sent of world.sent) {
+    const row = byId.get(sent.clientMsgId)!;
+    expect(row.senderId).toBe(world.users[sent.userIndex].user.userId);
+    if (sent.isDeleteRequested) {
+      expect(row, 'a delete wins and leaves a tombstone').toMatchObject({
+        isDeleted: true,
+        content: '',
+      });
+      continue;
+    }
+    expect(row.isDeleted).toBe(false);
+    const editors = new Set(sent.edits.map((e) => e.device));
+    if (sent.edits.length === 0) expect(row.content).toBe(sent.original);
+    else if (editors.size === 1)
+      expect(row.content, 'the last edit wins').toBe(sent.edits.at(-1)!.text);
+    else expect(sent.edits.map((e) => e.text)).toContain(row.content);
+    // Every recipient has a synced device: everything has been delivered.
+    expect(['delivered', 'read']).toContain(row.status);
+  }
+  for (const [name, counts] of world.announced) {
+    for (const [clientMsgId, times] of counts) {
+      expect(times, `${name} announced ${clientMsgId} once`).toBe(1);
+    }
+  }
+  expect(world.regressions).toEqual([]);
+}
+
+async function runSchedule(
+  layoutChoice: [number, number],
+  schedule: Iterable<Step>,
+): Promise<void> {
+  const world = await openWorld(layoutChoice);
+  try {
+    const model: Model = { deviceUsers: world.slots.map((s) => s.userIndex), sentBy: [0, 0] };
+    await fc.asyncModelRun(() => ({ model, real: world }), schedule);
+    for (const { device } of world.slots) device.goOnline();
+    let last = '';
+    await waitFor(
+      async () => {
+        last = await divergence(world);
+        return last === '';
+      },
+      { timeoutMs: CONVERGE_TIMEOUT_MS, intervalMs: 25, what: 'convergence' },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}: ${last}`);
+    });
+    const stored = await serverMessages(
+      server,
+      world.users.map((u) => u.user.userId),
+    );
+    try {
+      checkAgainstModel(world, stored);
+    } catch (error) {
+      if (error instanceof Error) error.message += `\n${await describeWorld(world, stored)}`;
+      throw error;
+    }
+  } finally {
+    await Promise.all(world.slots.map((s) => s.device.close()));
+  }
+}
+
+test(
+  `[S3.1–S3.7] every schedule converges: each message once everywhere, in server order, no status backwards (${RUNS} runs)`,
+  async () => {
+    console.info(`convergence: FC_SEED=${SEED} CONVERGENCE_RUNS=${RUNS}`);
+    const started = Date.now();
+    await fc.assert(
+      fc.asyncProperty(layout, steps, (chosen, schedule) => runSchedule(chosen, schedule)),
+      { numRuns: RUNS, seed: SEED, ...(PATH ? { path: PATH } : {}), endOnFailure: false },
+    );
+    console.info(`convergence: ${RUNS} schedules in ${Date.now() - started} ms`);
+  },
+  Math.max(180_000, RUNS * 4_000),
+);
