@@ -170,7 +170,6 @@ describe('push', () => {
     };
     device.engine.start();
     await device.engine.whenIdle();
-    // Queued after the refusal: fails without being pushed? No — a new send tries again.
     expect(await device.db.messages.get(a)).toMatchObject({
       status: 'failed',
       failure: { code: 'CONVERSATION_REJECTED' },

@@ -10,7 +10,7 @@ import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts'
 import { refreshConversationStats } from './conversation-stats.ts';
 import type { ChatDatabase, LocalMessage } from './db.ts';
 import { createLocalWrites } from './local-writes.ts';
-import { createOutbox } from './outbox.ts';
+import { createOutbox, type PushOutcome } from './outbox.ts';
 import { storeConversations, storeMessages } from './server-data.ts';
 import { asTransportError, type SyncTransport, type TransportError } from './transport.ts';
 import { cryptoRandomBytes, type RandomBytes, uuidv7 } from './uuid.ts';
@@ -218,7 +218,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         noteFailure('push failed', asTransportError(error));
         return 'failed';
       }
-      const outcome = await outbox.settle(batch, results);
+      let outcome: PushOutcome;
+      try {
+        outcome = await outbox.settle(batch, results);
+      } catch (error) {
+        outbox.release(batch);
+        throw error;
+      }
       noteSuccess();
       void refreshCounts();
       if (outcome.hasRetry) return 'failed';

@@ -205,3 +205,30 @@ test('"Contact provider" twice opens the same conversation', async ({ browser })
   await expect(conversationWith(c.page, 'Alice Provider')).toBeVisible();
   await c.context.close();
 });
+
+test('the keyboard moves through the list, opens a conversation and leaves it with Escape', async ({
+  browser,
+}) => {
+  const dana = await newUser('Dana Keys');
+  const erin = await newUser('Erin First');
+  const finn = await newUser('Finn Second');
+  await startConversation(erin, dana);
+  await startConversation(finn, dana);
+  const d = await signedInPage(browser, dana);
+  await expect(conversationList(d.page).getByRole('link')).toHaveCount(2);
+
+  await d.page.getByRole('searchbox', { name: 'Search' }).focus();
+  await d.page.keyboard.press('ArrowDown');
+  const first = conversationList(d.page).getByRole('link').first();
+  await expect(first).toBeFocused();
+  await d.page.keyboard.press('ArrowDown');
+  const second = conversationList(d.page).getByRole('link').nth(1);
+  await expect(second).toBeFocused();
+  await d.page.keyboard.press('Enter');
+  await expect(messages(d.page)).toBeVisible();
+  await d.page.keyboard.press('Escape');
+  await expect(messages(d.page)).toHaveCount(0);
+  await expect(d.page).toHaveURL(/\/messages$/);
+  await expect(second).toBeFocused();
+  await d.context.close();
+});

@@ -56,6 +56,14 @@ async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
   }
 }
 
+/** Passes a child's stderr through, each line marked with where it came from. */
+function labelStderr(child: ChildProcess, label: string): void {
+  if (!child.stderr) return;
+  createInterface({ input: child.stderr }).on('line', (line) =>
+    process.stderr.write(`[${label}] ${line}\n`),
+  );
+}
+
 function stopped(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   const exited = once(child, 'exit').then(() => {});
@@ -103,8 +111,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         String(webPort),
         '--strictPort',
       ],
-      { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] },
+      { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] },
     );
+    labelStderr(preview, 'web preview');
     children.push(preview);
     const webUrl = `http://127.0.0.1:${webPort}`;
     await waitForHttp(`${webUrl}/`);

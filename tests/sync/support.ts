@@ -50,6 +50,11 @@ export async function startSyncServer(label = 'sync'): Promise<SyncServer> {
   };
 }
 
+/** Restarts the test server on the same port and database; clients reconnect. */
+export function restartServer(server: SyncServer): Promise<void> {
+  return server.restart();
+}
+
 export interface ServerMessage {
   messageId: number;
   conversationId: number;

@@ -1,14 +1,7 @@
 // The message history: a virtualized log (only what is on screen is in the DOM) over a
 // live window of the conversation, with date separators, sender groups, the "new
 // messages" marker and a jump-to-latest button.
-import {
-  type Ref,
-  useCallback,
-  useImperativeHandle,
-  useMemo,
-  useRef,
-  useState,
-} from 'react';
+import { type Ref, useCallback, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import type { LocalConversation } from '../../sync/db.ts';
 import { useApp } from '../app/app-context.tsx';

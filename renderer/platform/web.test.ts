@@ -1,0 +1,102 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type BrowserWindow, badgeTitle, createWebBridge } from './web.ts';
+
+const win = window as unknown as BrowserWindow;
+
+afterEach(() => {
+  localStorage.clear();
+  vi.unstubAllGlobals();
+});
+
+describe('the web platform bridge', () => {
+  it('shows the unread count in the page title', () => {
+    const bridge = createWebBridge(win, '1.0.0');
+    bridge.setBadge(3);
+    expect(document.title).toBe('(3) TimeNest Chat');
+    bridge.setBadge(0);
+    expect(document.title).toBe('TimeNest Chat');
+    expect(badgeTitle(5000)).toBe('(999+) TimeNest Chat');
+  });
+
+  it('keeps the token in the browser’s storage', async () => {
+    const bridge = createWebBridge(win, '1.0.0');
+    expect(await bridge.getToken()).toBeNull();
+    await bridge.setToken('secret');
+    expect(await bridge.getToken()).toBe('secret');
+    await bridge.clearToken();
+    expect(await bridge.getToken()).toBeNull();
+  });
+
+  it('shows one notification per conversation and opens it on click', () => {
+    const shown: Array<{
+      title: string;
+      tag: string | undefined;
+      instance: { onclick: (() => void) | null; close: () => void };
+    }> = [];
+    class FakeNotification {
+      static permission = 'granted';
+      onclick: (() => void) | null = null;
+      onclose: (() => void) | null = null;
+      close = vi.fn();
+      constructor(title: string, options?: { tag?: string }) {
+        shown.push({ title, tag: options?.tag, instance: this });
+      }
+    }
+    vi.stubGlobal('Notification', FakeNotification);
+    const bridge = createWebBridge(win, '1.0.0');
+    const opened: unknown[] = [];
+    bridge.onOpenConversation((target) => opened.push(target));
+    const target = { userId: 2, conversationId: 10 };
+    bridge.notify({ conversationKey: 's10', title: 'Bob · Guitar', body: 'hi', target });
+    bridge.notify({ conversationKey: 's10', title: 'Bob · Guitar', body: 'again', target });
+    expect(shown.map((s) => s.tag)).toEqual(['s10', 's10']);
+    expect(shown[0]?.instance.close).toHaveBeenCalled();
+    shown[1]?.instance.onclick?.();
+    expect(opened).toEqual([target]);
+  });
+
+  it('stays silent without notification permission', () => {
+    const constructed = vi.fn();
+    vi.stubGlobal(
+      'Notification',
+      class {
+        static permission = 'denied';
+        constructor() {
+          constructed();
+        }
+      },
+    );
+    createWebBridge(win, '1.0.0').notify({
+      conversationKey: 's1',
+      title: 't',
+      body: 'b',
+      target: null,
+    });
+    expect(constructed).not.toHaveBeenCalled();
+  });
+
+  it('opens only http(s) links, without giving the page a handle back', async () => {
+    const open = vi.spyOn(window, 'open').mockReturnValue(null);
+    const bridge = createWebBridge(win, '1.0.0');
+    await bridge.openExternal('javascript:alert(1)');
+    await bridge.openExternal('https://example.com/a');
+    expect(open).toHaveBeenCalledTimes(1);
+    expect(open).toHaveBeenCalledWith('https://example.com/a', '_blank', 'noopener,noreferrer');
+  });
+
+  it('reports network changes and a return to the page', () => {
+    const bridge = createWebBridge(win, '1.0.0');
+    const network: boolean[] = [];
+    const resumed = vi.fn();
+    const stopNetwork = bridge.onNetworkChange((online) => network.push(online));
+    bridge.onResume(resumed);
+    window.dispatchEvent(new Event('offline'));
+    window.dispatchEvent(new Event('online'));
+    document.dispatchEvent(new Event('visibilitychange'));
+    stopNetwork();
+    window.dispatchEvent(new Event('offline'));
+    expect(network).toEqual([false, true]);
+    expect(resumed).toHaveBeenCalledTimes(1);
+  });
+});
