@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { benchPushIngest } from './push-ingest.ts';
 import { benchRealtime } from './realtime.ts';
 import { benchSendPaths } from './send-paths.ts';
+import { benchUi } from './ui.ts';
 import type { BenchResults } from './support.ts';
 
 type Bench = (scale: number) => Promise<BenchResults>;
@@ -12,6 +13,7 @@ const BENCHES: Record<string, Bench> = {
   send: benchSendPaths,
   push: benchPushIngest,
   realtime: benchRealtime,
+  ui: benchUi,
 };
 
 async function main() {

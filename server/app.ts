@@ -9,6 +9,7 @@ import { createHttpServer, type HttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { attachPresence } from './presence/presence-server.ts';
 import { createInProcessBus, createRedisBus } from './realtime/bus.ts';
+import { createInProcessOnlineRegistry, createRedisOnlineRegistry } from './realtime/online.ts';
 import type { Services } from './services.ts';
 
 export interface RunningServer {
@@ -30,11 +31,21 @@ export async function startServer(
   const bus = config.REDIS_URL
     ? await createRedisBus(config.REDIS_URL, `timenest:pokes:${address.database}`, log)
     : createInProcessBus();
+  const online = config.REDIS_URL
+    ? await createRedisOnlineRegistry(
+        config.REDIS_URL,
+        `timenest:online:${address.database}`,
+        db,
+        bus,
+        log,
+      )
+    : createInProcessOnlineRegistry(db, bus, log);
   const services: Services = {
     config,
     db,
     log,
     bus,
+    online,
     auth: {
       db,
       sessionTtlDays: config.SESSION_TTL_DAYS,
@@ -65,6 +76,7 @@ export async function startServer(
       closing ??= (async () => {
         presence.close();
         await http.drain();
+        await online.close();
         await bus.close();
         await db.$disconnect();
         log.info('server stopped');

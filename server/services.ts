@@ -5,6 +5,7 @@ import type { ServerConfig } from './config.ts';
 import type { Db } from './db/prisma.ts';
 import type { Logger } from './logger.ts';
 import type { PokeBus } from './realtime/bus.ts';
+import type { OnlineRegistry } from './realtime/online.ts';
 import type { ApplyDeps } from './sync/apply-ops.ts';
 
 export interface Services {
@@ -12,6 +13,7 @@ export interface Services {
   db: Db;
   log: Logger;
   bus: PokeBus;
+  online: OnlineRegistry;
   auth: AuthDeps;
   apply: ApplyDeps;
 }

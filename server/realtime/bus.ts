@@ -1,27 +1,40 @@
-// The poke bus (DESIGN §3.9): "something changed for these users". In-process by default;
-// over Redis pub/sub when REDIS_URL is set, so a change made through one server instance
-// pokes devices connected to another. Pokes carry no data: receivers pull.
+// The poke bus (DESIGN §3.9): "something changed for these users", and "this partner came
+// online / went offline". In-process by default; over Redis pub/sub when REDIS_URL is
+// set, so a change made through one server instance reaches devices connected to another.
+// Events carry no chat data: receivers pull.
 import { Redis } from 'ioredis';
+import { z } from 'zod';
 import type { Logger } from '../logger.ts';
 
-export type PokeListener = () => void;
+export type BusEvent = { kind: 'change' } | { kind: 'presence'; userId: number; online: boolean };
+export type BusListener = (event: BusEvent) => void;
 
 export interface PokeBus {
-  publish(userIds: Iterable<number>): void;
-  subscribe(userId: number, listener: PokeListener): () => void;
+  publish(userIds: Iterable<number>, event?: BusEvent): void;
+  subscribe(userId: number, listener: BusListener): () => void;
   close(): Promise<void>;
 }
 
+const CHANGE: BusEvent = { kind: 'change' };
+
+const wireSchema = z.object({
+  to: z.array(z.number().int()),
+  event: z.union([
+    z.object({ kind: z.literal('change') }),
+    z.object({ kind: z.literal('presence'), userId: z.number().int(), online: z.boolean() }),
+  ]),
+});
+
 function createLocalFanout() {
-  const listeners = new Map<number, Set<PokeListener>>();
+  const listeners = new Map<number, Set<BusListener>>();
   return {
-    deliver(userIds: Iterable<number>) {
+    deliver(userIds: Iterable<number>, event: BusEvent) {
       for (const id of userIds) {
-        for (const listener of listeners.get(id) ?? []) listener();
+        for (const listener of listeners.get(id) ?? []) listener(event);
       }
     },
-    subscribe(userId: number, listener: PokeListener) {
-      const set = listeners.get(userId) ?? new Set<PokeListener>();
+    subscribe(userId: number, listener: BusListener) {
+      const set = listeners.get(userId) ?? new Set<BusListener>();
       listeners.set(userId, set);
       set.add(listener);
       return () => {
@@ -35,7 +48,7 @@ function createLocalFanout() {
 export function createInProcessBus(): PokeBus {
   const fanout = createLocalFanout();
   return {
-    publish: (userIds) => fanout.deliver([...userIds]),
+    publish: (userIds, event = CHANGE) => fanout.deliver([...userIds], event),
     subscribe: fanout.subscribe,
     close: async () => {},
   };
@@ -51,19 +64,18 @@ export async function createRedisBus(url: string, channel: string, log: Logger):
   subscriber.on('message', (from: string, payload: string) => {
     if (from !== channel) return;
     try {
-      const ids = JSON.parse(payload) as unknown;
-      if (Array.isArray(ids))
-        fanout.deliver(ids.filter((id): id is number => Number.isInteger(id)));
+      const { to, event } = wireSchema.parse(JSON.parse(payload));
+      fanout.deliver(to, event);
     } catch {
-      log.warn('ignored a malformed poke on the bus');
+      log.warn('ignored a malformed event on the bus');
     }
   });
   await subscriber.subscribe(channel);
   return {
-    publish(userIds) {
-      publisher.publish(channel, JSON.stringify([...userIds])).catch((err: unknown) => {
-        log.error({ err }, 'could not publish a poke');
-      });
+    publish(userIds, event = CHANGE) {
+      publisher
+        .publish(channel, JSON.stringify({ to: [...userIds], event }))
+        .catch((err: unknown) => log.error({ err }, 'could not publish on the bus'));
     },
     subscribe: fanout.subscribe,
     async close() {

@@ -3,6 +3,7 @@
 import { TRPCError, tracked } from '@trpc/server';
 import { z } from 'zod';
 import { type PokeEvent, pullInput, pushInput } from '../../shared/sync/protocol.ts';
+import { partnersOf } from '../realtime/online.ts';
 import { applyOps } from '../sync/apply-ops.ts';
 import { pullChanges } from '../sync/pull.ts';
 import { authedProcedure, router } from '../trpc.ts';
@@ -19,26 +20,32 @@ export const syncRouter = router({
   onPoke: authedProcedure
     .input(z.strictObject({ lastEventId: z.string().max(64).nullish() }).optional())
     .subscription(async function* ({ ctx, signal }) {
-      let dirty = false;
+      const { bus, online, db, config } = ctx.services;
+      const userId = ctx.identity.userId;
+      let changed = false;
+      const presence = new Map<number, boolean>();
       let wake: (() => void) | null = null;
-      const unsubscribe = ctx.services.bus.subscribe(ctx.identity.userId, () => {
-        dirty = true;
+      const unsubscribe = bus.subscribe(userId, (event) => {
+        if (event.kind === 'change') changed = true;
+        else presence.set(event.userId, event.online);
         wake?.();
       });
-      const aborted = new Promise<void>((resolve) =>
-        signal?.addEventListener('abort', () => resolve()),
-      );
-      const recheckMs = ctx.services.config.SESSION_RECHECK_MS;
+      const disconnect = await online.connect(userId);
+      const aborted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve()));
       let eventId = Date.now();
+      const event = (data: PokeEvent) => tracked(String(eventId++), data);
       try {
-        yield tracked(String(eventId++), { reason: 'resume' } satisfies PokeEvent);
+        yield event({ reason: 'resume' });
+        const partners = await partnersOf(db, userId);
+        const present = await online.onlineAmong(partners);
+        yield event({ reason: 'presence', snapshot: true, online: [...present], offline: [] });
         while (!signal?.aborted) {
-          if (!dirty) {
+          if (!changed && presence.size === 0) {
             let timer: ReturnType<typeof setTimeout> | undefined;
             await Promise.race([
               new Promise<void>((resolve) => {
                 wake = resolve;
-                timer = setTimeout(resolve, recheckMs);
+                timer = setTimeout(resolve, config.SESSION_RECHECK_MS);
               }),
               aborted,
             ]);
@@ -50,13 +57,25 @@ export const syncRouter = router({
           if (!(await ctx.resolveIdentity())) {
             throw new TRPCError({ code: 'UNAUTHORIZED', message: 'session ended' });
           }
-          if (!dirty) continue;
-          // Pokes that arrive while the client pulls coalesce into one.
-          dirty = false;
-          yield tracked(String(eventId++), { reason: 'change' } satisfies PokeEvent);
+          if (presence.size > 0) {
+            const entries = [...presence];
+            presence.clear();
+            yield event({
+              reason: 'presence',
+              snapshot: false,
+              online: entries.filter(([, on]) => on).map(([id]) => id),
+              offline: entries.filter(([, on]) => !on).map(([id]) => id),
+            });
+          }
+          if (changed) {
+            // Pokes that arrive while the client pulls coalesce into one.
+            changed = false;
+            yield event({ reason: 'change' });
+          }
         }
       } finally {
         unsubscribe();
+        await disconnect();
       }
     }),
 });

@@ -125,7 +125,8 @@ export interface PullResult {
   hasMore: boolean;
 }
 
-/** Sent on the subscription when something changed for the user: pull now. */
-export interface PokeEvent {
-  reason: 'change' | 'resume';
-}
+/** Sent on the subscription: `change`/`resume` mean "pull now"; `presence` says which
+ * conversation partners are online (a full list when `snapshot`, else a delta). */
+export type PokeEvent =
+  | { reason: 'change' | 'resume' }
+  | { reason: 'presence'; snapshot: boolean; online: number[]; offline: number[] };

@@ -358,6 +358,29 @@ function checkAgainstModel(world: World, stored: ServerMessage[]): void {
   expect(world.regressions).toEqual([]);
 }
 
+/** Each device holds the conversation once, and its list fields match its messages. */
+async function checkDevices(world: World): Promise<void> {
+  for (const { device, userIndex } of world.slots) {
+    const conversations = await device.db.conversations.toArray();
+    expect(
+      conversations.length,
+      `${device.name} has no duplicate conversation`,
+    ).toBeLessThanOrEqual(1);
+    const [conversation] = conversations;
+    if (!conversation) continue;
+    const rows = await device.messages();
+    const me = world.users[userIndex].user.userId;
+    const shown = rows.filter((m) => !m.isDeleted).at(-1);
+    expect(conversation, `${device.name} conversation fields`).toMatchObject({
+      unreadCount: rows.filter((m) => m.senderId !== me && m.status !== 'read' && !m.isDeleted)
+        .length,
+      pendingCount: 0,
+      failedCount: 0,
+      lastMessagePreview: shown?.content ?? null,
+    });
+  }
+}
+
 async function runSchedule(
   layoutChoice: [number, number],
   schedule: Iterable<Step>,
@@ -383,6 +406,7 @@ async function runSchedule(
     );
     try {
       checkAgainstModel(world, stored);
+      await checkDevices(world);
     } catch (error) {
       if (error instanceof Error) error.message += `\n${await describeWorld(world, stored)}`;
       throw error;
