@@ -3,15 +3,17 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { benchPushIngest } from './push-ingest.ts';
 import { benchRealtime } from './realtime.ts';
+import { benchReconcile } from './reconcile.ts';
 import { benchSendPaths } from './send-paths.ts';
-import { benchUi } from './ui.ts';
 import type { BenchResults } from './support.ts';
+import { benchUi } from './ui.ts';
 
 type Bench = (scale: number) => Promise<BenchResults>;
 
 const BENCHES: Record<string, Bench> = {
   send: benchSendPaths,
   push: benchPushIngest,
+  reconcile: benchReconcile,
   realtime: benchRealtime,
   ui: benchUi,
 };

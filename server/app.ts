@@ -27,7 +27,7 @@ export async function startServer(
   const address = parseDatabaseUrl(config.DATABASE_URL);
   await ensureDatabase(address);
   await migrate(address, log);
-  const db = createPrisma(address);
+  const db = createPrisma(address, config.DB_POOL_SIZE);
   const bus = config.REDIS_URL
     ? await createRedisBus(config.REDIS_URL, `timenest:pokes:${address.database}`, log)
     : createInProcessBus();

@@ -28,6 +28,8 @@ const configSchema = z.object({
   LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(50),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Database connections this instance may hold. */
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   /** How often a long-lived stream re-checks that its session still exists. */
   SESSION_RECHECK_MS: z.coerce.number().int().min(50).default(30_000),
   /** Scrypt cost; lowered only by tests that register hundreds of users. */

@@ -3,18 +3,14 @@
 // No React, no window: the hook in use-presence.ts wraps it, tests drive it from Node.
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import {
+  type PresenceState,
+  type PresenceUser,
+  roomName,
+  TYPING_IDLE_MS,
+} from '../../shared/presence.ts';
 
-export interface PresenceUser {
-  userId: number;
-  displayName: string;
-}
-
-/** What one participant publishes. The server replaces `user` with the session's account. */
-export interface PresenceState {
-  user: PresenceUser;
-  typing: boolean;
-  active: boolean;
-}
+export type { PresenceState, PresenceUser };
 
 /** The other participant, merged over their devices in this room. */
 export interface PeerPresence {
@@ -27,8 +23,7 @@ export interface PeerPresence {
 
 export const NOBODY: PeerPresence = { online: false, typing: false, active: false };
 
-/** "typing" ends this long after the composer last changed. */
-export const TYPING_IDLE_MS = 3000;
+export { TYPING_IDLE_MS };
 
 export interface PresenceClientOptions {
   /** The API server's base URL (http or https); the room lives at `<ws url>/yjs`. */
@@ -56,9 +51,7 @@ export function presenceServerUrl(serverUrl: string): string {
   return `${serverUrl.replace(/\/+$/, '').replace(/^http/, 'ws')}/yjs`;
 }
 
-export function roomName(conversationId: number): string {
-  return `conversation-${conversationId}`;
-}
+export { roomName };
 
 function isPresenceState(value: unknown): value is PresenceState {
   const s = value as Partial<PresenceState> | null;

@@ -31,7 +31,9 @@ export const syncRouter = router({
         wake?.();
       });
       const disconnect = await online.connect(userId);
-      const aborted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve()));
+      const aborted = new Promise<void>((resolve) =>
+        signal?.addEventListener('abort', () => resolve()),
+      );
       let eventId = Date.now();
       const event = (data: PokeEvent) => tracked(String(eventId++), data);
       try {

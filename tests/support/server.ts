@@ -26,6 +26,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SCRYPT_COST: '1024',
+    // Test files run two at a time, some with two servers: stay well under max_connections.
+    DB_POOL_SIZE: '8',
     LOGIN_MAX_PER_IP: '100000',
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...options.env,

@@ -3,7 +3,13 @@
 // instances over Redis.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PokeEvent } from '../../shared/sync/protocol.ts';
-import { createUser, rest, type TestUser, trpcRealtimeClient, waitFor } from '../support/clients.ts';
+import {
+  createUser,
+  rest,
+  type TestUser,
+  trpcRealtimeClient,
+  waitFor,
+} from '../support/clients.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 type Presence = Extract<PokeEvent, { reason: 'presence' }>;
@@ -54,7 +60,12 @@ describe.each([
     const bobWatch = watch(first.url, bob);
     try {
       await waitFor(() => bobWatch.presence[0], { what: 'the snapshot' });
-      expect(bobWatch.presence[0]).toEqual({ reason: 'presence', snapshot: true, online: [], offline: [] });
+      expect(bobWatch.presence[0]).toEqual({
+        reason: 'presence',
+        snapshot: true,
+        online: [],
+        offline: [],
+      });
 
       const aliceWatch = watch(second.url, alice);
       await waitFor(() => aliceWatch.presence[0], { what: "alice's snapshot" });

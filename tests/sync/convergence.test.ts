@@ -34,6 +34,23 @@ const PATH = process.env.FC_PATH;
 const REPLAY_PATH = process.env.FC_REPLAY_PATH;
 const MAX_STEPS = 14;
 const CONVERGE_TIMEOUT_MS = 30_000;
+const STEP_TIMEOUT_MS = 20_000;
+
+/** A step that never finishes is a failure with a name, not a stalled run. */
+async function withDeadline<T>(what: string, work: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not finish in ${STEP_TIMEOUT_MS} ms`)),
+      STEP_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 let server: SyncServer;
 beforeAll(async () => {
@@ -83,10 +100,23 @@ const userOf = (model: Model, index: number): UserIndex =>
 
 type Step = fc.AsyncCommand<Model, World>;
 
-class Send implements Step {
-  constructor(readonly device: number) {}
-  check = () => true;
-  async run(model: Model, world: World) {
+/** Every step runs under a deadline, named after itself. */
+abstract class TimedStep implements Step {
+  check(_model: Readonly<Model>): boolean {
+    return true;
+  }
+  run(model: Model, world: World): Promise<void> {
+    return withDeadline(this.toString(), this.act(model, world));
+  }
+  abstract act(model: Model, world: World): Promise<void>;
+  abstract toString(): string;
+}
+
+class Send extends TimedStep {
+  constructor(readonly device: number) {
+    super();
+  }
+  async act(model: Model, world: World) {
     const slot = slotOf(world, this.device);
     const other = world.users[slot.userIndex === 0 ? 1 : 0];
     const convKey = await conversationWith(slot.device, other);
@@ -101,17 +131,23 @@ class Send implements Step {
     });
     model.sentBy[slot.userIndex]++;
   }
-  toString = () => `send(${this.device})`;
+  toString() {
+    return `send(${this.device})`;
+  }
 }
 
 /** Edits one of the user's own messages, if this device has it and it is not deleted. */
-class Edit implements Step {
+class Edit extends TimedStep {
   constructor(
     readonly device: number,
     readonly pick: number,
-  ) {}
-  check = (model: Model) => model.sentBy[userOf(model, this.device)] > 0;
-  async run(_model: Model, world: World) {
+  ) {
+    super();
+  }
+  override check(model: Readonly<Model>) {
+    return model.sentBy[userOf(model, this.device)] > 0;
+  }
+  async act(_model: Model, world: World) {
     const slot = slotOf(world, this.device);
     const own = world.sent.filter((s) => s.userIndex === slot.userIndex);
     const target = own[this.pick % own.length]!;
@@ -121,16 +157,22 @@ class Edit implements Step {
     await slot.device.engine.editMessage(target.clientMsgId, text);
     target.edits.push({ device: slot.device.name, text });
   }
-  toString = () => `edit(${this.device}, ${this.pick})`;
+  toString() {
+    return `edit(${this.device}, ${this.pick})`;
+  }
 }
 
-class Delete implements Step {
+class Delete extends TimedStep {
   constructor(
     readonly device: number,
     readonly pick: number,
-  ) {}
-  check = (model: Model) => model.sentBy[userOf(model, this.device)] > 0;
-  async run(_model: Model, world: World) {
+  ) {
+    super();
+  }
+  override check(model: Readonly<Model>) {
+    return model.sentBy[userOf(model, this.device)] > 0;
+  }
+  async act(_model: Model, world: World) {
     const slot = slotOf(world, this.device);
     const own = world.sent.filter((s) => s.userIndex === slot.userIndex);
     const target = own[this.pick % own.length]!;
@@ -138,27 +180,33 @@ class Delete implements Step {
     await slot.device.engine.deleteMessage(target.clientMsgId);
     target.isDeleteRequested = true;
   }
-  toString = () => `delete(${this.device}, ${this.pick})`;
+  toString() {
+    return `delete(${this.device}, ${this.pick})`;
+  }
 }
 
-class Read implements Step {
-  constructor(readonly device: number) {}
-  check = () => true;
-  async run(_model: Model, world: World) {
+class Read extends TimedStep {
+  constructor(readonly device: number) {
+    super();
+  }
+  async act(_model: Model, world: World) {
     const { device } = slotOf(world, this.device);
     const [conversation] = await device.db.conversations.toArray();
     if (conversation) await device.engine.markSeen(conversation.key);
   }
-  toString = () => `read(${this.device})`;
+  toString() {
+    return `read(${this.device})`;
+  }
 }
 
-class DeviceFault implements Step {
+class DeviceFault extends TimedStep {
   constructor(
     readonly device: number,
     readonly fault: 'offline' | 'online' | 'restart' | 'dropResponse' | 'pushTwice',
-  ) {}
-  check = () => true;
-  async run(_model: Model, world: World) {
+  ) {
+    super();
+  }
+  async act(_model: Model, world: World) {
     const { device } = slotOf(world, this.device);
     switch (this.fault) {
       case 'offline':
@@ -173,25 +221,31 @@ class DeviceFault implements Step {
         return device.deliverNextPushTwice();
     }
   }
-  toString = () => `${this.fault}(${this.device})`;
+  toString() {
+    return `${this.fault}(${this.device})`;
+  }
 }
 
-class RestartServer implements Step {
-  check = () => true;
-  async run() {
+class RestartServer extends TimedStep {
+  async act() {
     await restartServer(server);
   }
-  toString = () => 'restartServer';
+  toString() {
+    return 'restartServer';
+  }
 }
 
 /** Lets background sync run for a moment, so steps interleave with pushes and pulls. */
-class Pause implements Step {
-  constructor(readonly ms: number) {}
-  check = () => true;
-  async run() {
+class Pause extends TimedStep {
+  constructor(readonly ms: number) {
+    super();
+  }
+  async act() {
     await new Promise((resolve) => setTimeout(resolve, this.ms));
   }
-  toString = () => `pause(${this.ms})`;
+  toString() {
+    return `pause(${this.ms})`;
+  }
 }
 
 const device = fc.nat(3);
@@ -385,7 +439,7 @@ async function runSchedule(
   layoutChoice: [number, number],
   schedule: Iterable<Step>,
 ): Promise<void> {
-  const world = await openWorld(layoutChoice);
+  const world = await withDeadline('opening the devices', openWorld(layoutChoice));
   try {
     const model: Model = { deviceUsers: world.slots.map((s) => s.userIndex), sentBy: [0, 0] };
     await fc.asyncModelRun(() => ({ model, real: world }), schedule);
@@ -412,7 +466,10 @@ async function runSchedule(
       throw error;
     }
   } finally {
-    await Promise.all(world.slots.map((s) => s.device.close()));
+    await withDeadline(
+      'closing the devices',
+      Promise.all(world.slots.map((s) => s.device.close())),
+    );
   }
 }
 
