@@ -9,7 +9,11 @@ import { createHttpServer, type HttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { attachPresence } from './presence/presence-server.ts';
 import { createInProcessBus, createRedisBus } from './realtime/bus.ts';
-import { createInProcessOnlineRegistry, createRedisOnlineRegistry } from './realtime/online.ts';
+import {
+  createInProcessOnlineRegistry,
+  createRedisOnlineRegistry,
+  introducePartners,
+} from './realtime/online.ts';
 import type { Services } from './services.ts';
 
 export interface RunningServer {
@@ -53,7 +57,16 @@ export async function startServer(
       accountLimiter: createRateLimiter(config.LOGIN_MAX_PER_ACCOUNT, config.LOGIN_WINDOW_SECONDS),
       addressLimiter: createRateLimiter(config.LOGIN_MAX_PER_IP, config.LOGIN_WINDOW_SECONDS),
     },
-    apply: { db, log, poke: (userIds) => bus.publish(userIds) },
+    apply: {
+      db,
+      log,
+      poke: (userIds) => bus.publish(userIds),
+      onConversationCreated: (a, b) => void introducePartners(online, bus, a, b),
+    },
+    conversationCreated(a, b) {
+      bus.publish([a, b]);
+      void introducePartners(online, bus, a, b);
+    },
   };
   const http = createHttpServer(services);
   const presence = attachPresence(http, services);

@@ -16,4 +16,6 @@ export interface Services {
   online: OnlineRegistry;
   auth: AuthDeps;
   apply: ApplyDeps;
+  /** Pokes both users and tells each whether the other is online. */
+  conversationCreated: (a: number, b: number) => void;
 }

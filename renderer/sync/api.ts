@@ -53,4 +53,7 @@ export interface SyncEngineApi {
   getStatus(): SyncStatus;
   onStatus(listener: (status: SyncStatus) => void): () => void;
   onIncoming(listener: (incoming: IncomingMessage) => void): () => void;
+  /** Conversation partners connected right now (any device), for the conversation list. */
+  getOnlineUsers(): ReadonlySet<number>;
+  onOnlineUsers(listener: (userIds: ReadonlySet<number>) => void): () => void;
 }

@@ -58,6 +58,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   const statusListeners = new Set<(status: SyncStatus) => void>();
   const incomingListeners = new Set<(incoming: IncomingMessage) => void>();
+  const onlineListeners = new Set<(userIds: ReadonlySet<number>) => void>();
+  // Conversation partners with a live connection, as the poke subscription reports them.
+  let onlineUsers: ReadonlySet<number> = new Set();
 
   let isRunning = false;
   let isConnected = false;
@@ -84,6 +87,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           ? 'syncing'
           : 'online';
     return { connectivity, pendingCount, failedCount, lastError, lastErrorCode, lastSyncedAt };
+  }
+
+  function setOnlineUsers(next: ReadonlySet<number>): void {
+    onlineUsers = next;
+    for (const listener of onlineListeners) callSafely(() => listener(next));
   }
 
   function emitStatus(): void {
@@ -323,8 +331,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       isRunning = true;
       unsubscribe = transport.subscribe({
         onPoke: () => pull.request(),
+        onPresence: (event) => {
+          const next = new Set(event.snapshot ? [] : onlineUsers);
+          for (const id of event.online) next.add(id);
+          for (const id of event.offline) next.delete(id);
+          setOnlineUsers(next);
+        },
         onConnectionChange: (connected) => {
           isConnected = connected;
+          // Disconnected, nobody is known to be online; the next connection sends a snapshot.
+          if (!connected && onlineUsers.size > 0) setOnlineUsers(new Set());
           if (connected) {
             hasNetworkFailure = false;
             // Back online: whatever waited for the network goes now, and a full pull
@@ -390,6 +406,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     onIncoming(listener) {
       incomingListeners.add(listener);
       return () => incomingListeners.delete(listener);
+    },
+    getOnlineUsers: () => onlineUsers,
+    onOnlineUsers(listener) {
+      onlineListeners.add(listener);
+      return () => onlineListeners.delete(listener);
     },
   };
 }

@@ -1,7 +1,7 @@
 // What the sync engine needs from the network, and nothing more: push a batch, pull a
 // page, hear pokes. The tRPC implementation is one; tests wrap it to inject faults.
 import type { ErrorCode } from '../../shared/errors.ts';
-import type { PullResult, PushOp, PushResult } from '../../shared/sync/protocol.ts';
+import type { PokeEvent, PullResult, PushOp, PushResult } from '../../shared/sync/protocol.ts';
 
 export interface SyncTransport {
   push(ops: PushOp[]): Promise<PushResult>;
@@ -15,6 +15,8 @@ export interface SubscriptionHandlers {
   /** Something changed for this user: pull. Also sent on every (re)connection. */
   onPoke(): void;
   onConnectionChange(connected: boolean): void;
+  /** Conversation partners who came online or went offline (the same subscription). */
+  onPresence?(event: Extract<PokeEvent, { reason: 'presence' }>): void;
   /** The subscription failed for a reason that reconnecting will not fix (e.g. auth). */
   onError?(error: TransportError): void;
 }

@@ -15,6 +15,7 @@ import {
   isRetryable,
 } from '../../shared/errors.ts';
 import {
+  type PokeEvent,
   PROTOCOL_VERSION,
   type PullResult,
   type PushOp,
@@ -122,9 +123,14 @@ function subscribePokes(
     subscription = client.subscription('sync.onPoke', undefined, {
       // The server sends one event on every (re)connection: that proves the socket is
       // open and signed in, so it is also the "connected" signal.
-      onData: () => {
+      onData: (envelope) => {
         setConnected(true);
-        if (!isStopped) handlers.onPoke();
+        if (isStopped) return;
+        const event = pokeEventOf(envelope);
+        if (event?.reason === 'presence') handlers.onPresence?.(event);
+        // Anything else (change, resume, or an event this client does not know) means:
+        // pull; pulling once too often is harmless, missing a change is not.
+        else handlers.onPoke();
       },
       onConnectionStateChange: (state) => {
         if (state.state !== 'pending') setConnected(false);
@@ -158,6 +164,16 @@ function subscribePokes(
     subscription?.unsubscribe();
     void wsClient.close();
   };
+}
+
+/** The poke event inside a tracked subscription envelope (`{id, data}`). */
+function pokeEventOf(envelope: unknown): PokeEvent | null {
+  const data =
+    typeof envelope === 'object' && envelope !== null && 'data' in envelope
+      ? (envelope as { data: unknown }).data
+      : envelope;
+  const reason = readString(data, 'reason');
+  return reason ? (data as PokeEvent) : null;
 }
 
 async function call<T>(request: () => Promise<T>): Promise<T> {

@@ -112,7 +112,7 @@ const routes: Route[] = [
         me.userId,
         input,
       );
-      if (created) r.services.bus.publish([me.userId, input.otherUserId]);
+      if (created) r.services.conversationCreated(me.userId, input.otherUserId);
       sendJson(r.res, created ? 201 : 200, conversationJson(conversation));
     },
   },

@@ -35,6 +35,14 @@ interface Store {
 
 function createRegistry(store: Store, db: Db, bus: PokeBus, log: Logger): OnlineRegistry {
   const local = new Map<number, number>();
+  const inFlight = new Set<Promise<unknown>>();
+  // Once closing, connections that end (the server is stopping) touch neither the store
+  // nor the database: the database client may already be gone.
+  let isClosed = false;
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    return work.finally(() => inFlight.delete(work));
+  };
   const announce = (userId: number, online: boolean) =>
     partnersOf(db, userId).then(
       (partners) => bus.publish(partners, { kind: 'presence', userId, online }),
@@ -44,7 +52,13 @@ function createRegistry(store: Store, db: Db, bus: PokeBus, log: Logger): Online
     async connect(userId) {
       const count = (local.get(userId) ?? 0) + 1;
       local.set(userId, count);
-      if (count === 1 && (await store.add(userId))) await announce(userId, true);
+      if (count === 1 && !isClosed) {
+        await track(
+          (async () => {
+            if (await store.add(userId)) await announce(userId, true);
+          })(),
+        );
+      }
       let ended = false;
       return async () => {
         if (ended) return;
@@ -55,11 +69,20 @@ function createRegistry(store: Store, db: Db, bus: PokeBus, log: Logger): Online
           return;
         }
         local.delete(userId);
-        if (await store.remove(userId)) await announce(userId, false);
+        if (isClosed) return;
+        await track(
+          (async () => {
+            if (await store.remove(userId)) await announce(userId, false);
+          })(),
+        );
       };
     },
     onlineAmong: (userIds) => store.onlineAmong(userIds),
-    close: () => store.close(),
+    async close() {
+      isClosed = true;
+      await Promise.allSettled([...inFlight]);
+      await store.close();
+    },
   };
 }
 
@@ -135,4 +158,16 @@ export async function createRedisOnlineRegistry(
     bus,
     log,
   );
+}
+
+/** A new conversation makes two users partners: tell each whether the other is online. */
+export async function introducePartners(
+  online: OnlineRegistry,
+  bus: PokeBus,
+  a: number,
+  b: number,
+): Promise<void> {
+  const present = await online.onlineAmong([a, b]);
+  if (present.has(a)) bus.publish([b], { kind: 'presence', userId: a, online: true });
+  if (present.has(b)) bus.publish([a], { kind: 'presence', userId: b, online: true });
 }

@@ -22,7 +22,7 @@ export const conversationsRouter = router({
         contextId: input.contextId ?? null,
         contextTitle: input.contextTitle || null,
       });
-      if (result.created) ctx.services.bus.publish([ctx.identity.userId, input.otherUserId]);
+      if (result.created) ctx.services.conversationCreated(ctx.identity.userId, input.otherUserId);
       return result;
     }),
   get: participantProcedure

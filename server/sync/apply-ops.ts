@@ -23,6 +23,8 @@ export interface ApplyDeps {
   log: Logger;
   /** Called after commit with every user whose data changed. */
   poke: (userIds: Iterable<number>) => void;
+  /** Called after a conversation was created between two users. */
+  onConversationCreated?: (a: number, b: number) => void;
   /** Runs inside a conversation's transaction just before it commits. A seam for tests
    * that must hold a transaction open to force a commit order. */
   beforeCommit?: (conversationId: number) => Promise<void>;
@@ -74,13 +76,7 @@ export async function applyOps(
     while (pos < ops.length) {
       const { index, op } = ops[pos]!;
       if (op.kind === 'createConversation') {
-        results[index] = await applyCreate(
-          deps.db,
-          callerId,
-          op,
-          clientConversations,
-          touchedUsers,
-        );
+        results[index] = await applyCreate(deps, callerId, op, clientConversations, touchedUsers);
         pos++;
         continue;
       }
@@ -188,7 +184,7 @@ function resolveConversation(
 }
 
 async function applyCreate(
-  db: Db,
+  { db, onConversationCreated }: ApplyDeps,
   callerId: number,
   op: Extract<PushOp, { kind: 'createConversation' }>,
   clientConversations: Map<string, number | RejectGroup>,
@@ -203,7 +199,10 @@ async function applyCreate(
   try {
     const { conversation, created } = await findOrCreateConversation(db, callerId, key);
     clientConversations.set(op.clientConvId, conversation.conversationId);
-    if (created) touchedUsers.add(callerId).add(op.otherUserId);
+    if (created) {
+      touchedUsers.add(callerId).add(op.otherUserId);
+      onConversationCreated?.(callerId, op.otherUserId);
+    }
     return { opId: op.opId, status: 'accepted', conversation, duplicate: !created };
   } catch (error) {
     if (

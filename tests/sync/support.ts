@@ -18,6 +18,7 @@ import { createPrisma, type Db } from '../../server/db/prisma.ts';
 import type { PushOp, PushResult } from '../../shared/sync/protocol.ts';
 import { type ServerStatus, statusRank } from '../../shared/sync/status.ts';
 import { createUser, rest, type TestUser, waitFor } from '../support/clients.ts';
+import { type FreshDatabase, freshDatabase } from '../support/database.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 // --- server ---------------------------------------------------------------------------
@@ -31,16 +32,44 @@ export interface SyncServer {
   dispose(): Promise<void>;
 }
 
-export async function startSyncServer(label = 'sync'): Promise<SyncServer> {
-  let current: TestServer = await startTestServer({ label });
-  const { database, port } = current;
+// A restarted server must get its port back. Ports the kernel hands out for outgoing
+// connections (and to servers asking for port 0) come from the ephemeral range, so one
+// of those could take ours while the server is down: pick one below that range.
+const STABLE_PORTS = { from: 20_000, to: 32_000 };
+
+function isAddressInUse(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'EADDRINUSE';
+}
+
+async function startOnStablePort(
+  database: FreshDatabase,
+  env: Record<string, string>,
+): Promise<TestServer> {
+  for (let attempt = 0; ; attempt++) {
+    const port =
+      STABLE_PORTS.from + Math.floor(Math.random() * (STABLE_PORTS.to - STABLE_PORTS.from));
+    try {
+      return await startTestServer({ database, port, env });
+    } catch (error) {
+      if (attempt >= 20 || !isAddressInUse(error)) throw error;
+    }
+  }
+}
+
+export async function startSyncServer(
+  label = 'sync',
+  env: Record<string, string> = {},
+): Promise<SyncServer> {
+  const database = await freshDatabase(label);
+  let current: TestServer = await startOnStablePort(database, env);
+  const { port } = current;
   const sql = createPrisma(database.address, 4);
   return {
     url: current.url,
     sql,
     async restart() {
       await current.close();
-      current = await startTestServer({ database, port });
+      current = await startTestServer({ database, port, env });
     },
     async dispose() {
       await sql.$disconnect();
@@ -154,6 +183,9 @@ export function faultyTransport(inner: SyncTransport): FaultyTransport {
           if (!isOffline) h.onConnectionChange(connected);
         },
         onError: (error) => h.onError?.(error),
+        onPresence: (event) => {
+          if (!isOffline) h.onPresence?.(event);
+        },
       });
       return () => {
         handlers = null;
@@ -208,7 +240,7 @@ export interface Device {
   /** Stops the engine, closes and reopens its database, starts again. */
   restart(): Promise<void>;
   close(): Promise<void>;
-  /** The device's messages in display order, per conversation server id. */
+  /** All of the device's messages: by conversation, then in display order. */
   messages(): Promise<LocalMessage[]>;
 }
 

@@ -99,7 +99,7 @@ describe('tRPC sync transport', () => {
     });
   });
 
-  test('[S3.4] the subscription pokes on connect, on change, and again after a server restart', async () => {
+  test('[S3.4] the subscription pokes on connect, on change, and again after a server restart; presence is not a poke', async () => {
     const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
     const transport = createTrpcTransport({
       baseUrl: server.url,
@@ -111,8 +111,12 @@ describe('tRPC sync transport', () => {
     transport.subscribe({
       onPoke: () => events.push('poke'),
       onConnectionChange: (connected) => events.push(connected ? 'up' : 'down'),
+      onPresence: () => events.push('presence'),
     });
-    await waitFor(() => events.includes('poke'), { what: 'first poke' });
+    await waitFor(() => events.includes('presence'), { what: 'first poke and presence' });
+    expect(events).toEqual(['up', 'poke', 'presence']);
+    events.length = 0;
+    events.push('up', 'poke');
     expect(events).toEqual(['up', 'poke']);
 
     const sender = createTrpcTransport({ baseUrl: server.url, token: alice!.token, WebSocket: ws });
@@ -130,11 +134,11 @@ describe('tRPC sync transport', () => {
     await waitFor(() => events.filter((e) => e === 'poke').length >= 2, { what: 'poke on change' });
 
     await server.restart();
-    await waitFor(() => events.includes('down') && events.at(-1) === 'poke', {
+    await waitFor(() => events.includes('down') && events.at(-1) === 'presence', {
       what: 'reconnect after restart',
       timeoutMs: 15_000,
     });
-    expect(events.slice(events.indexOf('down'))).toEqual(['down', 'up', 'poke']);
+    expect(events.slice(events.indexOf('down'))).toEqual(['down', 'up', 'poke', 'presence']);
     transport.close();
     sender.close();
   });

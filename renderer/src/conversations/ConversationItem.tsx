@@ -17,8 +17,13 @@ export function conversationPreview(conversation: LocalConversation, myUserId: n
   return conversation.lastMessageSenderId === myUserId ? `You: ${text}` : text;
 }
 
-export function conversationLabel(conversation: LocalConversation, myUserId: number): string {
+export function conversationLabel(
+  conversation: LocalConversation,
+  myUserId: number,
+  isOnline = false,
+): string {
   const parts = [conversation.otherDisplayName, contextLabel(conversation)];
+  if (isOnline) parts.push('online');
   if (conversation.unreadCount > 0) parts.push(`${conversation.unreadCount} unread`);
   if (conversation.failedCount > 0) parts.push(`${conversation.failedCount} failed`);
   else if (conversation.pendingCount > 0) parts.push(`${conversation.pendingCount} pending`);
@@ -30,11 +35,13 @@ function ConversationItemView({
   conversation,
   myUserId,
   isActive,
+  isOnline,
   now,
 }: {
   conversation: LocalConversation;
   myUserId: number;
   isActive: boolean;
+  isOnline: boolean;
   now: Date;
 }) {
   const { recentConversations } = useApp();
@@ -46,10 +53,13 @@ function ConversationItemView({
       onClick={() => recentConversations.set(urlId, conversation)}
       className={`conversation-item${isActive ? ' is-active' : ''}${hasUnread ? ' has-unread' : ''}`}
       aria-current={isActive ? 'page' : undefined}
-      aria-label={conversationLabel(conversation, myUserId)}
+      aria-label={conversationLabel(conversation, myUserId, isOnline)}
       data-list-item=""
     >
-      <Avatar name={conversation.otherDisplayName} seed={conversation.otherUserId} size={44} />
+      <span className="chat-avatar">
+        <Avatar name={conversation.otherDisplayName} seed={conversation.otherUserId} size={44} />
+        {isOnline && <span className="presence-dot" title="Online" />}
+      </span>
       <span className="ci-body">
         <span className="ci-row">
           <span className="ci-name">{conversation.otherDisplayName}</span>

@@ -10,11 +10,13 @@ import { useNow } from '../time/use-now.ts';
 import { ConversationItem } from './ConversationItem.tsx';
 import { moveFocusInList } from './list-keys.ts';
 import { useConversations } from './use-conversations.ts';
+import { useOnlineUsers } from './use-online-users.ts';
 
 const PAGE = 100;
 
 export function ConversationList() {
-  const { db, user } = useApp();
+  const { db, user, engine } = useApp();
+  const onlineUsers = useOnlineUsers(engine);
   const [limit, setLimit] = useState(PAGE);
   const conversations = useConversations(db, limit);
   const route = useRoute();
@@ -63,6 +65,7 @@ export function ConversationList() {
                 conversation={conversation}
                 myUserId={user.userId}
                 now={now}
+                isOnline={onlineUsers.has(conversation.otherUserId)}
                 isActive={
                   activeId === conversation.key || activeId === conversationUrlId(conversation)
                 }

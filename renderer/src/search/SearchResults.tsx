@@ -7,6 +7,7 @@ import { EmptyState } from '../components/EmptyState.tsx';
 import { SearchIcon } from '../components/icons.tsx';
 import { ConversationItem } from '../conversations/ConversationItem.tsx';
 import { moveFocusInList } from '../conversations/list-keys.ts';
+import { useOnlineUsers } from '../conversations/use-online-users.ts';
 import { contextLabel } from '../notifications/notification-policy.ts';
 import { Link } from '../routing/router.tsx';
 import { chatPath, conversationUrlId } from '../routing/routes.ts';
@@ -56,7 +57,8 @@ function MessageResult({ hit, tokens, now }: { hit: MessageHit; tokens: string[]
 }
 
 export function SearchResults({ query }: { query: string; onDone?: () => void }) {
-  const { db, user } = useApp();
+  const { db, user, engine } = useApp();
+  const onlineUsers = useOnlineUsers(engine);
   const result = useSearch(db, query);
   const now = useNow();
   if (!result) {
@@ -81,6 +83,7 @@ export function SearchResults({ query }: { query: string; onDone?: () => void })
                       conversation={c}
                       myUserId={user.userId}
                       isActive={false}
+                      isOnline={onlineUsers.has(c.otherUserId)}
                       now={now}
                     />
                   </li>

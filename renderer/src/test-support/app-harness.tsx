@@ -63,6 +63,8 @@ export function scriptedEngine(userId = ME): ScriptedEngine {
       incomingListeners.add(listener);
       return () => incomingListeners.delete(listener);
     },
+    getOnlineUsers: () => new Set<number>(),
+    onOnlineUsers: () => () => {},
     setStatus(patch) {
       status = { ...status, ...patch };
       for (const listener of statusListeners) listener(status);
