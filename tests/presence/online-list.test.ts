@@ -1,6 +1,6 @@
 // [§4] The conversation list's "online" comes from each device's own poke subscription:
 // the engine keeps the set of partners the server reports connected.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, it } from 'vitest';
 import {
   conversationWith,
   createUsers,
