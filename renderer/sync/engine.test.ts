@@ -535,6 +535,21 @@ describe('connection', () => {
     expect((await device.db.messages.get(id))?.status).toBe('sent');
   });
 
+  test('partners online: a snapshot replaces the set, changes adjust it, a lost connection clears it', async () => {
+    const device = openTestDevice();
+    const seen: number[][] = [];
+    device.engine.onOnlineUsers((ids) => seen.push([...ids].sort()));
+    device.engine.start();
+    device.transport.setConnected(true);
+    device.transport.presence({ snapshot: true, online: [2, 3], offline: [] });
+    device.transport.presence({ snapshot: false, online: [4], offline: [2] });
+    expect([...device.engine.getOnlineUsers()].sort()).toEqual([3, 4]);
+    device.transport.presence({ snapshot: true, online: [5], offline: [] });
+    device.transport.setConnected(false);
+    expect(seen).toEqual([[2, 3], [3, 4], [5], []]);
+    await device.engine.stop();
+  });
+
   test('[S3.3] a cursor the server no longer recognises is dropped and the pull starts over', async () => {
     const device = openTestDevice();
     await pulledConversation(device);

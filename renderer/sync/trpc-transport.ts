@@ -57,6 +57,9 @@ export function createTrpcTransport(options: TrpcTransportOptions): SyncTranspor
     links: [
       httpLink({
         url: trpcUrl,
+        // Pull's input carries the cursor, which grows with the number of conversations:
+        // in a GET query string it would outgrow servers' header limits.
+        methodOverride: 'POST',
         headers: () => ({ authorization: `Bearer ${options.token}` }),
         ...(options.fetch ? { fetch: options.fetch } : {}),
       }),

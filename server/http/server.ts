@@ -54,6 +54,8 @@ export function createHttpServer(services: Services): HttpServer {
   const trpcHttp = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
+    // Queries may come as POST: sync.pull's cursor is too large for a URL.
+    allowMethodOverride: true,
     maxBodySize: MAX_TRPC_BODY,
     createContext: ({ req }): RequestContext => {
       const token = bearerToken(req);

@@ -2,6 +2,8 @@
 // opposite order of the ids they took — the AUTO_INCREMENT pitfall, forced here.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTrpcTransport } from '../../renderer/sync/trpc-transport.ts';
+import { encodeCursor } from '../../server/sync/cursor.ts';
 import type { PullResult } from '../../shared/sync/protocol.ts';
 import { PROTOCOL_VERSION } from '../../shared/sync/protocol.ts';
 import { createUser, type TestUser, trpcClient } from '../support/clients.ts';
@@ -156,5 +158,19 @@ describe('pull cursor under out-of-order commits', () => {
         cursor: 'not-a-cursor',
       }),
     ).rejects.toMatchObject({ data: { code: 'BAD_REQUEST' } });
+  });
+});
+
+describe('pull cursor size', () => {
+  it('[S3.3] a pull whose cursor covers thousands of conversations still goes through', async () => {
+    const big = encodeCursor(new Map(Array.from({ length: 5000 }, (_, i) => [i + 1, 1000 + i])));
+    expect(big.length).toBeGreaterThan(60_000);
+    const transport = createTrpcTransport({ baseUrl: server.url, token: u.token });
+    try {
+      const page = await transport.pull(big);
+      expect(page.hasMore).toBe(false);
+    } finally {
+      transport.close();
+    }
   });
 });

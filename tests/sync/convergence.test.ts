@@ -54,8 +54,8 @@ async function withDeadline<T>(what: string, work: Promise<T>): Promise<T> {
 
 let server: SyncServer;
 beforeAll(async () => {
-  // Small pools: a restarted server instance can reopen its pool after closing it (a
-  // subscription that ends late still queries), and hundreds of schedules restart often.
+  // Small pools: hundreds of schedules restart the server while other test files share
+  // the same MariaDB and its connection limit.
   server = await startSyncServer('convergence', { DB_POOL_SIZE: '4' });
 });
 afterAll(async () => {

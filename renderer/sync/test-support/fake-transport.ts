@@ -21,6 +21,7 @@ export interface FakeTransport extends SyncTransport {
   messages: Map<string, MessageView>;
   poke(): void;
   setConnected(connected: boolean): void;
+  presence(event: { snapshot: boolean; online: number[]; offline: number[] }): void;
   conversationView(id: number, otherUserId: number): ConversationView;
 }
 
@@ -117,6 +118,9 @@ export function createFakeTransport(userId: number): FakeTransport {
     },
     setConnected(connected) {
       handlers?.onConnectionChange(connected);
+    },
+    presence(event) {
+      handlers?.onPresence?.({ reason: 'presence', ...event });
     },
   };
 
