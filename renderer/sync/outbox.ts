@@ -68,12 +68,11 @@ export function createOutbox({ db, userId, newId }: OutboxDeps): Outbox {
           .filter((e) => e.rejected === null)
           .limit(max)
           .toArray();
-        const batch: OutboxEntry[] = [];
-        for (const entry of entries) {
+        const serverIds = await conversationServerIds(db, entries);
+        return entries.map((entry) => {
           inFlight.add(entry.seq!);
-          batch.push({ ...entry, op: await resolveRefs(db, entry.op) });
-        }
-        return batch;
+          return { ...entry, op: resolveRefs(entry.op, serverIds) };
+        });
       });
     },
 
@@ -160,14 +159,28 @@ export function createOutbox({ db, userId, newId }: OutboxDeps): Outbox {
   };
 }
 
+/** Server ids (where known) of the conversations sends in `entries` name by client id. */
+async function conversationServerIds(
+  db: ChatDatabase,
+  entries: readonly OutboxEntry[],
+): Promise<Map<string, number>> {
+  const keys = new Set<string>();
+  for (const { op } of entries) {
+    if (op.kind === 'send' && 'clientConvId' in op.conversation) {
+      keys.add(op.conversation.clientConvId);
+    }
+  }
+  if (keys.size === 0) return new Map();
+  const conversations = await db.conversations.bulkGet([...keys]);
+  return new Map(conversations.flatMap((c) => (c?.serverId ? [[c.key, c.serverId] as const] : [])));
+}
+
 /** A send of a conversation created earlier may still name it by its client id; once
  * the server id is known, use that (the create may have been in an earlier push). */
-async function resolveRefs(db: ChatDatabase, op: PushOp): Promise<PushOp> {
+function resolveRefs(op: PushOp, serverIds: ReadonlyMap<string, number>): PushOp {
   if (op.kind !== 'send' || !('clientConvId' in op.conversation)) return op;
-  const conversation = await db.conversations.get(op.conversation.clientConvId);
-  return conversation?.serverId
-    ? { ...op, conversation: { conversationId: conversation.serverId } }
-    : op;
+  const conversationId = serverIds.get(op.conversation.clientConvId);
+  return conversationId ? { ...op, conversation: { conversationId } } : op;
 }
 
 /** Records a refusal for good: the entry is kept (for retry) but skipped; the message

@@ -221,6 +221,12 @@ async function conversationKeys(
   return keys;
 }
 
+/** Rows as written by this module keep one field order, so text equality is exact;
+ * any other difference only costs a write. */
+function isSameRow(a: LocalMessage, b: LocalMessage): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 /** Merges server versions of messages into the local rows (see message-merge.ts). */
 export async function storeMessages(
   db: ChatDatabase,
@@ -289,7 +295,8 @@ export async function storeMessages(
       userId,
       hasLocalChange: changing.has(view.clientMsgId),
     });
-    rows.push(merged);
+    // A page repeating what is stored (a version this device already has) writes nothing.
+    if (!local || !isSameRow(local, merged)) rows.push(merged);
     outcome.touched.add(convKey);
     if (local && local.convKey !== convKey) outcome.touched.add(local.convKey);
     if (merged.senderId === userId) continue;
