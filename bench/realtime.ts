@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { PROTOCOL_VERSION } from '../shared/sync/protocol.ts';
 import { trpcClient, trpcRealtimeClient, waitFor } from '../tests/support/clients.ts';
+import { freePort } from '../tests/support/process-server.ts';
+import { connectMemoryProbe } from './server-memory.ts';
 import {
   type BenchResults,
   messageText,
@@ -24,6 +26,8 @@ interface Client {
   connected: boolean;
 }
 
+const progress = (what: string) => process.stderr.write(`  realtime: ${what}\n`);
+
 async function rssBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
@@ -31,8 +35,13 @@ async function rssBytes(pid: number): Promise<number> {
 }
 
 export async function benchRealtime(scale = 1): Promise<BenchResults> {
-  const server = await startBenchServer('rt');
+  const inspectorPort = await freePort();
+  const server = await startBenchServer('rt', {}, [`--inspect=127.0.0.1:${inspectorPort}`]);
   const clients: Client[] = [];
+  const memory = await connectMemoryProbe(inspectorPort).catch(async (error: unknown) => {
+    await server.dispose();
+    throw error;
+  });
   try {
     const pairCount = Math.max(10, Math.round(500 * Math.min(scale, 1)));
     const pairs = [];
@@ -45,9 +54,8 @@ export async function benchRealtime(scale = 1): Promise<BenchResults> {
         )),
       );
     }
+    progress(`${pairs.length} pairs with a conversation`);
     const pid = server.process.child.pid!;
-    await new Promise((r) => setTimeout(r, 1000));
-    const rssBefore = await rssBytes(pid);
 
     const sentAt = new Map<string, number>();
     const latencies: number[] = [];
@@ -86,46 +94,55 @@ export async function benchRealtime(scale = 1): Promise<BenchResults> {
         setTimeout(() => void pullSafely(client), 100);
       });
     const users = pairs.flatMap(({ a, b }) => [a, b]);
-    // Connect in waves: a thousand simultaneous handshakes measure the accept queue, not
-    // the steady state this bench is about.
-    for (let i = 0; i < users.length; i += 50) {
-      const wave = users.slice(i, i + 50).map((user) => {
-        const client: Client = {
-          userId: user.user.userId,
-          http: trpcClient(server.url, user.token),
-          realtime: trpcRealtimeClient(server.url, user.token),
-          cursor: null,
-          pulling: false,
-          dirty: false,
-          connected: false,
-        };
-        client.realtime.client.sync.onPoke.subscribe(undefined, {
-          onData: (event) => {
-            client.connected = true;
-            if (event.reason !== 'presence') void pullSafely(client);
-          },
+    const connect = async (from: number, to: number) => {
+      // In waves: a thousand simultaneous handshakes measure the accept queue, not the
+      // steady state this bench is about.
+      for (let i = from; i < to; i += 50) {
+        const wave = users.slice(i, Math.min(i + 50, to)).map((user) => {
+          const client: Client = {
+            userId: user.user.userId,
+            http: trpcClient(server.url, user.token),
+            realtime: trpcRealtimeClient(server.url, user.token),
+            cursor: null,
+            pulling: false,
+            dirty: false,
+            connected: false,
+          };
+          client.realtime.client.sync.onPoke.subscribe(undefined, {
+            onData: (event) => {
+              client.connected = true;
+              if (event.data.reason !== 'presence') void pullSafely(client);
+            },
+          });
+          clients.push(client);
+          return client;
         });
-        clients.push(client);
-        return client;
+        await waitFor(() => wave.every((c) => c.connected), {
+          timeoutMs: 60_000,
+          what: `clients ${i + 1}-${i + wave.length} connected`,
+        });
+      }
+      await waitFor(() => clients.every((c) => !c.pulling), {
+        timeoutMs: 120_000,
+        what: 'first pulls finished',
       });
-      await waitFor(() => wave.every((c) => c.connected), {
-        timeoutMs: 60_000,
-        what: `clients ${i + 1}-${i + wave.length} connected`,
-      });
-    }
-    await waitFor(() => clients.every((c) => !c.pulling), {
-      timeoutMs: 120_000,
-      what: 'first pulls finished',
-    });
-    await new Promise((r) => setTimeout(r, 2000));
+      return memory.liveBytes();
+    };
+    // Memory per idle client is the slope of live memory (after a full GC) between half
+    // and all of them connected, so what the server allocated before does not count.
+    const half = Math.floor(users.length / 2);
+    const liveHalf = await connect(0, half);
+    const liveAll = await connect(half, users.length);
     const rssIdle = await rssBytes(pid);
+    progress(`${clients.length} clients subscribed`);
 
-    // 500 messages/s in aggregate for the measured window.
-    const rate = 500;
+    // 500 messages/s in aggregate for the measured window (BENCH_RT_RATE to explore).
+    const rate = Number(process.env.BENCH_RT_RATE ?? 500);
     const seconds = Math.max(3, Math.round(10 * scale));
     const total = rate * seconds;
     const started = performance.now();
     const sends: Promise<unknown>[] = [];
+    let retriedSends = 0;
     for (let i = 0; i < total; i++) {
       const due = started + (i * 1000) / rate;
       const wait = due - performance.now();
@@ -135,24 +152,29 @@ export async function benchRealtime(scale = 1): Promise<BenchResults> {
       const clientMsgId = randomUUID();
       sentAt.set(clientMsgId, performance.now());
       const sender = clients.find((c) => c.userId === from.user.userId)!;
-      sends.push(
-        sender.http.sync.push.mutate({
-          protocolVersion: PROTOCOL_VERSION,
-          ops: [
-            {
-              opId: randomUUID(),
-              kind: 'send',
-              conversation: { conversationId: pair.conversationId },
-              clientMsgId,
-              content: messageText(i),
-              messageType: 'text',
-            },
-          ],
-        }),
-      );
+      const op = {
+        opId: randomUUID(),
+        kind: 'send' as const,
+        conversation: { conversationId: pair.conversationId },
+        clientMsgId,
+        content: messageText(i),
+        messageType: 'text' as const,
+      };
+      // Open loop: a push that fails (an overloaded server refuses connections) is sent
+      // again, as the outbox would, and its latency still counts from the first attempt.
+      const send = (): Promise<unknown> =>
+        sender.http.sync.push
+          .mutate({ protocolVersion: PROTOCOL_VERSION, ops: [op] })
+          .catch(async () => {
+            retriedSends++;
+            await new Promise((r) => setTimeout(r, 100));
+            return send();
+          });
+      sends.push(send());
     }
+    progress(`${total} messages sent`);
     await Promise.all(sends);
-    await waitFor(() => sentAt.size === 0, { timeoutMs: 60_000, what: 'every message delivered' });
+    await waitFor(() => sentAt.size === 0, { timeoutMs: 120_000, what: 'every message delivered' });
     const achieved = total / ((performance.now() - started) / 1000);
     latencies.sort((x, y) => x - y);
     return {
@@ -160,10 +182,13 @@ export async function benchRealtime(scale = 1): Promise<BenchResults> {
       latency_p99_ms: percentile(latencies, 99),
       latency_clients: clients.length,
       latency_achieved_msgs_per_s: achieved,
-      bytes_per_idle_client: (rssIdle - rssBefore) / clients.length,
+      latency_retried_sends: retriedSends,
+      bytes_per_idle_client: (liveAll - liveHalf) / (users.length - half),
+      server_rss_idle_bytes: rssIdle,
     };
   } finally {
     for (const c of clients) c.realtime.close();
+    memory.close();
     await server.dispose();
   }
 }

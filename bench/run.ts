@@ -28,9 +28,7 @@ async function main() {
     try {
       Object.assign(results, await bench(scale));
     } catch (error) {
-      process.stderr.write(
-        `bench ${name} failed: ${error instanceof Error ? error.stack : String(error)}\n`,
-      );
+      process.stderr.write(`bench ${name} failed: ${explainError(error)}\n`);
       process.exitCode = 1;
     }
   }
@@ -49,6 +47,14 @@ async function main() {
   console.table(rows);
   process.stdout.write(`wrote ${out.pathname}\n`);
   process.exit();
+}
+
+/** The stack, and the causes under it (a failed fetch says why only in its cause). */
+function explainError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause === undefined
+    ? String(error.stack)
+    : `${error.stack}\ncaused by: ${explainError(error.cause)}`;
 }
 
 void main();

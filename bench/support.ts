@@ -17,9 +17,15 @@ export interface BenchServer {
 export async function startBenchServer(
   label: string,
   env: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
 ): Promise<BenchServer> {
   const database = await freshDatabase(`bench${label}`);
-  const proc = await startProcessServer({ DATABASE_URL: database.url, LOG_LEVEL: 'error', ...env });
+  // BENCH_PROFILE_DIR=dir writes a CPU profile of the server process there when it stops.
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  const proc = await startProcessServer(
+    { DATABASE_URL: database.url, LOG_LEVEL: 'error', ...env },
+    [...nodeArgs, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+  );
   return {
     url: proc.url,
     database,

@@ -35,6 +35,8 @@ export const syncRouter = router({
         signal?.addEventListener('abort', () => resolve()),
       );
       let eventId = Date.now();
+      let checkedAt = Date.now();
+      let isRecheckDue = false;
       const event = (data: PokeEvent) => tracked(String(eventId++), data);
       try {
         yield event({ reason: 'resume' });
@@ -47,7 +49,11 @@ export const syncRouter = router({
             await Promise.race([
               new Promise<void>((resolve) => {
                 wake = resolve;
-                timer = setTimeout(resolve, config.SESSION_RECHECK_MS);
+                const left = checkedAt + config.SESSION_RECHECK_MS - Date.now();
+                timer = setTimeout(() => {
+                  isRecheckDue = true;
+                  resolve();
+                }, left);
               }),
               aborted,
             ]);
@@ -55,9 +61,14 @@ export const syncRouter = router({
             wake = null;
           }
           if (signal?.aborted) break;
-          // A stream opened before a sign-out must end with it, not outlive it.
-          if (!(await ctx.resolveIdentity())) {
-            throw new TRPCError({ code: 'UNAUTHORIZED', message: 'session ended' });
+          // A stream opened before a sign-out must end with it, not outlive it. Checked
+          // on a clock, not per event: a busy stream would otherwise cost a query a poke.
+          if (isRecheckDue || Date.now() - checkedAt >= config.SESSION_RECHECK_MS) {
+            if (!(await ctx.resolveIdentity())) {
+              throw new TRPCError({ code: 'UNAUTHORIZED', message: 'session ended' });
+            }
+            checkedAt = Date.now();
+            isRecheckDue = false;
           }
           if (presence.size > 0) {
             const entries = [...presence];

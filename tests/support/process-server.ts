@@ -21,19 +21,26 @@ export interface ProcessServer {
   stop: () => Promise<void>;
 }
 
-export async function startProcessServer(env: Record<string, string>): Promise<ProcessServer> {
+export async function startProcessServer(
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): Promise<ProcessServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'serve'], {
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'warn',
-      SCRYPT_COST: '1024',
-      ...env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', 'server/cli.ts', 'serve'],
+    {
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'warn',
+        SCRYPT_COST: '1024',
+        ...env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   const url = `http://127.0.0.1:${port}`;
   let exited = false;
   child.once('exit', () => (exited = true));
