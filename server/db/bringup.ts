@@ -24,15 +24,17 @@ async function answers(address: Omit<DatabaseAddress, 'database'>): Promise<bool
   }
 }
 
-function findBinary(names: string[]): string | null {
+const BINARY_DIRS = [
+  '/usr/sbin',
+  '/usr/bin',
+  '/usr/local/sbin',
+  '/usr/local/bin',
+  '/opt/homebrew/bin',
+];
+
+function findBinary(names: string[], dirs: readonly string[]): string | null {
   for (const name of names) {
-    for (const dir of [
-      '/usr/sbin',
-      '/usr/bin',
-      '/usr/local/sbin',
-      '/usr/local/bin',
-      '/opt/homebrew/bin',
-    ]) {
+    for (const dir of dirs) {
       const path = `${dir}/${name}`;
       if (existsSync(path)) return path;
     }
@@ -51,32 +53,49 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Where to look; the defaults are what `npm start` uses, tests point them elsewhere. */
+export interface BringUpOptions {
+  database?: string;
+  standardPort?: number;
+  /** The private instance lives in `<dataRoot>/mysql`, its socket beside it. */
+  dataRoot?: string;
+  binaryDirs?: readonly string[];
+}
+
 export async function bringUpLocalDatabase(
   log: Logger,
-  database = 'timenest',
+  {
+    database = 'timenest',
+    standardPort = 3306,
+    dataRoot = '.data',
+    binaryDirs = BINARY_DIRS,
+  }: BringUpOptions = {},
 ): Promise<LocalDatabase> {
-  const standard = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
+  const standard = { host: '127.0.0.1', port: standardPort, user: 'root', password: '' };
   if (await answers(standard)) {
     return { url: formatDatabaseUrl({ ...standard, database }), stop: async () => {} };
   }
-  const server = findBinary(['mariadbd', 'mysqld']);
+  const server = findBinary(['mariadbd', 'mysqld'], binaryDirs);
   if (!server) {
     throw new Error(
-      'No database answers on 127.0.0.1:3306 and no mariadbd/mysqld is installed. ' +
+      `No database answers on 127.0.0.1:${standardPort} and no mariadbd/mysqld is installed. ` +
         'Install MariaDB (Debian/Ubuntu: `sudo apt-get install -y mariadb-server`; macOS: `brew install mariadb`) ' +
         'or set DATABASE_URL=mysql://user:password@host:3306/timenest.',
     );
   }
-  const dataDir = resolve('.data/mysql');
+  const dataDir = resolve(dataRoot, 'mysql');
   if (!existsSync(resolve(dataDir, 'mysql'))) {
     mkdirSync(dataDir, { recursive: true });
-    const installer = findBinary(['mariadb-install-db', 'mysql_install_db']);
+    const installer = findBinary(['mariadb-install-db', 'mysql_install_db'], binaryDirs);
     if (!installer)
       throw new Error(`found ${server} but no mariadb-install-db to initialise ${dataDir}`);
     log.info({ dataDir }, 'initialising a private database');
     execFileSync(
       installer,
       [
+        // The machine's my.cnf may name another user or log path; the private instance
+        // is self-contained.
+        '--no-defaults',
         `--datadir=${dataDir}`,
         '--auth-root-authentication-method=normal',
         '--skip-test-db',
@@ -93,7 +112,7 @@ export async function bringUpLocalDatabase(
       `--datadir=${dataDir}`,
       `--port=${port}`,
       '--bind-address=127.0.0.1',
-      `--socket=${resolve('.data/mysql.sock')}`,
+      `--socket=${resolve(dataRoot, 'mysql.sock')}`,
       `--user=${process.env.USER ?? 'root'}`,
     ],
     { stdio: 'ignore' },
@@ -110,7 +129,10 @@ export async function bringUpLocalDatabase(
   return {
     url: formatDatabaseUrl({ ...address, database }),
     stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
       child.kill('SIGTERM');
+      await exited;
     },
   };
 }
