@@ -14,8 +14,9 @@ export async function benchReconcile(scale = 1): Promise<BenchResults> {
       createUser(server.url, 'Bob'),
     ]);
     const syncServer = { url: server.url } as Parameters<typeof openDevice>[0];
-    const sender = openDevice(syncServer, alice, 'alice');
-    const receiver = openDevice(syncServer, bob, 'bob');
+    const plain = { watchStatuses: false };
+    const sender = openDevice(syncServer, alice, 'alice', plain);
+    const receiver = openDevice(syncServer, bob, 'bob', plain);
     try {
       sender.goOffline();
       const convKey = await conversationWith(sender, bob);

@@ -60,7 +60,7 @@ export async function startServer(
     apply: {
       db,
       log,
-      poke: (userIds) => bus.publish(userIds),
+      poke: (userIds, originSessionId) => bus.publish(userIds, { kind: 'change', originSessionId }),
       onConversationCreated: (a, b) => void introducePartners(online, bus, a, b),
     },
     conversationCreated(a, b) {

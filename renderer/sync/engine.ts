@@ -235,6 +235,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
       noteSuccess();
       void refreshCounts();
+      // The server does not poke the device that pushed. A send's result carries the
+      // stored message; any other operation changes rows this device must pull.
+      if (batch.some((e) => e.op.kind !== 'send' && e.op.kind !== 'createConversation')) {
+        pull.request();
+      }
       if (outcome.hasRetry) return 'failed';
     }
   }

@@ -6,7 +6,11 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Logger } from '../logger.ts';
 
-export type BusEvent = { kind: 'change' } | { kind: 'presence'; userId: number; online: boolean };
+/** `originSessionId`: the device session whose push made the change. It has the
+ * result already, so its own stream is not poked (its other devices are). */
+export type BusEvent =
+  | { kind: 'change'; originSessionId?: number }
+  | { kind: 'presence'; userId: number; online: boolean };
 export type BusListener = (event: BusEvent) => void;
 
 export interface PokeBus {
@@ -20,7 +24,7 @@ const CHANGE: BusEvent = { kind: 'change' };
 const wireSchema = z.object({
   to: z.array(z.number().int()),
   event: z.union([
-    z.object({ kind: z.literal('change') }),
+    z.object({ kind: z.literal('change'), originSessionId: z.number().int().optional() }),
     z.object({ kind: z.literal('presence'), userId: z.number().int(), online: z.boolean() }),
   ]),
 });

@@ -10,7 +10,12 @@ import { authedProcedure, router } from '../trpc.ts';
 
 export const syncRouter = router({
   push: authedProcedure.input(pushInput).mutation(async ({ ctx, input }) => ({
-    results: await applyOps(ctx.services.apply, ctx.identity.userId, input.ops),
+    results: await applyOps(
+      ctx.services.apply,
+      ctx.identity.userId,
+      input.ops,
+      ctx.identity.sessionId,
+    ),
   })),
   pull: authedProcedure
     .input(pullInput)
@@ -26,8 +31,11 @@ export const syncRouter = router({
       const presence = new Map<number, boolean>();
       let wake: (() => void) | null = null;
       const unsubscribe = bus.subscribe(userId, (event) => {
-        if (event.kind === 'change') changed = true;
-        else presence.set(event.userId, event.online);
+        if (event.kind === 'change') {
+          // This device's own push: it has the results, there is nothing to pull for it.
+          if (event.originSessionId === ctx.identity.sessionId) return;
+          changed = true;
+        } else presence.set(event.userId, event.online);
         wake?.();
       });
       const disconnect = await online.connect(userId);

@@ -21,8 +21,9 @@ import type { Logger } from '../logger.ts';
 export interface ApplyDeps {
   db: Db;
   log: Logger;
-  /** Called after commit with every user whose data changed. */
-  poke: (userIds: Iterable<number>) => void;
+  /** Called after commit with every user whose data changed, and the device session
+   * that pushed (when the change came from a push). */
+  poke: (userIds: Iterable<number>, originSessionId?: number) => void;
   /** Called after a conversation was created between two users. */
   onConversationCreated?: (a: number, b: number) => void;
   /** Runs inside a conversation's transaction just before it commits. A seam for tests
@@ -58,6 +59,7 @@ export async function applyOps(
   deps: ApplyDeps,
   callerId: number,
   rawOps: readonly unknown[],
+  originSessionId?: number,
 ): Promise<OpResult[]> {
   const results: (OpResult | undefined)[] = new Array(rawOps.length);
   const ops: { index: number; op: PushOp }[] = [];
@@ -116,7 +118,7 @@ export async function applyOps(
       results[index] ??= { opId: op.opId, status: 'retry', reason: 'temporarily unavailable' };
     }
   }
-  if (touchedUsers.size > 0) deps.poke(touchedUsers);
+  if (touchedUsers.size > 0) deps.poke(touchedUsers, originSessionId);
   return results.map(
     (r, i) => r ?? { opId: opIdOf(rawOps[i]), status: 'retry', reason: 'not applied' },
   );

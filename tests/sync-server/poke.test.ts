@@ -1,8 +1,11 @@
 // [S3.4] The poke subscription: one poke on every (re)connection, one per change, and
 // it ends when its session does.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../shared/sync/protocol.ts';
 import { createUser, rest, trpcClient, trpcRealtimeClient, waitFor } from '../support/clients.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { signInAgain } from '../sync/support.ts';
 
 let server: TestServer;
 
@@ -45,6 +48,60 @@ it('[S3.4] pokes once on connect and again when a message arrives for the user',
   } finally {
     sub.unsubscribe();
     realtime.close();
+  }
+});
+
+it('[S3.4] a push pokes the other devices of both users but not the device that pushed', async () => {
+  const [alice, bob] = await Promise.all([
+    createUser(server.url, 'Alice'),
+    createUser(server.url, 'Bob'),
+  ]);
+  const alicePhone = await signInAgain(server, alice);
+  const created = await rest<{ conversation_id: number }>(
+    server.url,
+    'POST',
+    '/api/v1/chat/conversations',
+    { token: alice.token, body: { other_user_id: bob.user.userId } },
+  );
+  const devices = [alice, alicePhone, bob].map((user) => {
+    const realtime = trpcRealtimeClient(server.url, user.token);
+    const changes: number[] = [];
+    let connected = false;
+    const sub = realtime.client.sync.onPoke.subscribe(undefined, {
+      onData: (e) => {
+        if (e.data.reason === 'resume') connected = true;
+        if (e.data.reason === 'change') changes.push(Date.now());
+      },
+    });
+    return { realtime, sub, changes, isConnected: () => connected };
+  });
+  try {
+    await waitFor(() => devices.every((d) => d.isConnected()), { what: 'three connect pokes' });
+    await trpcClient(server.url, alice.token).sync.push.mutate({
+      protocolVersion: PROTOCOL_VERSION,
+      ops: [
+        {
+          opId: randomUUID(),
+          kind: 'send',
+          conversation: { conversationId: created.body.conversation_id },
+          clientMsgId: randomUUID(),
+          content: 'from the laptop',
+          messageType: 'text',
+        },
+      ],
+    });
+    const [laptop, phone, bobs] = devices;
+    await waitFor(() => phone!.changes.length === 1 && bobs!.changes.length === 1, {
+      what: "pokes for Alice's phone and for Bob",
+    });
+    // Pokes of one push are published together: had the laptop been poked, it would be by now.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(laptop!.changes).toEqual([]);
+  } finally {
+    for (const d of devices) {
+      d.sub.unsubscribe();
+      d.realtime.close();
+    }
   }
 });
 

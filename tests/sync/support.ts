@@ -267,6 +267,9 @@ function watchStatuses(db: ChatDatabase, device: string, regressions: StatusRegr
 
 export interface DeviceOptions {
   regressions?: StatusRegression[];
+  /** Record status regressions (a Dexie hook, which makes every write read the old row
+   * first); on unless a benchmark wants the product's own write path. */
+  watchStatuses?: boolean;
   /** Attached to every engine the device runs (restarts build a new one). */
   onIncoming?: (incoming: IncomingMessage) => void;
 }
@@ -290,7 +293,7 @@ export function openDevice(
   );
   const open = () => {
     const db = openChatDatabase(user.user.userId, { indexedDB: factory, IDBKeyRange });
-    watchStatuses(db, name, regressions);
+    if (options.watchStatuses ?? true) watchStatuses(db, name, regressions);
     return db;
   };
   const build = (db: ChatDatabase) => {
@@ -372,7 +375,10 @@ export async function seedSession(server: SyncServer, userId: number): Promise<s
 }
 
 /** Another session of the same user (a second device signs in on its own). */
-export async function signInAgain(server: SyncServer, user: TestUser): Promise<TestUser> {
+export async function signInAgain(
+  server: Pick<SyncServer, 'url'>,
+  user: TestUser,
+): Promise<TestUser> {
   const answer = await rest<{ token: string }>(server.url, 'POST', '/api/v1/auth/login', {
     body: { email: user.user.email, password: user.password },
   });
