@@ -33,7 +33,6 @@ test('messages written offline survive a reload, arrive once and in order, and c
   await conversationWith(a.page, 'Bob Online').click();
   await expect(messages(a.page)).toBeVisible();
   await expect(syncState(a.page)).toHaveText('Online');
-  await saveScreenshot(a.page, 'chat');
   await shellCachedForOffline(a.page);
 
   await a.context.setOffline(true);
@@ -78,6 +77,7 @@ test('messages written offline survive a reload, arrive once and in order, and c
   ]);
 
   await expect(messages(a.page).getByRole('img', { name: 'Read' })).toHaveCount(3);
+  await saveScreenshot(a.page, 'chat');
   await a.context.close();
   await b.context.close();
 });
