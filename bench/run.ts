@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { benchPushIngest } from './push-ingest.ts';
 import { benchRealtime } from './realtime.ts';
 import { benchReconcile } from './reconcile.ts';
+import { benchReconcileBrowser } from './reconcile-browser.ts';
 import { benchSendPaths } from './send-paths.ts';
 import type { BenchResults } from './support.ts';
 import { benchUi } from './ui.ts';
@@ -13,7 +14,8 @@ type Bench = (scale: number) => Promise<BenchResults>;
 const BENCHES: Record<string, Bench> = {
   send: benchSendPaths,
   push: benchPushIngest,
-  reconcile: benchReconcile,
+  reconcile: benchReconcileBrowser,
+  'reconcile-node': benchReconcile,
   realtime: benchRealtime,
   ui: benchUi,
 };

@@ -63,6 +63,9 @@ export default defineConfig({
     'import.meta.env.VITE_SERVER_URL': JSON.stringify(serverUrl),
     'import.meta.env.VITE_API_SAME_ORIGIN': JSON.stringify(sameOrigin ? 'true' : 'false'),
     'import.meta.env.VITE_APP_VERSION': JSON.stringify(appVersion),
+    'import.meta.env.VITE_BENCH_HOOKS': JSON.stringify(
+      process.env.BENCH_HOOKS === '1' ? 'true' : 'false',
+    ),
   },
   server: { host: '127.0.0.1', port: webPort, strictPort: true, proxy: apiProxy },
   preview: { host: '127.0.0.1', port: webPort, strictPort: true, proxy: apiProxy },

@@ -7,6 +7,7 @@ import type { SyncEngineApi } from '../../sync/api.ts';
 import type { ChatDatabase } from '../../sync/db.ts';
 import type { Session } from '../auth/session-store.ts';
 import { Spinner } from '../components/EmptyState.tsx';
+import { newestPerConversation } from '../notifications/newest-per-conversation.ts';
 import { notificationFor, shouldNotify } from '../notifications/notification-policy.ts';
 import { useNavigate } from '../routing/router.tsx';
 import { chatPath } from '../routing/routes.ts';
@@ -107,20 +108,23 @@ function PlatformWiring() {
     if (unreadTotal !== undefined) bridge.setBadge(unreadTotal);
   }, [bridge, unreadTotal]);
 
-  useEffect(
-    () =>
-      engine.onIncoming((incoming) => {
-        const screen = {
-          myUserId: user.userId,
-          activeConvKey: active.get(),
-          isWindowFocused: isWindowFocused(document),
-        };
-        if (shouldNotify(incoming, screen)) {
-          bridge.notify(notificationFor(incoming, { hidePreviews: settings.get().hidePreviews }));
-        }
-      }),
-    [engine, bridge, user.userId, active, settings],
-  );
+  useEffect(() => {
+    const notifications = newestPerConversation((incoming) =>
+      bridge.notify(notificationFor(incoming, { hidePreviews: settings.get().hidePreviews })),
+    );
+    const stop = engine.onIncoming((incoming) => {
+      const screen = {
+        myUserId: user.userId,
+        activeConvKey: active.get(),
+        isWindowFocused: isWindowFocused(document),
+      };
+      if (shouldNotify(incoming, screen)) notifications.add(incoming);
+    });
+    return () => {
+      stop();
+      notifications.cancel();
+    };
+  }, [engine, bridge, user.userId, active, settings]);
 
   useEffect(
     () =>
