@@ -69,27 +69,47 @@ describe('local writes', () => {
 });
 
 describe('push', () => {
-  test('[S3.2] the outbox drains in order, in batches of at most 200, one push in flight', async () => {
+  test('[S3.2] the outbox drains in order, in batches of at most 1000, one push in flight', async () => {
     const device = openTestDevice();
     const convKey = await conversationWith(device);
     const ids: string[] = [];
-    for (let i = 0; i < 450; i++) ids.push(await device.engine.sendMessage(convKey, `m${i}`));
+    for (let i = 0; i < 1050; i++) ids.push(await device.engine.sendMessage(convKey, `m${i}`));
     device.engine.start();
     await device.engine.whenIdle();
 
-    expect(device.transport.pushes.map((p) => p.length)).toEqual([200, 200, 51]);
+    // The conversation's creation, then 1,050 sends.
+    expect(device.transport.pushes.map((p) => p.length)).toEqual([1000, 51]);
     expect(device.transport.maxConcurrentPushes).toBe(1);
     const sent = device.transport.pushes
       .flat()
       .flatMap((op) => (op.kind === 'send' ? [op.clientMsgId] : []));
     expect(sent).toEqual(ids);
-    const page = await messagePage(device.db, convKey, { limit: 500 });
+    const page = await messagePage(device.db, convKey, { limit: 1100 });
     expect(page.map((m) => m.clientMsgId)).toEqual(ids);
     expect(
       page.every((m) => m.status === 'sent' && m.sortKey === syncedSortKey(m.serverId ?? 0)),
     ).toBe(true);
     expect(await device.db.outbox.count()).toBe(0);
     expect(device.engine.getStatus()).toMatchObject({ pendingCount: 0, failedCount: 0 });
+  });
+
+  test('[S3.2] long messages go in pushes of about a megabyte, in order', async () => {
+    const device = openTestDevice();
+    const convKey = await conversationWith(device);
+    const ids: string[] = [];
+    for (let i = 0; i < 250; i++) {
+      ids.push(await device.engine.sendMessage(convKey, `${i} ${'x'.repeat(9_990)}`));
+    }
+    device.engine.start();
+    await device.engine.whenIdle();
+
+    const sizes = device.transport.pushes.map((ops) => JSON.stringify(ops).length);
+    expect(sizes.length).toBe(3);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1_000_000 + 1_000);
+    const sent = device.transport.pushes
+      .flat()
+      .flatMap((op) => (op.kind === 'send' ? [op.clientMsgId] : []));
+    expect(sent).toEqual(ids);
   });
 
   test('[S3.2] a refused operation is recorded and skipped; the ones behind it still go', async () => {

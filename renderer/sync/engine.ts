@@ -4,6 +4,7 @@
 // start, poke, reconnect and request). Storage, transport, clock and randomness are
 // injected, so the same code runs in the renderer and in Node tests.
 import type { ErrorCode } from '../../shared/errors.ts';
+import { LIMITS } from '../../shared/limits.ts';
 import type { OpResult, PullResult } from '../../shared/sync/protocol.ts';
 import type { IncomingMessage, SyncEngineApi, SyncStatus } from './api.ts';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
@@ -37,7 +38,11 @@ export interface SyncEngine extends SyncEngineApi {
   whenIdle(): Promise<void>;
 }
 
-const PUSH_BATCH_MAX = 200;
+/** A push carries at most as many operations as the server takes, and about a megabyte
+ * of them: a backlog of short messages goes in few round trips, long ones in pushes a
+ * slow network can still finish (a failed push is sent again whole). */
+const PUSH_BATCH_MAX = LIMITS.pushBatchMax;
+const PUSH_BATCH_JSON_CHARS = 1_000_000;
 const PULL_PAGE = 1000;
 
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
@@ -216,7 +221,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function drainOutbox(): Promise<'done' | 'failed'> {
     for (;;) {
       if (!isRunning) return 'done';
-      const batch = await outbox.takeBatch(batchSize);
+      const batch = await outbox.takeBatch(batchSize, PUSH_BATCH_JSON_CHARS);
       if (batch.length === 0) return 'done';
       let results: OpResult[];
       try {

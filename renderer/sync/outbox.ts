@@ -17,9 +17,10 @@ export interface PushOutcome {
 }
 
 export interface Outbox {
-  /** The next operations to push, oldest first, skipping refused ones. Marks them in
+  /** The next operations to push, oldest first, skipping refused ones: at most `max` of
+   * them and, beyond the first, at most `maxJsonChars` of operations as JSON. Marks them in
    * flight until `settle` or `release`. */
-  takeBatch(max: number): Promise<OutboxEntry[]>;
+  takeBatch(max: number, maxJsonChars?: number): Promise<OutboxEntry[]>;
   /** Applies the server's per-operation answers to a batch taken before. */
   settle(batch: OutboxEntry[], results: readonly OpResult[]): Promise<PushOutcome>;
   /** The batch's push failed as a whole: it will be taken again. */
@@ -62,12 +63,13 @@ export function createOutbox({ db, userId, newId }: OutboxDeps): Outbox {
   return {
     add,
 
-    takeBatch(max) {
+    takeBatch(max, maxJsonChars = Number.POSITIVE_INFINITY) {
       return db.transaction('rw', db.outbox, db.conversations, async () => {
-        const entries = await db.outbox
+        const candidates = await db.outbox
           .filter((e) => e.rejected === null)
           .limit(max)
           .toArray();
+        const entries = withinJsonChars(candidates, maxJsonChars);
         const serverIds = await conversationServerIds(db, entries);
         return entries.map((entry) => {
           inFlight.add(entry.seq!);
@@ -157,6 +159,18 @@ export function createOutbox({ db, userId, newId }: OutboxDeps): Outbox {
       return true;
     },
   };
+}
+
+/** The leading entries whose operations fit in `maxJsonChars` as JSON; always the first. */
+function withinJsonChars(entries: readonly OutboxEntry[], maxJsonChars: number): OutboxEntry[] {
+  let chars = 0;
+  let count = 0;
+  for (const entry of entries) {
+    chars += JSON.stringify(entry.op).length;
+    if (count > 0 && chars > maxJsonChars) break;
+    count++;
+  }
+  return entries.slice(0, count);
 }
 
 /** Server ids (where known) of the conversations sends in `entries` name by client id. */
