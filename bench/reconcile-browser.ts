@@ -7,20 +7,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/support/chromium.ts';
 import { createUser, rest, type TestUser, waitFor } from '../tests/support/clients.ts';
 import { freePort } from '../tests/support/process-server.ts';
 import { type BenchResults, messageText, startBenchServer } from './support.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const OUT_DIR = '../dist/web-bench';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** What the bench build puts on `window` (see renderer/src/main.tsx). */
 interface BenchWindow {
@@ -38,7 +31,7 @@ interface BenchWindow {
   };
 }
 
-async function vite(args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+function vite(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(
     process.execPath,
     ['node_modules/vite/bin/vite.js', ...args, '--config', 'renderer/vite.config.ts'],
@@ -83,17 +76,17 @@ export async function benchReconcileBrowser(scale = 1): Promise<BenchResults> {
   const server = await startBenchServer('reconcileweb');
   const children: ChildProcess[] = [];
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
   });
   try {
     const env = { SERVER_URL: server.url, BENCH_HOOKS: '1' };
-    const build = await vite(['build', '--outDir', OUT_DIR, '--logLevel', 'error'], env);
+    const build = vite(['build', '--outDir', OUT_DIR, '--logLevel', 'error'], env);
     const [code] = await once(build, 'exit');
     if (code !== 0) throw new Error(`bench web build failed (${code})`);
     const webPort = await freePort();
     children.push(
-      await vite(['preview', '--outDir', OUT_DIR, '--port', String(webPort), '--strictPort'], {
+      vite(['preview', '--outDir', OUT_DIR, '--port', String(webPort), '--strictPort'], {
         ...env,
         WEB_PORT: String(webPort),
       }),
