@@ -85,7 +85,7 @@ async function login(email: string): Promise<{ token: string; userId: number }> 
   return { token: answer.body.token, userId: answer.body.user.user_id };
 }
 
-test('desktop app: sign in, send, receive with a notification, open a deep link', async () => {
+test('desktop app: sign in, send, receive with a notification, open a deep link (skipped where no Electron binary is installed)', async () => {
   if (!binary.available) {
     // The list reporter shows a skip but not its reason; say it where CI logs show it.
     console.log(`skipped: ${binary.reason}`);

@@ -38,7 +38,7 @@ describe('local database bring-up', () => {
   // Where no mariadbd is installed (a developer's laptop) there is nothing to start; CI
   // installs MariaDB, so this runs there.
   it.runIf(hasMariadbd)(
-    'starts a private instance with its data under the data folder when nothing answers',
+    'starts a private instance with its data under the data folder when nothing answers (skipped where no mariadbd is installed)',
     { timeout: 120_000 },
     async () => {
       const dataRoot = await mkdtemp(join(tmpdir(), 'timenest-data-'));
