@@ -21,7 +21,9 @@ function MainPane() {
   const route = useRoute();
   switch (route.name) {
     case 'chat':
-      return <ChatView key={route.conversationId} route={route} />;
+      // Not keyed by the URL id: a conversation created here moves to its server id in
+      // the URL, and must not remount (the open conversation itself is keyed inside).
+      return <ChatView route={route} />;
     case 'services':
       return <ServicesView />;
     case 'outbox':

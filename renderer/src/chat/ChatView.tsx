@@ -67,7 +67,7 @@ function OpenConversation({
   conversation: LocalConversation;
   jumpTo: string | null;
 }) {
-  const { db, engine, active, bridge, user, token, serverUrl } = useApp();
+  const { db, engine, active, bridge, user, token, serverUrl, recentConversations } = useApp();
   const navigate = useNavigate();
   const [editing, setEditing] = useState<LocalMessage | null>(null);
   const log = useRef<MessageLogHandle>(null);
@@ -99,9 +99,12 @@ function OpenConversation({
       !window.location.search.includes(`conversation_id=${urlId}`) &&
       !jumpTo
     ) {
+      // Known under its new address at once, so the view (and the composer in it) stays
+      // mounted instead of waiting for a lookup by the new id.
+      recentConversations.set(urlId, conversation);
       navigate(chatPath(conversation.otherUserId, urlId), { replace: true });
     }
-  }, [urlId, conversation.otherUserId, navigate, jumpTo]);
+  }, [urlId, conversation, recentConversations, navigate, jumpTo]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {

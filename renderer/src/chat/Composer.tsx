@@ -52,7 +52,8 @@ export function Composer({
     setLoaded(false);
     loadDraft(db, convKey).then((draft) => {
       if (!isCurrent) return;
-      setText(draft);
+      // What was typed while the draft loaded is newer than the draft.
+      setText((typed) => typed || draft);
       setLoaded(true);
     });
     const flush = () => void writer.flush();

@@ -43,6 +43,15 @@ describe('composer drafts', () => {
     await waitFor(() => expect(box().value).toBe('See you at 10'));
   });
 
+  it('keeps what is typed before the stored draft has loaded', async () => {
+    db = freshDatabase().db;
+    renderComposer(db, 's12');
+    // Typed at once, as a fast user (or a test) does when the conversation opens.
+    fireEvent.change(box(), { target: { value: 'typed right away' } });
+    await waitFor(() => expect(box().placeholder).toBe('Write a message'));
+    expect(box().value).toBe('typed right away');
+  });
+
   it('keeps drafts apart per conversation', async () => {
     db = freshDatabase().db;
     await db.drafts.put({ convKey: 's11', text: 'for Carol', updatedAt: 1 });

@@ -10,24 +10,24 @@ export function useConversations(db: ChatDatabase, limit: number): LocalConversa
   );
 }
 
-/** The conversation a route names: by server id when numeric, else by local key. */
+/** The conversation a route names: by server id when numeric, else by local key. Until
+ * the read for this route answers, `known` (the conversation the link was clicked on) or
+ * undefined — never the answer for the previous route, which a live query keeps
+ * returning until the new one arrives. */
 export function useRouteConversation(
   db: ChatDatabase,
   conversationId: string,
   known?: LocalConversation,
 ): LocalConversation | null | undefined {
-  return useLiveQuery<LocalConversation | null, LocalConversation | undefined>(
-    async () => {
-      if (/^[0-9]+$/.test(conversationId)) {
-        const byServer = await db.conversations
-          .where('serverId')
-          .equals(Number(conversationId))
-          .first();
-        return byServer ?? null;
-      }
-      return (await db.conversations.get(conversationId)) ?? null;
-    },
-    [db, conversationId],
-    known,
-  );
+  const read = useLiveQuery(async () => {
+    if (/^[0-9]+$/.test(conversationId)) {
+      const byServer = await db.conversations
+        .where('serverId')
+        .equals(Number(conversationId))
+        .first();
+      return { conversationId, conversation: byServer ?? null };
+    }
+    return { conversationId, conversation: (await db.conversations.get(conversationId)) ?? null };
+  }, [db, conversationId]);
+  return read?.conversationId === conversationId ? read.conversation : known;
 }
