@@ -50,18 +50,21 @@ export function Composer({
   useEffect(() => {
     let isCurrent = true;
     setLoaded(false);
-    loadDraft(db, convKey).then((draft) => {
-      if (!isCurrent) return;
-      // What was typed while the draft loaded is newer than the draft.
-      setText((typed) => typed || draft);
-      setLoaded(true);
-    });
-    const flush = () => void writer.flush();
+    loadDraft(db, convKey)
+      .catch(() => '')
+      .then((draft) => {
+        if (!isCurrent) return;
+        // What was typed while the draft loaded is newer than the draft.
+        setText((typed) => typed || draft);
+        setLoaded(true);
+      });
+    // A draft that cannot be saved any more (signing out closed the database) is dropped.
+    const flush = () => void writer.flush().catch(() => {});
     window.addEventListener('pagehide', flush);
     return () => {
       isCurrent = false;
       window.removeEventListener('pagehide', flush);
-      void writer.flush();
+      flush();
     };
   }, [db, convKey, writer]);
 
@@ -172,7 +175,7 @@ export function Composer({
           value={text}
           onChange={(e) => change(e.target.value)}
           onKeyDown={onKeyDown}
-          onBlur={() => void writer.flush()}
+          onBlur={() => void writer.flush().catch(() => {})}
           disabled={Boolean(disabledReason)}
         />
         {length >= COUNTER_FROM && (
