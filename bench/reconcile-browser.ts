@@ -6,6 +6,7 @@
 // and engine on `window` (production builds do not have it).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/support/chromium.ts';
 import { createUser, rest, type TestUser, waitFor } from '../tests/support/clients.ts';
@@ -133,7 +134,20 @@ export async function benchReconcileBrowser(scale = 1): Promise<BenchResults> {
     );
 
     process.stderr.write(`  reconcile: ${count} messages queued offline in Chromium\n`);
+    // BENCH_PROFILE_DIR=dir also writes both pages' CPU profiles of the timed window there.
+    const profileDir = process.env.BENCH_PROFILE_DIR;
+    const profilers = profileDir
+      ? await Promise.all(
+          [alicePage, bobPage].map(async (page) => {
+            const cdp = await page.context().newCDPSession(page);
+            await cdp.send('Profiler.enable');
+            await cdp.send('Profiler.start');
+            return cdp;
+          }),
+        )
+      : [];
     const started = performance.now();
+    let firstAcknowledgedAt: number | undefined;
     await aliceContext.setOffline(false);
     await waitFor(
       async () => {
@@ -142,12 +156,24 @@ export async function benchReconcileBrowser(scale = 1): Promise<BenchResults> {
           // Bob has no other conversation: every message he stores is one of these.
           bobPage.evaluate(() => (window as BenchWindow).__timenestBench!.db.messages.count()),
         ]);
+        if (waiting < count) firstAcknowledgedAt ??= performance.now();
         return waiting === 0 && stored === count;
       },
       { timeoutMs: 600_000, intervalMs: 25, what: `${count} messages reconciled in Chromium` },
     );
     const elapsed = performance.now() - started;
-    return { reconcile_10k_ms: (elapsed * 10_000) / count, reconcile_messages: count };
+    for (const [i, cdp] of profilers.entries()) {
+      const { profile } = await cdp.send('Profiler.stop');
+      await writeFile(
+        `${profileDir}/reconcile-${i === 0 ? 'sender' : 'recipient'}.cpuprofile`,
+        JSON.stringify(profile),
+      );
+    }
+    return {
+      reconcile_10k_ms: (elapsed * 10_000) / count,
+      reconcile_first_ack_ms: (firstAcknowledgedAt ?? Number.NaN) - started,
+      reconcile_messages: count,
+    };
   } finally {
     await browser.close();
     for (const child of children) child.kill('SIGTERM');

@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark, prints one table, writes bench/results/latest.json.
-// BENCH_ONLY=send,push,... picks some; BENCH_SCALE scales the amount of work.
+// BENCH_ONLY=counted,send,push,... picks some; BENCH_SCALE scales the amount of work.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { benchCounted } from './counted.ts';
 import { benchPushIngest } from './push-ingest.ts';
 import { benchRealtime } from './realtime.ts';
 import { benchReconcile } from './reconcile.ts';
@@ -12,6 +13,7 @@ import { benchUi } from './ui.ts';
 type Bench = (scale: number) => Promise<BenchResults>;
 
 const BENCHES: Record<string, Bench> = {
+  counted: benchCounted,
   send: benchSendPaths,
   push: benchPushIngest,
   reconcile: benchReconcileBrowser,

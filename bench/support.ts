@@ -92,12 +92,12 @@ export async function rawInsertRowsPerSecond(
           'text',
           messageText(done + i),
           randomUUID(),
-          done + i + 1_000_000,
+          1,
           'sent',
         );
       }
       await conn.query(
-        `INSERT INTO messages (conversation_id, sender_id, message_type, content, client_msg_id, change_seq, status) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        `INSERT INTO messages (conversation_id, sender_id, message_type, content, client_msg_id, change_epoch, status) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
         values,
       );
     }

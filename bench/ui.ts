@@ -124,23 +124,25 @@ async function seedInPage(args: {
       const content = words.join(' ');
       const createdAt = new Date(start + c * 60_000 + m * 1000).toISOString();
       last = content;
+      const senderId = m % 2 === 0 ? args.me : 100_000 + c;
+      const sortKey = `1${pad(serverId, 10)}`;
       messages.push({
         clientMsgId: `00000000-0000-7000-8000-${pad(serverId, 12)}`,
         convKey: `s${c + 1}`,
         serverId,
-        senderId: m % 2 === 0 ? args.me : 100_000 + c,
+        senderId,
         messageType: 'text',
         content,
         createdAt,
         updatedAt: createdAt,
-        status: 'read',
-        serverStatus: 'read',
+        status: 'sent',
         isEdited: false,
         isDeleted: false,
-        changeSeq: serverId,
-        sortKey: `1${pad(serverId, 10)}`,
+        version: m + 1,
+        sortKey,
         words: [...new Set(words)],
         failure: null,
+        ...(senderId === args.me ? {} : { othersKey: sortKey }),
       });
     }
     messageCount += messages.length;
@@ -162,6 +164,17 @@ async function seedInPage(args: {
       pendingCount: 0,
       failedCount: 0,
       muted: false,
+      version: args.perConversation,
+      // Both sides have read everything: what a long-used device holds.
+      members: [args.me, 100_000 + c].map((userId) => ({
+        userId,
+        deliveredUpTo: (c + 1) * args.perConversation,
+        readUpTo: (c + 1) * args.perConversation,
+      })),
+      confirmedMarks: {
+        deliveredUpTo: (c + 1) * args.perConversation,
+        readUpTo: (c + 1) * args.perConversation,
+      },
     });
   }
   await put('conversations', conversations);

@@ -4,7 +4,7 @@ import { createRateLimiter } from './auth/rate-limit.ts';
 import type { ServerConfig } from './config.ts';
 import { parseDatabaseUrl } from './db/connection.ts';
 import { ensureDatabase, migrate } from './db/migrator.ts';
-import { createPrisma } from './db/prisma.ts';
+import { createDatabaseClients } from './db/prisma.ts';
 import { createHttpServer, type HttpServer } from './http/server.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { attachPresence } from './presence/presence-server.ts';
@@ -15,6 +15,11 @@ import {
   introducePartners,
 } from './realtime/online.ts';
 import type { Services } from './services.ts';
+import { createSyncClock } from './sync/clock.ts';
+import type { SyncContext } from './sync/context.ts';
+import { openConversation } from './sync/ops/create-conversation.ts';
+import { createParticipants } from './sync/participants.ts';
+import { createSendQueue } from './sync/send-queue.ts';
 
 export interface RunningServer {
   url: string;
@@ -31,10 +36,13 @@ export async function startServer(
   const address = parseDatabaseUrl(config.DATABASE_URL);
   await ensureDatabase(address);
   await migrate(address, log);
-  const db = createPrisma(address, config.DB_POOL_SIZE);
+  const clients = createDatabaseClients(address, config.DB_POOL_SIZE);
+  const { db, sql } = clients;
   const bus = config.REDIS_URL
-    ? await createRedisBus(config.REDIS_URL, `timenest:pokes:${address.database}`, log)
+    ? await createRedisBus(config.REDIS_URL, `timenest:events:${address.database}`, log)
     : createInProcessBus();
+  const clock = await createSyncClock(address, sql, log);
+  const [autoinc] = await sql.rows<{ mode: number }>('SELECT @@innodb_autoinc_lock_mode AS mode');
   const online = config.REDIS_URL
     ? await createRedisOnlineRegistry(
         config.REDIS_URL,
@@ -44,6 +52,19 @@ export async function startServer(
         log,
       )
     : createInProcessOnlineRegistry(db, bus, log);
+  const context: SyncContext = {
+    sql,
+    log,
+    participants: createParticipants(sql),
+    hasConsecutiveInsertIds: (autoinc?.mode ?? 2) < 2,
+  };
+  // One object, so a hook a test sets on `services.sync` is seen by the send queue too.
+  const sync = Object.assign(context, {
+    clock,
+    bus,
+    sends: createSendQueue(context),
+    onConversationCreated: (a: number, b: number) => void introducePartners(online, bus, a, b),
+  });
   const services: Services = {
     config,
     db,
@@ -57,15 +78,15 @@ export async function startServer(
       accountLimiter: createRateLimiter(config.LOGIN_MAX_PER_ACCOUNT, config.LOGIN_WINDOW_SECONDS),
       addressLimiter: createRateLimiter(config.LOGIN_MAX_PER_IP, config.LOGIN_WINDOW_SECONDS),
     },
-    apply: {
-      db,
-      log,
-      poke: (userIds, originSessionId) => bus.publish(userIds, { kind: 'change', originSessionId }),
-      onConversationCreated: (a, b) => void introducePartners(online, bus, a, b),
-    },
-    conversationCreated(a, b) {
-      bus.publish([a, b]);
-      void introducePartners(online, bus, a, b);
+    sql,
+    sync,
+    async openConversation(callerId, key) {
+      const opened = await openConversation(services.sync, callerId, key);
+      await Promise.all(
+        opened.publications.map((p) => bus.publish(p.to, { kind: 'changes', changes: p.changes })),
+      );
+      if (opened.created) void introducePartners(online, bus, callerId, key.otherUserId);
+      return opened;
     },
   };
   const http = createHttpServer(services);
@@ -91,7 +112,8 @@ export async function startServer(
         await http.drain();
         await online.close();
         await bus.close();
-        await db.$disconnect();
+        await clock.close();
+        await clients.close();
         log.info('server stopped');
       })();
       return closing;

@@ -102,7 +102,7 @@ async function main(command: string | undefined) {
     case 'dev': {
       const db = await databaseUrl(config, log);
       const server = await startServer({ ...config, DATABASE_URL: db.url }, log);
-      await seedDemoData(server.services.db, log);
+      await seedDemoData(server.services, log);
       if (command === 'seed') {
         await server.close();
         await db.stop();

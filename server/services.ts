@@ -1,21 +1,26 @@
 // Everything a request handler needs, built once at start and passed in (no module state).
-
 import type { AuthDeps } from './auth/accounts.ts';
+import type { ConversationKey } from './chat/conversations.ts';
 import type { ServerConfig } from './config.ts';
 import type { Db } from './db/prisma.ts';
+import type { Sql } from './db/sql.ts';
 import type { Logger } from './logger.ts';
-import type { PokeBus } from './realtime/bus.ts';
+import type { EventBus } from './realtime/bus.ts';
 import type { OnlineRegistry } from './realtime/online.ts';
-import type { ApplyDeps } from './sync/apply-ops.ts';
+import type { ApplyDeps } from './sync/apply.ts';
+import type { OpenedConversation } from './sync/ops/create-conversation.ts';
+import type { PullDeps } from './sync/pull.ts';
 
 export interface Services {
   config: ServerConfig;
   db: Db;
+  sql: Sql;
   log: Logger;
-  bus: PokeBus;
+  bus: EventBus;
   online: OnlineRegistry;
   auth: AuthDeps;
-  apply: ApplyDeps;
-  /** Pokes both users and tells each whether the other is online. */
-  conversationCreated: (a: number, b: number) => void;
+  sync: ApplyDeps & PullDeps;
+  /** Find-or-create for the REST and tRPC calls: a new conversation is announced to
+   * both users, and each learns whether the other is online. */
+  openConversation: (callerId: number, key: ConversationKey) => Promise<OpenedConversation>;
 }

@@ -17,6 +17,9 @@ export interface RequestContext {
    * request, and on every call over a WebSocket, so an open socket outlives no logout
    * and no expiry. */
   resolveIdentity: () => Promise<SessionIdentity | null>;
+  /** The same for the sync calls: over a WebSocket, remembered between calls (see
+   * auth/session-cache.ts); over HTTP, once per request like the other. */
+  resolveSyncIdentity: () => Promise<SessionIdentity | null>;
   clientAddress: string;
 }
 
@@ -90,15 +93,25 @@ const appErrors = t.middleware(async ({ ctx, next, path }) => {
 export const router = t.router;
 export const publicProcedure = t.procedure.use(appErrors);
 
+function unauthorized(): TRPCError {
+  return new TRPCError({
+    code: 'UNAUTHORIZED',
+    message: 'missing, invalid or expired session token',
+    cause: new AppError('UNAUTHENTICATED', 'missing, invalid or expired session token'),
+  });
+}
+
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const identity = await ctx.resolveIdentity();
-  if (!identity) {
-    throw new TRPCError({
-      code: 'UNAUTHORIZED',
-      message: 'missing, invalid or expired session token',
-      cause: new AppError('UNAUTHENTICATED', 'missing, invalid or expired session token'),
-    });
-  }
+  if (!identity) throw unauthorized();
+  return next({ ctx: { ...ctx, identity } });
+});
+
+/** For push, pull and the live stream: the caller's session, looked up as cheaply as the
+ * transport allows. */
+export const syncProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const identity = await ctx.resolveSyncIdentity();
+  if (!identity) throw unauthorized();
   return next({ ctx: { ...ctx, identity } });
 });
 

@@ -10,6 +10,12 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'UNAVAILABLE',
   'INTERNAL',
+  /** The client speaks a sync protocol this server does not: the app must be updated.
+   * Nothing the client stored is wrong; it keeps it and waits. */
+  'PROTOCOL_INCOMPATIBLE',
+  /** The sync cursor is not one this server can continue from (another database, or
+   * one too old): the only error after which a client starts its pull from scratch. */
+  'UNKNOWN_CURSOR',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -22,6 +28,8 @@ export type TrpcErrorCode =
   | 'CONFLICT'
   | 'TOO_MANY_REQUESTS'
   | 'PAYLOAD_TOO_LARGE'
+  | 'PRECONDITION_FAILED'
+  | 'UNPROCESSABLE_CONTENT'
   | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
@@ -35,6 +43,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNAVAILABLE: 503,
   INTERNAL: 500,
+  PROTOCOL_INCOMPATIBLE: 412,
+  UNKNOWN_CURSOR: 422,
 };
 
 export const TRPC_CODE: Record<ErrorCode, TrpcErrorCode> = {
@@ -47,14 +57,20 @@ export const TRPC_CODE: Record<ErrorCode, TrpcErrorCode> = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
+  PROTOCOL_INCOMPATIBLE: 'PRECONDITION_FAILED',
+  UNKNOWN_CURSOR: 'UNPROCESSABLE_CONTENT',
 };
 
-const FROM_TRPC: Record<string, ErrorCode> = Object.fromEntries(
-  Object.entries(TRPC_CODE).map(([code, trpc]) => [trpc, code as ErrorCode]),
+const FROM_TRPC = new Map<string, ErrorCode>(
+  ERROR_CODES.map((code) => [TRPC_CODE[code], code] as const),
 );
 
 export function errorCodeFromTrpc(trpcCode: string): ErrorCode {
-  return FROM_TRPC[trpcCode] ?? 'INTERNAL';
+  return FROM_TRPC.get(trpcCode) ?? 'INTERNAL';
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }
 
 /** Worth trying again later: the request itself was fine, the moment was not. */

@@ -10,5 +10,8 @@ export const LIMITS = {
   pageSizeDefault: 50,
   pageSizeMax: 200,
   pushBatchMax: 1000,
+  /** Rows (messages and conversations together) in one pull page. */
   pullPageMax: 2000,
+  /** Characters of a sync cursor; the server's are about 40 whatever the user has. */
+  cursorMaxChars: 1024,
 } as const;

@@ -1,63 +1,70 @@
-// What the server answers with over tRPC (camelCase). The REST layer serializes the
-// same objects with the seed's snake_case column names.
-import type { ConversationType, MessageType } from './schemas.ts';
-import type { ServerStatus } from './sync/status.ts';
+// What the server answers with over tRPC (camelCase), as schemas: the client parses every
+// answer with them, the server's serializers produce them. The REST layer turns the same
+// objects into the seed's snake_case column names.
+import { z } from 'zod';
+import { CONVERSATION_TYPES, idSchema, MESSAGE_TYPES } from './schemas.ts';
+import { SERVER_STATUSES } from './sync/status.ts';
 
-export interface UserView {
-  userId: number;
-  email: string;
-  displayName: string;
-}
+const isoTime = z.iso.datetime({ offset: true });
 
-export interface PublicUser {
-  userId: number;
-  displayName: string;
-}
+export const userViewSchema = z.object({
+  userId: idSchema,
+  email: z.string(),
+  displayName: z.string(),
+});
+export type UserView = z.infer<typeof userViewSchema>;
 
-export interface MessageView {
-  messageId: number;
-  conversationId: number;
-  senderId: number;
-  messageType: MessageType;
-  content: string;
-  createdAt: string;
-  updatedAt: string;
-  status: ServerStatus;
-  isEdited: boolean;
-  isDeleted: boolean;
-  fileUrl: string | null;
-  fileName: string | null;
-  fileSize: number | null;
-  clientMsgId: string;
-  /** Position in the conversation's change history; orders changes, not messages. */
-  changeSeq: number;
-}
+export const publicUserSchema = z.object({ userId: idSchema, displayName: z.string() });
+export type PublicUser = z.infer<typeof publicUserSchema>;
 
-export interface ConversationView {
-  conversationId: number;
-  user1Id: number;
-  user2Id: number;
-  conversationType: ConversationType;
-  contextId: number | null;
-  contextTitle: string | null;
-  createdAt: string;
-  updatedAt: string;
-  isActive: boolean;
-  lastMessageId: number | null;
-  lastMessageAt: string | null;
-  otherUser: PublicUser;
-}
+export const messageViewSchema = z.object({
+  messageId: idSchema,
+  conversationId: idSchema,
+  senderId: idSchema,
+  messageType: z.enum(MESSAGE_TYPES),
+  content: z.string(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  /** The seed's column as stored: true for REST clients. Devices derive what they show
+   * from the members' watermarks instead (DESIGN §3.5). */
+  status: z.enum(SERVER_STATUSES),
+  isEdited: z.boolean(),
+  isDeleted: z.boolean(),
+  fileUrl: z.string().nullable(),
+  fileName: z.string().nullable(),
+  fileSize: z.number().int().nullable(),
+  clientMsgId: z.string(),
+});
+export type MessageView = z.infer<typeof messageViewSchema>;
 
-export interface ConversationSummary extends ConversationView {
-  lastMessage: MessageView | null;
-  unreadCount: number;
-}
+export const conversationViewSchema = z.object({
+  conversationId: idSchema,
+  user1Id: idSchema,
+  user2Id: idSchema,
+  conversationType: z.enum(CONVERSATION_TYPES),
+  contextId: idSchema.nullable(),
+  contextTitle: z.string().nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  isActive: z.boolean(),
+  lastMessageId: idSchema.nullable(),
+  lastMessageAt: isoTime.nullable(),
+  otherUser: publicUserSchema,
+});
+export type ConversationView = z.infer<typeof conversationViewSchema>;
 
-export interface ServiceListing {
-  kind: 'service' | 'request';
-  id: number;
-  title: string;
-  description: string;
-  hours: number;
-  owner: PublicUser;
-}
+export const conversationSummarySchema = conversationViewSchema.extend({
+  lastMessage: messageViewSchema.nullable(),
+  unreadCount: z.number().int().nonnegative(),
+});
+export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
+
+export const serviceListingSchema = z.object({
+  kind: z.enum(['service', 'request']),
+  id: idSchema,
+  title: z.string(),
+  description: z.string(),
+  hours: z.number(),
+  owner: publicUserSchema,
+});
+export type ServiceListing = z.infer<typeof serviceListingSchema>;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.ts';
 import {
+  clientIdSchema,
   clientMessageTypeSchema,
   contextTitleSchema,
   conversationTypeSchema,
@@ -12,7 +13,6 @@ import {
   idSchema,
   messageTextSchema,
   passwordSchema,
-  uuidSchema,
 } from './schemas.ts';
 
 export const restRegisterBody = z
@@ -76,7 +76,7 @@ export const restSendMessageBody = z
     conversation_id: idSchema,
     content: messageTextSchema,
     message_type: clientMessageTypeSchema.default('text'),
-    client_msg_id: uuidSchema.optional(),
+    client_msg_id: clientIdSchema.optional(),
     /** Accepted for compatibility with older clients and ignored: the sender is always
      * the caller. */
     sender_id: z.unknown().optional(),

@@ -12,6 +12,9 @@ export const idFromText = z
   .pipe(idSchema);
 
 export const uuidSchema = z.uuid();
+/** Ids a device chose (`client_msg_id`, operation and conversation ids): compared in
+ * canonical lower case everywhere, because the database compares them case-insensitively. */
+export const clientIdSchema = z.uuid().transform((id) => id.toLowerCase());
 
 export const emailSchema = z.email().max(LIMITS.emailMaxChars).trim().toLowerCase();
 export const passwordSchema = z.string().min(LIMITS.passwordMinChars).max(LIMITS.passwordMaxChars);
@@ -78,6 +81,6 @@ export const sendMessageInput = z.strictObject({
   conversationId: idSchema,
   content: messageTextSchema,
   messageType: clientMessageTypeSchema.default('text'),
-  clientMsgId: uuidSchema.optional(),
+  clientMsgId: clientIdSchema.optional(),
 });
 export type SendMessageInput = z.infer<typeof sendMessageInput>;

@@ -5,7 +5,8 @@ import { createRoot } from 'react-dom/client';
 import { pickPlatformBridge } from '../platform/index.ts';
 import { requestNotificationPermission } from '../platform/web.ts';
 import { openChatDatabase } from '../sync/db.ts';
-import { createSyncEngine } from '../sync/engine.ts';
+import { createSyncEngine, lockName } from '../sync/engine.ts';
+import { broadcastTabChannel } from '../sync/tab-channel.ts';
 import { createTrpcTransport } from '../sync/trpc-transport.ts';
 import { App } from './app/App.tsx';
 import type { StartSession } from './app/SignedInApp.tsx';
@@ -18,9 +19,18 @@ const serverUrl = resolveServerUrl(import.meta.env, window.location.origin);
 const bridge = pickPlatformBridge(window, appVersion(import.meta.env));
 
 const startSession: StartSession = (session) => {
-  const db = openChatDatabase(session.user.userId);
-  const transport = createTrpcTransport({ baseUrl: serverUrl, token: session.token });
-  const engine = createSyncEngine({ db, transport, userId: session.user.userId });
+  const { userId } = session.user;
+  const db = openChatDatabase(userId);
+  // Tabs of this profile elect one engine to talk to the server (DESIGN §3.8).
+  const locks = 'locks' in navigator ? navigator.locks : null;
+  const tabs = locks ? broadcastTabChannel(lockName(userId)) : null;
+  const engine = createSyncEngine({
+    db,
+    transport: () => createTrpcTransport({ baseUrl: serverUrl, token: session.token }),
+    userId,
+    locks,
+    tabs,
+  });
   engine.start();
   // `npm run bench` drives the engine of a real page; only builds made for it have this.
   if (import.meta.env.VITE_BENCH_HOOKS === 'true') {
@@ -31,7 +41,7 @@ const startSession: StartSession = (session) => {
     engine,
     async dispose() {
       await engine.stop();
-      transport.close();
+      tabs?.close();
       db.close();
     },
   };

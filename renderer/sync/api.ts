@@ -12,7 +12,9 @@ export interface SyncStatus {
   failedCount: number;
   lastError: string | null;
   /** The code behind `lastError` when the server gave one; `UNAUTHENTICATED` means the
-   * session is gone and sync waits for a new sign-in (or `syncNow`). */
+   * session is gone and sync waits for a new sign-in (or `syncNow`);
+   * `PROTOCOL_INCOMPATIBLE` means the server needs a newer app: nothing syncs until the
+   * app is updated, and nothing stored here is lost. */
   lastErrorCode?: ErrorCode | null;
   /** Epoch ms of the last pull that completed, or null before the first. */
   lastSyncedAt: number | null;

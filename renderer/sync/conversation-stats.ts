@@ -2,7 +2,13 @@
 // activity time) in step with its messages. Index queries only, so it stays cheap
 // however long the conversation is. Call inside the transaction that wrote the rows.
 import Dexie from 'dexie';
-import type { ChatDatabase, LocalConversation } from './db.ts';
+import {
+  type ChatDatabase,
+  type LocalConversation,
+  PENDING_SORT_PREFIX,
+  syncedSortKey,
+} from './db.ts';
+import { marksOf } from './marks.ts';
 
 export const PREVIEW_CHARS = 200;
 
@@ -11,8 +17,17 @@ export function laterTime(a: string, b: string): string {
   return [a, b].sort()[1] ?? a;
 }
 
+/** Someone else's messages after this user's read mark, counted on the sparse index. */
+export function countUnread(db: ChatDatabase, key: string, readUpTo: number): Promise<number> {
+  return db.messages
+    .where('[convKey+othersKey]')
+    .between([key, syncedSortKey(readUpTo + 1)], [key, PENDING_SORT_PREFIX], true, false)
+    .count();
+}
+
 export async function refreshConversationStats(
   db: ChatDatabase,
+  userId: number,
   keys: Iterable<string>,
 ): Promise<void> {
   for (const key of new Set(keys)) {
@@ -23,7 +38,7 @@ export async function refreshConversationStats(
     const [pendingCount, failedCount, unreadCount, newest, newestShown] = await Promise.all([
       db.messages.where('[convKey+status]').equals([key, 'pending']).count(),
       db.messages.where('[convKey+status]').equals([key, 'failed']).count(),
-      db.messages.where('unreadConvKey').equals(key).count(),
+      countUnread(db, key, marksOf(conversation, userId).readUpTo),
       all().last(),
       all()
         .reverse()
@@ -34,6 +49,7 @@ export async function refreshConversationStats(
       pendingCount,
       failedCount,
       unreadCount,
+      hasUnread: unreadCount > 0 ? 1 : undefined,
       lastActivityAt: newest
         ? laterTime(newest.createdAt, conversation.createdAt)
         : conversation.createdAt,

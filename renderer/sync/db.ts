@@ -4,7 +4,12 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { ConversationType, MessageType } from '../../shared/schemas.ts';
 import type { PushOp, PushOpKind } from '../../shared/sync/protocol.ts';
-import type { LocalStatus, ServerStatus } from '../../shared/sync/status.ts';
+import type { Watermarks } from '../../shared/sync/status.ts';
+
+/** A member's watermarks in a conversation (DESIGN §3.5). */
+export interface MemberMarks extends Watermarks {
+  userId: number;
+}
 
 export interface LocalConversation {
   /** Local primary key: `s<serverId>` for conversations first seen from the server, a
@@ -22,16 +27,27 @@ export interface LocalConversation {
   lastMessagePreview: string | null;
   lastMessageSenderId: number | null;
   unreadCount: number;
+  /** 1 while unreadCount > 0, absent otherwise: a sparse index for the badge. */
+  hasUnread?: 1;
   pendingCount: number;
   failedCount: number;
   muted: boolean;
-  /** Highest server message id a receipt of that kind was queued for (receipts only
-   * ever rise, so a lower one is never queued again). */
-  deliveredQueuedUpTo?: number;
-  readQueuedUpTo?: number;
+  /** The server's message version this device holds every change up to. */
+  version: number;
+  /** Every member's watermarks as far as this device knows them (merged by maximum). */
+  members: MemberMarks[];
+  /** This user's own marks the server has confirmed; below `members`' own entry while a
+   * receipt is still to be sent. */
+  confirmedMarks: Watermarks;
+  /** 1 while this user's marks are ahead of `confirmedMarks`, absent otherwise. */
+  receiptDue?: 1;
   /** Why the server refused to create this locally started conversation, if it did. */
   createFailure?: { code: string; reason: string } | null;
 }
+
+/** Synced messages are `sent` here; whether they were delivered or read is read off the
+ * members' watermarks (see message-status.ts). */
+export type StoredStatus = 'pending' | 'failed' | 'sent';
 
 export interface LocalMessage {
   clientMsgId: string;
@@ -42,20 +58,22 @@ export interface LocalMessage {
   content: string;
   createdAt: string;
   updatedAt: string;
-  status: LocalStatus;
-  /** The last status the server confirmed; a pending edit keeps the message's receipt. */
-  serverStatus: ServerStatus | null;
+  status: StoredStatus;
   isEdited: boolean;
   isDeleted: boolean;
-  changeSeq: number;
-  /** Synced messages sort by server id, pending ones after them by creation (DESIGN §3.6). */
+  /** The conversation's message version at which this copy is known (0 before the
+   * server had it): of two copies the higher version wins. */
+  version: number;
+  /** Synced messages sort by server id, pending ones after them in the order they were
+   * written here (DESIGN §3.6). */
   sortKey: string;
   /** Lower-cased word prefixes for offline full-text search (multi-entry index). */
   words: string[];
   failure: { code: string; reason: string } | null;
-  /** The conversation key while this is someone else's message, not read and not
-   * deleted; absent otherwise. A sparse index, so unread counts never scan messages. */
-  unreadConvKey?: string;
+  /** The sort key while this is someone else's message and not deleted; absent otherwise.
+   * With the conversation it is a sparse index: the unread messages are the range after
+   * the user's read mark, counted without reading a row. */
+  othersKey?: string;
   /** What the server last confirmed (content and flags), kept while a local edit or
    * delete is waiting so a refused change can be undone. */
   confirmed?: { content: string; isEdited: boolean; isDeleted: boolean } | null;
@@ -66,19 +84,19 @@ export interface OutboxEntry {
   seq?: number;
   /** `op.kind`, copied out so it can be indexed with the conversation. */
   kind: PushOpKind;
+  /** Parsed with the protocol's schema when taken: an entry that does not parse fails
+   * alone (DESIGN §3.2). */
   op: PushOp;
   /** The message this operation belongs to, so a failure can be shown on it. */
   clientMsgId: string | null;
   convKey: string | null;
-  attempts: number;
-  nextAttemptAt: number;
   /** Set when the server rejected it for good; such entries are skipped, never retried
    * automatically, until the user retries or discards them. */
   rejected: { code: string; reason: string } | null;
 }
 
 export interface SyncStateRow {
-  key: 'cursor' | 'userId' | 'lastPullAt';
+  key: 'cursor' | 'userId';
   value: string;
 }
 
@@ -95,18 +113,17 @@ export function syncedSortKey(serverId: number): string {
   return SYNCED_SORT_PREFIX + String(serverId).padStart(10, '0');
 }
 
-export function pendingSortKey(createdAtMs: number, clientMsgId: string): string {
-  return `${PENDING_SORT_PREFIX}${String(createdAtMs).padStart(15, '0')}${clientMsgId}`;
+/** `localSeq` is the outbox sequence of the message's send: it only grows on this device,
+ * whatever the wall clock does. */
+export function pendingSortKey(localSeq: number): string {
+  return PENDING_SORT_PREFIX + String(localSeq).padStart(15, '0');
 }
 
-/** The value of `unreadConvKey` for a message: someone else's, not read, not deleted. */
-export function unreadKeyOf(
-  message: Pick<LocalMessage, 'senderId' | 'status' | 'isDeleted' | 'convKey'>,
+export function othersKeyOf(
+  message: Pick<LocalMessage, 'senderId' | 'isDeleted' | 'sortKey'>,
   userId: number,
 ): string | undefined {
-  return message.senderId !== userId && message.status !== 'read' && !message.isDeleted
-    ? message.convKey
-    : undefined;
+  return message.senderId !== userId && !message.isDeleted ? message.sortKey : undefined;
 }
 
 export type ChatDatabase = Dexie & {
@@ -135,27 +152,59 @@ export function openChatDatabase(
     syncState: 'key',
     drafts: 'convKey',
   });
-  // v2: per-conversation status counts and the sparse unread index; outbox by kind.
-  db.version(2)
+  db.version(2).stores({
+    messages:
+      'clientMsgId, &serverId, [convKey+sortKey], [convKey+status], status, unreadConvKey, *words',
+    outbox: '++seq, clientMsgId, convKey, [convKey+kind]',
+  });
+  // v3 (sync protocol 2): receipts are watermarks on the conversation, not outbox
+  // entries or per-message statuses. The old cursor means nothing to the new server:
+  // the next pull starts over and brings versions and watermarks.
+  db.version(3)
     .stores({
+      conversations: 'key, &serverId, lastActivityAt, otherUserId, hasUnread, receiptDue',
       messages:
-        'clientMsgId, &serverId, [convKey+sortKey], [convKey+status], status, unreadConvKey, *words',
-      outbox: '++seq, clientMsgId, convKey, [convKey+kind]',
+        'clientMsgId, &serverId, [convKey+sortKey], [convKey+status], [convKey+othersKey], status, *words',
     })
     .upgrade(async (tx) => {
-      await tx
-        .table<LocalMessage>('messages')
-        .toCollection()
-        .modify((m) => {
-          const key = unreadKeyOf(m, userId);
-          if (key) m.unreadConvKey = key;
-          else delete m.unreadConvKey;
-        });
+      await tx.table('syncState').delete('cursor');
       await tx
         .table<OutboxEntry>('outbox')
+        .filter((e) => e.kind === 'deliveredUpTo' || e.kind === 'readUpTo')
+        .delete();
+      await tx
+        .table<LocalConversation & Record<string, unknown>>('conversations')
         .toCollection()
-        .modify((e) => {
-          e.kind = e.op.kind;
+        .modify((c) => {
+          c.version = 0;
+          c.members = [];
+          c.confirmedMarks = { deliveredUpTo: 0, readUpTo: 0 };
+          c.unreadCount = 0;
+          delete c.hasUnread;
+          delete c.deliveredQueuedUpTo;
+          delete c.readQueuedUpTo;
+        });
+      // Pending messages keep their order under the new keys: their sends' sequence.
+      const sendSeq = new Map<string, number>();
+      await tx
+        .table<OutboxEntry>('outbox')
+        .filter((e) => e.kind === 'send')
+        .each((e) => {
+          if (e.clientMsgId && e.seq !== undefined) sendSeq.set(e.clientMsgId, e.seq);
+        });
+      await tx
+        .table<LocalMessage & Record<string, unknown>>('messages')
+        .toCollection()
+        .modify((m) => {
+          if (m.status !== 'pending' && m.status !== 'failed') m.status = 'sent';
+          const seq = sendSeq.get(m.clientMsgId);
+          if (m.serverId === null && seq !== undefined) m.sortKey = pendingSortKey(seq);
+          m.version = 0;
+          const others = othersKeyOf(m, userId);
+          if (others) m.othersKey = others;
+          delete m.serverStatus;
+          delete m.changeSeq;
+          delete m.unreadConvKey;
         });
     });
   // Another tab or a newer app version wants to upgrade the schema: let it.

@@ -1,26 +1,37 @@
-// The sync engine (DESIGN §3): local writes go to Dexie and the outbox at once; two
-// workers then talk to the server, one draining the outbox (one push in flight,
-// batches in order, backoff on failure) and one pulling from the stored cursor (on
-// start, poke, reconnect and request). Storage, transport, clock and randomness are
-// injected, so the same code runs in the renderer and in Node tests.
+// The sync engine (DESIGN §3, docs/sync.md). Local writes go to Dexie and the outbox at
+// once, from any tab. One tab per profile leads (leader.ts) and alone talks to the
+// server: it applies the live stream as it comes (one transaction per batch), drains the
+// outbox and the due receipts, pulls from the stored cursor when the stream says so or a
+// gap shows, and checks its head on a clock while connected. Storage, transport, clock,
+// randomness and the lock manager are injected, so the same code runs in the renderer and
+// in Node tests.
 import type { ErrorCode } from '../../shared/errors.ts';
 import { LIMITS } from '../../shared/limits.ts';
-import type { OpResult, PullResult } from '../../shared/sync/protocol.ts';
+import {
+  type ChangeSet,
+  EMPTY_CHANGES,
+  type LiveEvent,
+  type PullResult,
+  type PushResult,
+  type VersionStep,
+} from '../../shared/sync/protocol.ts';
 import type { IncomingMessage, SyncEngineApi, SyncStatus } from './api.ts';
-import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
-import { refreshConversationStats } from './conversation-stats.ts';
-import type { ChatDatabase, LocalMessage } from './db.ts';
+import { type ApplyMode, applyChanges, changeTables } from './apply-changes.ts';
+import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.ts';
+import { type ChatDatabase, databaseName, type LocalMessage } from './db.ts';
+import { electLeader, type Leadership, type LockManagerLike } from './leader.ts';
 import { createLocalWrites } from './local-writes.ts';
-import { createOutbox, type PushOutcome } from './outbox.ts';
-import { storeConversations, storeMessages } from './server-data.ts';
+import { createOutbox, type Settled } from './outbox.ts';
+import { createReceipts } from './receipts.ts';
+import type { TabChannel, TabMessage } from './tab-channel.ts';
 import { asTransportError, type SyncTransport, type TransportError } from './transport.ts';
 import { cryptoRandomBytes, type RandomBytes, uuidv7 } from './uuid.ts';
-
-export type TimerHandle = unknown;
+import { createWorker, type TimerHandle } from './worker.ts';
 
 export interface SyncEngineOptions {
   db: ChatDatabase;
-  transport: SyncTransport;
+  /** The network, or what opens it: only a leading engine opens it. */
+  transport: SyncTransport | (() => SyncTransport);
   userId: number;
   now?: () => number;
   /** In [0, 1): backoff jitter. */
@@ -31,11 +42,22 @@ export interface SyncEngineOptions {
   pushBatchSize?: number;
   pullPageSize?: number;
   backoff?: BackoffPolicy;
+  /** Web Locks, for one engine per profile; null or absent: this engine leads. */
+  locks?: LockManagerLike | null;
+  /** How the tabs of a profile talk; needed with `locks`. */
+  tabs?: TabChannel | null;
+  /** How often a connected leader checks its head (a lost event shows there). */
+  headCheckMs?: number;
+  /** How long a version step may wait for the one before it before a pull fetches it. */
+  gapGraceMs?: number;
+  /** How long confirmed receipts may wait in memory before a write of their own. */
+  receiptFlushMs?: number;
 }
 
 export interface SyncEngine extends SyncEngineApi {
-  /** Resolves once no push or pull is running or requested (timers aside). */
+  /** Resolves once nothing is running or requested (timers aside). */
   whenIdle(): Promise<void>;
+  isLeader(): boolean;
 }
 
 /** A push carries at most as many operations as the server takes, and about a megabyte
@@ -43,10 +65,27 @@ export interface SyncEngine extends SyncEngineApi {
  * slow network can still finish (a failed push is sent again whole). */
 const PUSH_BATCH_MAX = LIMITS.pushBatchMax;
 const PUSH_BATCH_JSON_CHARS = 1_000_000;
-const PULL_PAGE = 1000;
+const RECEIPTS_PER_PUSH = 200;
+const PULL_PAGE = LIMITS.pullPageMax;
+/** A connected device checks its head this often: an event lost on the way (an instance
+ * that died between commit and publish) shows within a few seconds. */
+export const HEAD_CHECK_MS = 5_000;
+
+const OFFLINE: SyncStatus = {
+  connectivity: 'offline',
+  pendingCount: 0,
+  failedCount: 0,
+  lastError: null,
+  lastErrorCode: null,
+  lastSyncedAt: null,
+};
+
+export function lockName(userId: number): string {
+  return `timenest-sync:${databaseName(userId)}`;
+}
 
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
-  const { db, transport, userId } = options;
+  const { db, userId } = options;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const randomBytes = options.randomBytes ?? cryptoRandomBytes;
@@ -56,35 +95,51 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const batchSize = Math.min(options.pushBatchSize ?? PUSH_BATCH_MAX, PUSH_BATCH_MAX);
   const pageSize = options.pullPageSize ?? PULL_PAGE;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const headCheckMs = options.headCheckMs ?? HEAD_CHECK_MS;
+  const gapGraceMs = options.gapGraceMs ?? 1_500;
+  const receiptFlushMs = options.receiptFlushMs ?? 3_000;
+  const tabs = options.tabs ?? null;
   const newId = () => uuidv7(now(), randomBytes);
+  const openTransport =
+    typeof options.transport === 'function'
+      ? options.transport
+      : () => options.transport as SyncTransport;
 
-  const outbox = createOutbox({ db, userId, newId });
+  const outbox = createOutbox({ db, userId });
   const writes = createLocalWrites({ db, userId, now, newId, outbox });
+  const receipts = createReceipts({ db, userId, newId });
 
   const statusListeners = new Set<(status: SyncStatus) => void>();
   const incomingListeners = new Set<(incoming: IncomingMessage) => void>();
   const onlineListeners = new Set<(userIds: ReadonlySet<number>) => void>();
-  // Conversation partners with a live connection, as the poke subscription reports them.
+  // Conversation partners with a live connection, as the live stream reports them.
   let onlineUsers: ReadonlySet<number> = new Set();
 
   let isRunning = false;
+  let leadership: Leadership | null = null;
+  let transport: SyncTransport | null = null;
+  let stopStream: (() => void) | null = null;
+  let stopTabs: (() => void) | null = null;
   let isConnected = false;
   let hasNetworkFailure = false;
-  let isAuthBlocked = false;
+  /** The session is gone (auth) or the server speaks another protocol: wait. */
+  let blockedBy: 'auth' | 'incompatible' | null = null;
   let lastError: string | null = null;
   let lastErrorCode: ErrorCode | null = null;
   let lastSyncedAt: number | null = null;
   let pendingCount = 0;
   let failedCount = 0;
-  let unsubscribe: (() => void) | null = null;
   let emitted: SyncStatus | null = null;
-
-  const push = createWorker(drainOutbox);
-  const pull = createWorker(pullChanges);
+  /** The leader's status as a follower last heard it (its counts cover the database
+   * both tabs share). */
+  let leaderStatus: SyncStatus | null = null;
 
   // --- status -------------------------------------------------------------------------
 
+  const isLeading = () => isRunning && leadership?.isLeader() === true && transport !== null;
+
   function currentStatus(): SyncStatus {
+    if (isRunning && !isLeading()) return leaderStatus ?? { ...OFFLINE, pendingCount, failedCount };
     const connectivity =
       !isConnected || hasNetworkFailure
         ? 'offline'
@@ -92,11 +147,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           ? 'syncing'
           : 'online';
     return { connectivity, pendingCount, failedCount, lastError, lastErrorCode, lastSyncedAt };
-  }
-
-  function setOnlineUsers(next: ReadonlySet<number>): void {
-    onlineUsers = next;
-    for (const listener of onlineListeners) callSafely(() => listener(next));
   }
 
   function emitStatus(): void {
@@ -108,7 +158,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return;
     }
     emitted = status;
+    if (isLeading()) tabs?.post({ type: 'status', status });
     for (const listener of statusListeners) callSafely(() => listener(status));
+  }
+
+  function setOnlineUsers(next: ReadonlySet<number>): void {
+    onlineUsers = next;
+    if (isLeading()) tabs?.post({ type: 'online', userIds: [...next] });
+    for (const listener of onlineListeners) callSafely(() => listener(next));
   }
 
   let isCounting = false;
@@ -137,7 +194,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   function noteSuccess(): void {
     hasNetworkFailure = false;
-    if (!isAuthBlocked) {
+    if (blockedBy === null) {
       lastError = null;
       lastErrorCode = null;
     }
@@ -146,7 +203,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   function noteFailure(what: string, error: TransportError): void {
     if (error.kind === 'network') hasNetworkFailure = true;
-    if (error.kind === 'auth') isAuthBlocked = true;
+    if (error.kind === 'auth') blockedBy = 'auth';
+    if (error.kind === 'incompatible') blockedBy = 'incompatible';
     lastError = `${what}: ${error.message}`;
     lastErrorCode = error.code;
     emitStatus();
@@ -154,155 +212,243 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   // --- workers ------------------------------------------------------------------------
 
-  /** Runs `work` until nobody asks for more; after a failure waits (backoff) first. */
-  function createWorker(work: () => Promise<'done' | 'failed'>) {
-    let isWanted = false;
-    let loop: Promise<void> | null = null;
-    let timer: TimerHandle | null = null;
-    let attempt = 0;
-    let isBusy = false;
-    const canRun = () => isRunning && !isAuthBlocked && timer === null;
-
-    const run = async () => {
-      while (isWanted && canRun()) {
-        isWanted = false;
-        isBusy = true;
-        emitStatus();
-        let outcome: 'done' | 'failed';
-        try {
-          outcome = await work();
-        } catch (error) {
-          lastError = error instanceof Error ? error.message : String(error);
-          outcome = 'failed';
-        }
-        isBusy = false;
-        if (outcome === 'failed') {
-          if (isRunning && !isAuthBlocked) {
-            const delay = backoffDelay(attempt++, random, backoff);
-            timer = setTimer(() => {
-              timer = null;
-              worker.request();
-            }, delay);
-          }
-          isWanted = false;
-        } else {
-          attempt = 0;
-        }
-      }
-      emitStatus();
-    };
-
-    const worker = {
-      request() {
-        isWanted = true;
-        if (loop || !canRun()) return;
-        loop = run().finally(() => {
-          loop = null;
-          if (isWanted && canRun()) worker.request();
-        });
-      },
-      /** Forget the backoff (the network came back, or the user asked). */
-      reset() {
-        if (timer !== null) clearTimer(timer);
-        timer = null;
-        attempt = 0;
-      },
-      isBusy: () => isBusy,
-      async settled() {
-        while (loop) await loop;
-      },
-      /** Nothing running, and nothing that could start now. */
-      isIdle: () => !loop && !(isWanted && canRun()),
-    };
-    return worker;
+  const workerDeps = {
+    canRun: () => isLeading() && blockedBy === null,
+    setTimer,
+    clearTimer,
+    random,
+    backoff,
+    onChange: emitStatus,
+    onCrash: (error: unknown) => {
+      lastError = error instanceof Error ? error.message : String(error);
+    },
+  };
+  const push = createWorker(drainOutbox, workerDeps);
+  const pull = createWorker(runPullPass, workerDeps);
+  /** What the next pull pass does: a head check, unless something asked for a full pull. */
+  let wantedPull: 'full' | 'check' = 'full';
+  function requestPull(mode: 'full' | 'check'): void {
+    if (mode === 'full') wantedPull = 'full';
+    pull.request();
   }
 
-  /** Pushes batches until the outbox has nothing left to send. */
+  /** Pushes outbox batches and due receipts until nothing is left to send. */
   async function drainOutbox(): Promise<'done' | 'failed'> {
     for (;;) {
-      if (!isRunning) return 'done';
+      if (!isLeading() || !transport) return 'done';
       const batch = await outbox.takeBatch(batchSize, PUSH_BATCH_JSON_CHARS);
-      if (batch.length === 0) return 'done';
-      let results: OpResult[];
+      const due = await receipts.due(Math.min(RECEIPTS_PER_PUSH, batchSize - batch.length + 1));
+      if (batch.length === 0 && due.length === 0) return 'done';
+      let answer: PushResult;
       try {
-        results = (await transport.push(batch.map((e) => e.op))).results;
+        answer = await transport.push([...batch.map((e) => e.op), ...due.map((r) => r.op)]);
       } catch (error) {
         outbox.release(batch);
         noteFailure('push failed', asTransportError(error));
         return 'failed';
       }
-      let outcome: PushOutcome;
-      try {
-        outcome = await outbox.settle(batch, results);
-      } catch (error) {
-        outbox.release(batch);
-        throw error;
-      }
+      const answered = new Map(answer.results.map((r) => [r.opId, r.status]));
+      // A receipt the server refused for good is dropped too, or it would be due forever.
+      const settledReceipts = due.filter((r) => {
+        const status = answered.get(r.op.opId);
+        return status === 'accepted' || status === 'rejected';
+      });
+      receipts.confirm(settledReceipts);
+      const hasReceiptRetry = settledReceipts.length < due.length;
+      let settled: Settled | null = null;
+      if (batch.length > 0) {
+        try {
+          settled = await db.transaction('rw', changeTables(db), async () => {
+            const result = await outbox.settle(batch, answer);
+            await receipts.persist();
+            return result;
+          });
+        } catch (error) {
+          outbox.release(batch);
+          throw error;
+        }
+        await afterApply(settled.applied, 'live');
+      } else scheduleReceiptFlush();
       noteSuccess();
       void refreshCounts();
-      // The server does not poke the device that pushed. A send's result carries the
-      // stored message; any other operation changes rows this device must pull.
-      if (batch.some((e) => e.op.kind !== 'send' && e.op.kind !== 'createConversation')) {
-        pull.request();
-      }
-      if (outcome.hasRetry) return 'failed';
+      if (settled?.hasRetry || hasReceiptRetry) return 'failed';
     }
   }
 
-  /** Pulls pages from the stored cursor until the server has nothing more. */
-  async function pullChanges(): Promise<'done' | 'failed'> {
+  /** Pulls from the stored cursor until the server has nothing more: a full pass brings
+   * every change; a head check only versions and marks, and turns into a full pass when a
+   * version shows messages this device lacks. */
+  async function runPullPass(): Promise<'done' | 'failed'> {
+    let mode: 'full' | 'check' = wantedPull;
+    wantedPull = 'check';
     let isCursorReset = false;
     for (;;) {
-      if (!isRunning) return 'done';
+      if (!isLeading() || !transport) return 'done';
       const cursor = (await db.syncState.get('cursor'))?.value ?? null;
       let page: PullResult;
       try {
-        page = await transport.pull(cursor, pageSize);
+        page = await transport.pull({ cursor, limit: pageSize, check: mode === 'check' });
       } catch (error) {
         const failure = asTransportError(error);
-        // A cursor this server does not recognise (its database was replaced): start over.
-        if (failure.code === 'VALIDATION_FAILED' && cursor !== null && !isCursorReset) {
+        // The only error after which a cursor starts over (DESIGN §3.9).
+        if (failure.code === 'UNKNOWN_CURSOR' && cursor !== null && !isCursorReset) {
           isCursorReset = true;
           await db.syncState.delete('cursor');
+          mode = 'full';
           continue;
         }
         noteFailure('pull failed', failure);
         return 'failed';
       }
-      await storePage(page);
+      const isMissing = await storePage(page, mode);
+      if (isMissing) {
+        mode = 'full';
+        continue;
+      }
       if (!page.hasMore) break;
+    }
+    if (mode === 'full') {
+      ahead = [];
+      hasUnknownGap = false;
     }
     lastSyncedAt = now();
     noteSuccess();
     return 'done';
   }
 
-  /** One pulled page and the cursor that covers it, in one transaction. */
-  async function storePage(page: PullResult): Promise<void> {
-    const { incoming, queued } = await db.transaction(
-      'rw',
-      [db.conversations, db.messages, db.outbox, db.syncState, db.drafts],
-      async () => {
-        const keys = await storeConversations(db, page.conversations);
-        const stored = await storeMessages(db, userId, page.messages);
-        let queued = false;
-        for (const [convKey, messageId] of stored.deliverable) {
-          const conversation = await db.conversations.get(convKey);
-          if (
-            conversation &&
-            (await outbox.queueReceipt(conversation, 'deliveredUpTo', messageId))
-          ) {
-            queued = true;
-          }
-        }
-        await refreshConversationStats(db, [...keys, ...stored.touched]);
-        await db.syncState.put({ key: 'cursor', value: page.cursor });
-        return { incoming: stored.incoming, queued };
-      },
-    );
-    if (queued) push.request();
-    if (incoming.length) await announce(incoming);
-    if (page.messages.length) void refreshCounts();
+  /** One page, and the cursor that covers it, in one transaction. A head-check page that
+   * shows messages missing here keeps the old cursor: returns true. */
+  async function storePage(page: PullResult, mode: 'full' | 'check'): Promise<boolean> {
+    const outcome = await db.transaction('rw', changeTables(db), async () => {
+      const applied = await applyChanges(db, userId, page.changes, mode);
+      if (mode === 'check' && applied.gaps.size > 0) return { applied, isMissing: true };
+      await db.syncState.put({ key: 'cursor', value: page.cursor });
+      await receipts.persist();
+      return { applied, isMissing: false };
+    });
+    await afterApply(outcome.applied, mode);
+    return outcome.isMissing;
+  }
+
+  // --- the live stream ----------------------------------------------------------------
+
+  /** Live changes waiting for the transaction that will store them. */
+  let waiting: ChangeSet[] = [];
+  let applying: Promise<void> | null = null;
+  /** Version steps that came before the one they follow (docs/sync.md, "Gaps"). */
+  let ahead: VersionStep[] = [];
+  let gapTimer: TimerHandle | null = null;
+
+  function receiveLive(changes: ChangeSet): void {
+    waiting.push(changes);
+    applying ??= applyWaiting().finally(() => {
+      applying = null;
+    });
+  }
+
+  async function applyWaiting(): Promise<void> {
+    while (waiting.length > 0 && isRunning) {
+      const batches = waiting;
+      waiting = [];
+      const retried = ahead;
+      ahead = [];
+      const changes: ChangeSet = {
+        conversations: batches.flatMap((b) => b.conversations),
+        members: batches.flatMap((b) => b.members),
+        messages: batches.flatMap((b) => b.messages),
+        versions: [...batches.flatMap((b) => b.versions), ...retried],
+        removed: batches.flatMap((b) => b.removed),
+      };
+      try {
+        const applied = await db.transaction('rw', changeTables(db), async () => {
+          const result = await applyChanges(db, userId, changes, 'live');
+          await receipts.persist();
+          return result;
+        });
+        await afterApply(applied, 'live');
+      } catch {
+        // The database is closing, or a row could not be stored: the next pull brings it.
+        requestPull('full');
+      }
+    }
+  }
+
+  async function afterApply(
+    applied: Awaited<ReturnType<typeof applyChanges>>,
+    mode: ApplyMode,
+  ): Promise<void> {
+    if (applied.isReceiptDue) push.request();
+    if (mode === 'live' && applied.gaps.size > 0) {
+      ahead.push(...applied.ahead);
+      const waitingFor = new Set(applied.ahead.map((step) => step.conversationId));
+      // Rows of a conversation this device does not know: only a pull brings it.
+      if ([...applied.gaps].some((id) => !waitingFor.has(id))) hasUnknownGap = true;
+      gapTimer ??= setTimer(() => {
+        gapTimer = null;
+        void settleGaps();
+      }, gapGraceMs);
+    }
+    if (applied.incoming.length) await announce(applied.incoming);
+    void refreshCounts();
+  }
+
+  let hasUnknownGap = false;
+  /** The grace for out-of-order steps is over: what still does not join is fetched. */
+  async function settleGaps(): Promise<void> {
+    if (!isLeading()) return;
+    if (ahead.length > 0) {
+      receiveLive(EMPTY_CHANGES);
+      await applying;
+    }
+    if (ahead.length > 0 || hasUnknownGap) {
+      hasUnknownGap = false;
+      requestPull('full');
+    }
+  }
+
+  let receiptFlushTimer: TimerHandle | null = null;
+  function scheduleReceiptFlush(): void {
+    if (receiptFlushTimer !== null || !receipts.hasUnpersisted()) return;
+    receiptFlushTimer = setTimer(() => {
+      receiptFlushTimer = null;
+      if (!isRunning || !receipts.hasUnpersisted()) return;
+      void db.transaction('rw', db.conversations, () => receipts.persist()).catch(() => undefined);
+    }, receiptFlushMs);
+  }
+
+  let headCheckTimer: TimerHandle | null = null;
+  function scheduleHeadCheck(): void {
+    if (headCheckTimer !== null) clearTimer(headCheckTimer);
+    headCheckTimer = null;
+    if (!isLeading() || !isConnected) return;
+    headCheckTimer = setTimer(() => {
+      headCheckTimer = null;
+      requestPull('check');
+      scheduleHeadCheck();
+    }, headCheckMs);
+  }
+
+  function onLiveEvent(event: LiveEvent): void {
+    switch (event.type) {
+      case 'hello':
+        // Every (re)connection: catch up from the stored cursor (the stream is a hint).
+        requestPull('full');
+        push.request();
+        return;
+      case 'changes':
+        receiveLive(event.changes);
+        return;
+      case 'catchUp':
+        requestPull('full');
+        return;
+      case 'presence': {
+        const next = new Set(event.snapshot ? [] : onlineUsers);
+        for (const id of event.online) next.add(id);
+        for (const id of event.offline) next.delete(id);
+        setOnlineUsers(next);
+        return;
+      }
+    }
   }
 
   async function announce(messages: LocalMessage[]): Promise<void> {
@@ -319,17 +465,95 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
   }
 
-  function wake(): void {
+  // --- leading and following ----------------------------------------------------------
+
+  function lead(): void {
+    if (!isRunning || transport) return;
+    transport = openTransport();
+    stopStream = transport.subscribe({
+      onEvent: onLiveEvent,
+      onConnectionChange: (connected) => {
+        isConnected = connected;
+        // Disconnected, nobody is known to be online; the next connection sends a snapshot.
+        if (!connected && onlineUsers.size > 0) setOnlineUsers(new Set());
+        if (connected) {
+          hasNetworkFailure = false;
+          // Back online: whatever waited for the network goes now, and a pull from the
+          // stored cursor catches up (the stream is only a hint).
+          push.reset();
+          pull.reset();
+          requestPull('full');
+          push.request();
+        }
+        scheduleHeadCheck();
+        emitStatus();
+      },
+      onError: (error) => noteFailure('live stream failed', error),
+    });
+    requestPull('full');
+    push.request();
+    void refreshCounts();
+  }
+
+  async function follow(): Promise<void> {
+    if (!transport) return;
+    stopStream?.();
+    stopStream = null;
+    for (const handle of [headCheckTimer, gapTimer, receiptFlushTimer]) {
+      if (handle !== null) clearTimer(handle);
+    }
+    headCheckTimer = gapTimer = receiptFlushTimer = null;
     push.reset();
     pull.reset();
-    pull.request();
+    await Promise.all([push.settled(), pull.settled(), applying]);
+    if (receipts.hasUnpersisted()) {
+      await db.transaction('rw', db.conversations, () => receipts.persist()).catch(() => undefined);
+    }
+    transport.close();
+    transport = null;
+    isConnected = false;
+    emitStatus();
+  }
+
+  function onTabMessage(message: TabMessage): void {
+    if (isLeading()) {
+      if (message.type === 'wake') push.request();
+      else if (message.type === 'syncNow') syncNow();
+      else if (message.type === 'hello') {
+        tabs?.post({ type: 'status', status: currentStatus() });
+        tabs?.post({ type: 'online', userIds: [...onlineUsers] });
+      }
+      return;
+    }
+    if (message.type === 'status') {
+      leaderStatus = message.status;
+      emitStatus();
+    } else if (message.type === 'online') setOnlineUsers(new Set(message.userIds));
+  }
+
+  /** A local write may have queued something: the leader pushes it. */
+  function wake(): void {
+    if (!isRunning) return;
+    if (isLeading()) push.request();
+    else tabs?.post({ type: 'wake' });
+  }
+
+  function syncNow(): void {
+    if (!isRunning) return;
+    if (!isLeading()) {
+      tabs?.post({ type: 'syncNow' });
+      return;
+    }
+    blockedBy = null;
+    push.reset();
+    pull.reset();
+    requestPull('full');
     push.request();
   }
 
-  /** Local writes change counts and may have queued something to push. */
   async function afterWrite<T>(result: T, shouldPush = true): Promise<T> {
     void refreshCounts();
-    if (shouldPush && isRunning) push.request();
+    if (shouldPush) wake();
     return result;
   }
 
@@ -339,54 +563,35 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     start() {
       if (isRunning) return;
       isRunning = true;
-      unsubscribe = transport.subscribe({
-        onPoke: () => pull.request(),
-        onPresence: (event) => {
-          const next = new Set(event.snapshot ? [] : onlineUsers);
-          for (const id of event.online) next.add(id);
-          for (const id of event.offline) next.delete(id);
-          setOnlineUsers(next);
-        },
-        onConnectionChange: (connected) => {
-          isConnected = connected;
-          // Disconnected, nobody is known to be online; the next connection sends a snapshot.
-          if (!connected && onlineUsers.size > 0) setOnlineUsers(new Set());
-          if (connected) {
-            hasNetworkFailure = false;
-            // Back online: whatever waited for the network goes now, and a full pull
-            // from the stored cursor catches up (the subscription is only a hint).
-            wake();
-          }
-          emitStatus();
-        },
-        onError: (error) => noteFailure('subscription failed', error),
+      stopTabs = tabs?.onMessage(onTabMessage) ?? null;
+      leadership = electLeader(options.locks ?? null, lockName(userId), (isLeader) => {
+        if (isLeader) lead();
+        else void follow();
       });
-      pull.request();
-      push.request();
+      tabs?.post({ type: 'hello' });
       void refreshCounts();
     },
 
     async stop() {
       if (!isRunning) return;
+      await follow();
       isRunning = false;
-      unsubscribe?.();
-      unsubscribe = null;
-      push.reset();
-      pull.reset();
-      await Promise.all([push.settled(), pull.settled()]);
-      isConnected = false;
+      await leadership?.release();
+      leadership = null;
+      stopTabs?.();
+      stopTabs = null;
+      waiting = [];
+      ahead = [];
       emitStatus();
     },
 
-    syncNow() {
-      if (!isRunning) return;
-      isAuthBlocked = false;
-      wake();
-    },
+    syncNow,
+
+    isLeader: () => isLeading(),
 
     async whenIdle() {
-      while (!push.isIdle() || !pull.isIdle()) {
-        await Promise.all([push.settled(), pull.settled()]);
+      while (!push.isIdle() || !pull.isIdle() || applying) {
+        await Promise.all([push.settled(), pull.settled(), applying]);
         // A worker may be about to start from a callback: let it.
         await new Promise((resolve) => setTimeout(resolve, 0));
       }

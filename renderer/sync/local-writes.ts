@@ -1,16 +1,21 @@
 // What the user does, written locally first (DESIGN §3.1): each action changes its rows
 // and queues its operation in one Dexie transaction, so a crash never leaves a message
-// without its operation or an operation without its message.
+// without its operation or an operation without its message. Any tab may write; the
+// leader tab pushes (see engine.ts).
 import { messageTextSchema } from '../../shared/schemas.ts';
 import type { PushOp } from '../../shared/sync/protocol.ts';
+import { NO_WATERMARKS } from '../../shared/sync/status.ts';
 import type { OpenConversationRequest } from './api.ts';
 import { laterTime, PREVIEW_CHARS, refreshConversationStats } from './conversation-stats.ts';
 import {
   type ChatDatabase,
   type LocalConversation,
   type LocalMessage,
+  PENDING_SORT_PREFIX,
   pendingSortKey,
+  syncedSortKey,
 } from './db.ts';
+import { marksOf, receiptFields, withMemberMarks } from './marks.ts';
 import type { Outbox } from './outbox.ts';
 import { messageWords } from './words.ts';
 
@@ -85,7 +90,7 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
     if (message.status !== 'failed') return {};
     const refused = await db.outbox.where('clientMsgId').equals(message.clientMsgId).toArray();
     await db.outbox.bulkDelete(refused.filter((e) => e.rejected !== null).map((e) => e.seq!));
-    return { status: message.serverStatus ?? 'sent', failure: null };
+    return { status: 'sent', failure: null };
   }
 
   async function discardIn(message: LocalMessage): Promise<void> {
@@ -100,11 +105,11 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
         isEdited: confirmed.isEdited,
         isDeleted: confirmed.isDeleted,
         words: confirmed.isDeleted ? [] : messageWords(confirmed.content),
-        status: message.serverStatus ?? 'sent',
+        status: 'sent',
         failure: null,
       });
     }
-    await refreshConversationStats(db, [message.convKey]);
+    await refreshConversationStats(db, userId, [message.convKey]);
   }
 
   async function retryIn(message: LocalMessage): Promise<void> {
@@ -139,14 +144,10 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
         .equals(message.clientMsgId)
         .modify((e) => {
           e.rejected = null;
-          e.attempts = 0;
         });
-      await db.messages.update(message.clientMsgId, {
-        status: message.serverStatus ?? 'sent',
-        failure: null,
-      });
+      await db.messages.update(message.clientMsgId, { status: 'sent', failure: null });
     }
-    await refreshConversationStats(db, [message.convKey]);
+    await refreshConversationStats(db, userId, [message.convKey]);
   }
 
   return {
@@ -159,26 +160,8 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
         if (!conversation) throw new Error(`no conversation ${convKey}`);
         await ensureCreateQueued(conversation);
         const createdAt = new Date(createdAtMs).toISOString();
-        await db.messages.add({
-          clientMsgId,
-          convKey,
-          serverId: null,
-          senderId: userId,
-          messageType: 'text',
-          content: text,
-          createdAt,
-          updatedAt: createdAt,
-          status: 'pending',
-          serverStatus: null,
-          isEdited: false,
-          isDeleted: false,
-          changeSeq: 0,
-          sortKey: pendingSortKey(createdAtMs, clientMsgId),
-          words: messageWords(text),
-          failure: null,
-          confirmed: null,
-        });
-        await outbox.add({
+        // The send's outbox sequence orders the message among pending ones.
+        const seq = await outbox.add({
           op: {
             opId: newId(),
             kind: 'send',
@@ -192,6 +175,24 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
           },
           clientMsgId,
           convKey,
+        });
+        await db.messages.add({
+          clientMsgId,
+          convKey,
+          serverId: null,
+          senderId: userId,
+          messageType: 'text',
+          content: text,
+          createdAt,
+          updatedAt: createdAt,
+          status: 'pending',
+          isEdited: false,
+          isDeleted: false,
+          version: 0,
+          sortKey: pendingSortKey(seq),
+          words: messageWords(text),
+          failure: null,
+          confirmed: null,
         });
         // The newest message of the conversation, and one more pending: known without
         // recounting (sending is the hot path; a long offline queue must stay cheap).
@@ -230,7 +231,7 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
             convKey: message.convKey,
           });
         }
-        await refreshConversationStats(db, [message.convKey]);
+        await refreshConversationStats(db, userId, [message.convKey]);
         return !isUnsent;
       });
     },
@@ -258,7 +259,7 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
           clientMsgId,
           convKey: message.convKey,
         });
-        await refreshConversationStats(db, [message.convKey]);
+        await refreshConversationStats(db, userId, [message.convKey]);
         return true;
       });
     },
@@ -322,6 +323,9 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
           pendingCount: 0,
           failedCount: 0,
           muted: false,
+          version: 0,
+          members: [],
+          confirmedMarks: NO_WATERMARKS,
           createFailure: null,
         };
         await db.conversations.add(conversation);
@@ -334,24 +338,31 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
       });
     },
 
-    /** Marks someone else's messages read here and queues one read receipt. Returns
-     * whether a receipt was queued. */
+    /** Raises this user's read mark to the newest message of someone else here; the
+     * leader sends the receipt. Returns whether one became due. */
     async markSeen(convKey: string): Promise<boolean> {
       return inTransaction(async () => {
         const conversation = await db.conversations.get(convKey);
         if (!conversation) return false;
-        let highest = 0;
-        await db.messages
-          .where('unreadConvKey')
-          .equals(convKey)
-          .modify((m) => {
-            m.status = 'read';
-            delete m.unreadConvKey;
-            if (m.serverId !== null && m.serverId > highest) highest = m.serverId;
-          });
-        if (conversation.unreadCount !== 0)
-          await db.conversations.update(convKey, { unreadCount: 0 });
-        return highest > 0 && (await outbox.queueReceipt(conversation, 'readUpTo', highest));
+        const newest = await db.messages
+          .where('[convKey+othersKey]')
+          .between([convKey, syncedSortKey(0)], [convKey, PENDING_SORT_PREFIX], true, false)
+          .last();
+        const upTo = newest?.serverId ?? 0;
+        const mine = marksOf(conversation, userId);
+        if (upTo <= mine.readUpTo) {
+          if (conversation.unreadCount !== 0)
+            await db.conversations.update(convKey, { unreadCount: 0, hasUnread: undefined });
+          return false;
+        }
+        const members = withMemberMarks(conversation.members, {
+          userId,
+          deliveredUpTo: upTo,
+          readUpTo: upTo,
+        });
+        const fields = receiptFields(members, conversation.confirmedMarks, userId);
+        await db.conversations.update(convKey, { ...fields, unreadCount: 0, hasUnread: undefined });
+        return fields.receiptDue === 1;
       });
     },
   };

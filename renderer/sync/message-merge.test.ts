@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import type { MessageView } from '../../shared/model.ts';
-import type { LocalMessage } from './db.ts';
+import type { SyncMessage } from '../../shared/sync/protocol.ts';
+import { type LocalMessage, pendingSortKey, syncedSortKey } from './db.ts';
 import { mergeMessage } from './message-merge.ts';
 
 const ME = 1;
 const OTHER = 2;
 
-function view(fields: Partial<MessageView> = {}): MessageView {
+function copy(fields: Partial<SyncMessage> = {}): SyncMessage {
   return {
     messageId: 10,
     conversationId: 5,
@@ -22,87 +22,115 @@ function view(fields: Partial<MessageView> = {}): MessageView {
     fileName: null,
     fileSize: null,
     clientMsgId: 'c1',
-    changeSeq: 3,
+    version: 3,
     ...fields,
   };
 }
 
-const merge = (local: LocalMessage | undefined, v: MessageView, hasLocalChange = false) =>
-  mergeMessage({ local, view: v, key: v.clientMsgId, convKey: 's5', userId: ME, hasLocalChange });
+const merge = (local: LocalMessage | undefined, c: SyncMessage, hasLocalChange = false) =>
+  mergeMessage({
+    local,
+    copy: c,
+    key: c.clientMsgId,
+    convKey: 's5',
+    userId: ME,
+    hasLocalChange,
+  });
 
 describe('mergeMessage', () => {
-  test('[S3.5] statuses only rise: an older or lower status never lowers the local one', () => {
-    const read = merge(undefined, view({ status: 'read', changeSeq: 5 }));
-    expect(merge(read, view({ status: 'delivered', changeSeq: 9 })).status).toBe('read');
-    expect(merge(read, view({ status: 'sent', changeSeq: 2 })).status).toBe('read');
-  });
-
-  test('[S3.5] a read made here stays read when the server still says delivered', () => {
-    const incoming = merge(undefined, view({ senderId: OTHER, status: 'delivered' }));
-    expect(incoming.unreadConvKey).toBe('s5');
-    const seen: LocalMessage = { ...incoming, status: 'read' };
-    delete seen.unreadConvKey;
-    const merged = merge(seen, view({ senderId: OTHER, status: 'delivered', changeSeq: 9 }));
-    expect(merged.status).toBe('read');
-    expect(merged.unreadConvKey).toBeUndefined();
-  });
-
-  test('[S3.3] an older server version does not replace a newer one', () => {
-    const edited = merge(undefined, view({ content: 'edited', isEdited: true, changeSeq: 8 }));
-    expect(merge(edited, view({ content: 'old', changeSeq: 4 }))).toMatchObject({
+  test('[S3.3] an older copy does not replace a newer one: the higher message version wins', () => {
+    const edited = merge(undefined, copy({ content: 'edited', isEdited: true, version: 8 }));
+    expect(merge(edited, copy({ content: 'old', version: 4 }))).toMatchObject({
       content: 'edited',
       isEdited: true,
-      changeSeq: 8,
+      version: 8,
     });
+    expect(merge(edited, copy({ content: 'newer', isEdited: true, version: 9 }))).toMatchObject({
+      content: 'newer',
+      version: 9,
+      words: ['newer'],
+    });
+  });
+
+  test('[S3.5] a synced message is stored as sent whatever the seed status column says', () => {
+    // Delivered and read are read off the members' watermarks, never off the row.
+    expect(merge(undefined, copy({ status: 'read' })).status).toBe('sent');
+    expect(merge(undefined, copy({ status: 'delivered', senderId: OTHER })).status).toBe('sent');
+  });
+
+  test('[S3.5] someone else’s message is on the unread index; one’s own and deleted ones are not', () => {
+    const theirs = merge(undefined, copy({ senderId: OTHER }));
+    expect(theirs.othersKey).toBe(syncedSortKey(10));
+    expect(merge(undefined, copy()).othersKey).toBeUndefined();
+    const deleted = merge(
+      theirs,
+      copy({ senderId: OTHER, isDeleted: true, content: '', version: 4 }),
+    );
+    expect(deleted.othersKey).toBeUndefined();
   });
 
   test('[S3.7] a local edit still waiting keeps its content; the server copy is remembered', () => {
     const local: LocalMessage = {
-      ...merge(undefined, view()),
+      ...merge(undefined, copy()),
       content: 'mine',
       isEdited: true,
       words: ['mine'],
     };
-    const merged = merge(local, view({ status: 'delivered', changeSeq: 7 }), true);
-    expect(merged).toMatchObject({ content: 'mine', isEdited: true, status: 'delivered' });
+    const merged = merge(local, copy({ version: 7 }), true);
+    expect(merged).toMatchObject({ content: 'mine', isEdited: true, words: ['mine'], version: 7 });
     expect(merged.confirmed).toEqual({ content: 'server text', isEdited: false, isDeleted: false });
   });
 
-  test('[S3.7] a delete from the server wins over a local edit still waiting', () => {
-    const local: LocalMessage = { ...merge(undefined, view()), content: 'mine', isEdited: true };
-    expect(merge(local, view({ isDeleted: true, content: '', changeSeq: 9 }), true)).toMatchObject({
+  test('[S3.7] a delete from the server wins over a local edit still waiting, even an older copy', () => {
+    const local: LocalMessage = {
+      ...merge(undefined, copy({ version: 9 })),
+      content: 'mine',
+      isEdited: true,
+    };
+    expect(merge(local, copy({ isDeleted: true, content: '', version: 4 }), true)).toMatchObject({
       isDeleted: true,
       content: '',
       words: [],
+      version: 9,
     });
   });
 
-  test('a pending message becomes synced: server id, server order, server status', () => {
+  test('[S3.6] a pending message becomes synced: server id, server order, the copy’s version', () => {
     const pending: LocalMessage = {
-      ...merge(undefined, view()),
+      ...merge(undefined, copy()),
       serverId: null,
-      serverStatus: null,
       status: 'pending',
-      sortKey: '2000',
-      changeSeq: 0,
+      sortKey: pendingSortKey(1),
+      version: 0,
     };
-    expect(merge(pending, view({ messageId: 42 }))).toMatchObject({
+    expect(merge(pending, copy({ messageId: 42, version: 1 }))).toMatchObject({
+      clientMsgId: 'c1',
       serverId: 42,
       status: 'sent',
-      sortKey: '10000000042',
+      sortKey: syncedSortKey(42),
+      version: 1,
     });
   });
 
-  test('a synced message whose edit was refused stays failed until retried or discarded', () => {
+  test('[S3.2] a synced message whose edit was refused stays failed until retried or discarded', () => {
     const failed: LocalMessage = {
-      ...merge(undefined, view()),
+      ...merge(undefined, copy()),
       status: 'failed',
-      failure: { code: 'X', reason: 'y' },
+      failure: { code: 'NOT_FOUND', reason: 'y' },
     };
-    expect(merge(failed, view({ status: 'read', changeSeq: 9 }), true)).toMatchObject({
+    expect(merge(failed, copy({ version: 9 }), true)).toMatchObject({
       status: 'failed',
-      serverStatus: 'read',
-      failure: { code: 'X' },
+      failure: { code: 'NOT_FOUND' },
     });
+  });
+
+  test('[S3.2] a message that never reached the server is not kept failed by a copy of it', () => {
+    const unsent: LocalMessage = {
+      ...merge(undefined, copy()),
+      serverId: null,
+      status: 'failed',
+      failure: { code: 'NOT_FOUND', reason: 'y' },
+    };
+    expect(merge(unsent, copy({ version: 2 }))).toMatchObject({ status: 'sent', failure: null });
   });
 });

@@ -1,162 +1,151 @@
 // The durable outbox (DESIGN §3.1–3.2): operations wait here, in the order the user
-// acted, until the server accepts them or refuses them for good. A refused operation is
+// acted, until the server accepts them or refuses them for good. Each is parsed with the
+// protocol's schema when taken; one that does not parse, or that the server refuses, is
 // recorded and skipped, never retried on its own, so it cannot block the ones behind it.
-import type { MessageView } from '../../shared/model.ts';
-import type { OpResult, PushOp } from '../../shared/sync/protocol.ts';
+// Receipts are not here: they are the conversation's watermarks (see receipts.ts).
+import {
+  type OpResult,
+  type PushOp,
+  type PushResult,
+  pushOpSchema,
+  type SyncMessage,
+} from '../../shared/sync/protocol.ts';
+import { type Applied, adoptServerConversation, applyChanges } from './apply-changes.ts';
 import { refreshConversationStats } from './conversation-stats.ts';
-import type { ChatDatabase, LocalConversation, OutboxEntry } from './db.ts';
-import { adoptServerConversation, type StoredMessages, storeMessages } from './server-data.ts';
+import type { ChatDatabase, OutboxEntry } from './db.ts';
 
-export type ReceiptKind = 'deliveredUpTo' | 'readUpTo';
-
-export interface PushOutcome {
-  /** Some operations should be tried again later (server said "retry"). */
+export interface Settled {
+  /** Some operations should be tried again later (the server said "retry"). */
   hasRetry: boolean;
   rejected: number;
-  stored: StoredMessages;
+  applied: Applied;
 }
 
 export interface Outbox {
   /** The next operations to push, oldest first, skipping refused ones: at most `max` of
    * them and, beyond the first, at most `maxJsonChars` of operations as JSON. Marks them in
-   * flight until `settle` or `release`. */
+   * flight until `settle` or `release`. Entries that do not parse are failed on the way. */
   takeBatch(max: number, maxJsonChars?: number): Promise<OutboxEntry[]>;
-  /** Applies the server's per-operation answers to a batch taken before. */
-  settle(batch: OutboxEntry[], results: readonly OpResult[]): Promise<PushOutcome>;
+  /** Applies the server's answers to a batch taken before, and what the push changed.
+   * Call inside a transaction over the change tables (see apply-changes.ts). */
+  settle(batch: readonly OutboxEntry[], answer: PushResult): Promise<Settled>;
   /** The batch's push failed as a whole: it will be taken again. */
-  release(batch: OutboxEntry[]): void;
-  /** Queues a receipt, raising a waiting one of the same kind instead of adding another.
-   * Call inside a transaction over conversations and outbox. */
-  queueReceipt(
-    conversation: LocalConversation,
-    kind: ReceiptKind,
-    messageId: number,
-  ): Promise<boolean>;
-  add(
-    entry: Omit<OutboxEntry, 'seq' | 'kind' | 'attempts' | 'nextAttemptAt' | 'rejected'>,
-  ): Promise<number>;
+  release(batch: readonly OutboxEntry[]): void;
+  add(entry: Omit<OutboxEntry, 'seq' | 'kind' | 'rejected'>): Promise<number>;
 }
 
 export interface OutboxDeps {
   db: ChatDatabase;
   userId: number;
-  newId: () => string;
 }
 
 type Failure = { code: string; reason: string };
 
-export function createOutbox({ db, userId, newId }: OutboxDeps): Outbox {
-  // Only one push is in flight; its entries must not be rewritten under it. The set is
-  // read and changed inside transactions only after an awaited request, when every
-  // earlier overlapping transaction has committed (IndexedDB serializes them by then).
+const UNREADABLE: Failure = {
+  code: 'VALIDATION_FAILED',
+  reason: 'this change could not be read back from storage',
+};
+
+export function createOutbox({ db, userId }: OutboxDeps): Outbox {
+  // Only one push is in flight; its entries must not be rewritten under it.
   const inFlight = new Set<number>();
 
-  const add: Outbox['add'] = (entry) =>
-    db.outbox.add({
-      ...entry,
-      kind: entry.op.kind,
-      attempts: 0,
-      nextAttemptAt: 0,
-      rejected: null,
-    }) as Promise<number>;
+  const add: Outbox['add'] = async (entry) => {
+    const seq = await db.outbox.add({ ...entry, kind: entry.op.kind, rejected: null });
+    return Number(seq);
+  };
 
   return {
     add,
 
-    takeBatch(max, maxJsonChars = Number.POSITIVE_INFINITY) {
-      return db.transaction('rw', db.outbox, db.conversations, async () => {
-        const candidates = await db.outbox
-          .filter((e) => e.rejected === null)
-          .limit(max)
-          .toArray();
-        const entries = withinJsonChars(candidates, maxJsonChars);
-        const serverIds = await conversationServerIds(db, entries);
-        return entries.map((entry) => {
-          inFlight.add(entry.seq!);
-          return { ...entry, op: resolveRefs(entry.op, serverIds) };
+    async takeBatch(max, maxJsonChars = Number.POSITIVE_INFINITY) {
+      // Read-only: taking a batch writes nothing, unless an entry cannot be read back.
+      const { readable, unreadable, serverIds } = await db.transaction(
+        'r',
+        [db.outbox, db.conversations],
+        async () => {
+          const candidates = await db.outbox
+            .filter((e) => e.rejected === null && !inFlight.has(e.seq ?? 0))
+            .limit(max)
+            .toArray();
+          const readable: OutboxEntry[] = [];
+          const unreadable: OutboxEntry[] = [];
+          for (const entry of candidates) {
+            const parsed = pushOpSchema.safeParse(entry.op);
+            if (parsed.success) readable.push({ ...entry, op: parsed.data });
+            else unreadable.push(entry);
+          }
+          const taken = withinJsonChars(readable, maxJsonChars);
+          return { readable: taken, unreadable, serverIds: await conversationServerIds(db, taken) };
+        },
+      );
+      if (unreadable.length > 0) {
+        await db.transaction('rw', [db.outbox, db.conversations, db.messages], async () => {
+          const touched = new Set<string>();
+          for (const entry of unreadable) await refuse(db, entry, UNREADABLE, touched, new Set());
+          await refreshConversationStats(db, userId, touched);
         });
+      }
+      return readable.map((entry) => {
+        if (entry.seq !== undefined) inFlight.add(entry.seq);
+        return { ...entry, op: resolveRefs(entry.op, serverIds) };
       });
     },
 
     release(batch) {
-      for (const entry of batch) inFlight.delete(entry.seq!);
+      for (const entry of batch) if (entry.seq !== undefined) inFlight.delete(entry.seq);
     },
 
-    settle(batch, results) {
-      return db.transaction(
-        'rw',
-        [db.conversations, db.messages, db.outbox, db.drafts],
-        async () => {
-          const byOpId = new Map(results.map((r) => [r.opId, r]));
-          const current = await db.outbox.bulkGet(batch.map((e) => e.seq!));
-          // Only now: Dexie runs a transaction's body before earlier transactions finish,
-          // so the flags may change only after this transaction's first request is served.
-          for (const entry of batch) inFlight.delete(entry.seq!);
-          const done: number[] = [];
-          // Entries of this batch get their own answers; a refusal marks only later ones.
-          const inBatch = new Set(batch.map((e) => e.seq!));
-          const views: MessageView[] = [];
-          const touched = new Set<string>();
-          let hasRetry = false;
-          let rejected = 0;
-          for (const [i, sent] of batch.entries()) {
-            const entry = current[i];
-            const result = byOpId.get(sent.op.opId);
-            if (!result || result.status === 'retry') {
-              hasRetry = true;
-              if (entry) await db.outbox.update(sent.seq!, { attempts: entry.attempts + 1 });
-              continue;
-            }
-            if (result.status === 'accepted') {
-              done.push(sent.seq!);
-              if (sent.op.kind === 'createConversation' && result.conversation) {
-                touched.add(
-                  await adoptServerConversation(db, sent.op.clientConvId, result.conversation),
-                );
-              }
-              if (result.message) views.push(result.message);
-              continue;
-            }
-            rejected++;
-            // Discarded while in flight: nothing left to mark.
-            if (!entry) continue;
-            await refuse(db, entry, { code: result.code, reason: result.reason }, touched, inBatch);
+    async settle(batch, answer) {
+      const byOpId = new Map(answer.results.map((r) => [r.opId, r]));
+      const current = await db.outbox.bulkGet(batch.map((e) => e.seq ?? 0));
+      for (const entry of batch) if (entry.seq !== undefined) inFlight.delete(entry.seq);
+      const done: number[] = [];
+      // Entries of this batch get their own answers; a refusal marks only later ones.
+      const inBatch = new Set(batch.map((e) => e.seq ?? 0));
+      const messages: SyncMessage[] = [];
+      const touched = new Set<string>();
+      let hasRetry = false;
+      let rejected = 0;
+      for (const [i, sent] of batch.entries()) {
+        const entry = current[i];
+        const result: OpResult | undefined = byOpId.get(sent.op.opId);
+        if (!result || result.status === 'retry') {
+          hasRetry = true;
+          continue;
+        }
+        if (result.status === 'accepted') {
+          done.push(sent.seq ?? 0);
+          if (sent.op.kind === 'createConversation' && result.conversation) {
+            touched.add(
+              await adoptServerConversation(db, sent.op.clientConvId, result.conversation),
+            );
           }
-          // Finished operations leave first, so the merge below no longer sees them as
-          // local changes still waiting.
-          await db.outbox.bulkDelete(done);
-          const stored = await storeMessages(db, userId, views);
-          await refreshConversationStats(db, [...touched, ...stored.touched]);
-          return { hasRetry, rejected, stored };
-        },
-      );
-    },
-
-    async queueReceipt(conversation, kind, messageId) {
-      if (conversation.serverId === null) return false;
-      const floor = Math.max(
-        kind === 'readUpTo' ? 0 : (conversation.deliveredQueuedUpTo ?? 0),
-        conversation.readQueuedUpTo ?? 0,
-      );
-      if (messageId <= floor) return false;
-      const waiting = (
-        await db.outbox.where('[convKey+kind]').equals([conversation.key, kind]).toArray()
-      ).find((e) => e.rejected === null && !inFlight.has(e.seq!));
-      if (waiting && waiting.op.kind === kind) {
-        await db.outbox.update(waiting.seq!, {
-          op: { ...waiting.op, messageId: Math.max(waiting.op.messageId, messageId) },
-        });
-      } else {
-        await add({
-          op: { opId: newId(), kind, conversationId: conversation.serverId, messageId },
-          clientMsgId: null,
-          convKey: conversation.key,
-        });
+          if (result.message) messages.push(result.message);
+          continue;
+        }
+        rejected++;
+        // Discarded while in flight: nothing left to mark.
+        if (!entry) continue;
+        await refuse(db, entry, { code: result.code, reason: result.reason }, touched, inBatch);
       }
-      const field = kind === 'readUpTo' ? 'readQueuedUpTo' : 'deliveredQueuedUpTo';
-      conversation[field] = messageId;
-      await db.conversations.update(conversation.key, { [field]: messageId });
-      return true;
+      // Finished operations leave first, so the merge below no longer sees them as
+      // local changes still waiting.
+      await db.outbox.bulkDelete(done);
+      const applied = await applyChanges(
+        db,
+        userId,
+        {
+          conversations: [],
+          members: answer.members,
+          messages,
+          versions: answer.versions,
+          removed: [],
+        },
+        'live',
+      );
+      if (touched.size) await refreshConversationStats(db, userId, touched);
+      return { hasRetry, rejected, applied };
     },
   };
 }
@@ -206,36 +195,27 @@ async function refuse(
   touched: Set<string>,
   inBatch: ReadonlySet<number>,
 ): Promise<void> {
-  switch (entry.op.kind) {
-    case 'deliveredUpTo':
-    case 'readUpTo':
-      // Nothing to show on a receipt; a later one covers the same messages.
-      await db.outbox.delete(entry.seq!);
-      return;
-    case 'createConversation': {
-      await db.outbox.update(entry.seq!, { rejected: failure });
-      const key = entry.op.clientConvId;
-      await db.conversations.update(key, { createFailure: failure });
-      const dependent =
-        failure.code === 'CONVERSATION_REJECTED'
-          ? failure
-          : {
-              code: 'CONVERSATION_REJECTED',
-              reason: `conversation was rejected: ${failure.reason}`,
-            };
-      const sends = await db.outbox.where('[convKey+kind]').equals([key, 'send']).toArray();
-      for (const send of sends) {
-        if (send.rejected === null && !inBatch.has(send.seq!)) {
-          await failMessageOps(db, send.clientMsgId, dependent, touched, inBatch);
-        }
+  const seq = entry.seq ?? 0;
+  if (entry.kind === 'createConversation') {
+    await db.outbox.update(seq, { rejected: failure });
+    const key = entry.convKey;
+    if (!key) return;
+    await db.conversations.update(key, { createFailure: failure });
+    const dependent =
+      failure.code === 'CONVERSATION_REJECTED'
+        ? failure
+        : { code: 'CONVERSATION_REJECTED', reason: `conversation was rejected: ${failure.reason}` };
+    const sends = await db.outbox.where('[convKey+kind]').equals([key, 'send']).toArray();
+    for (const send of sends) {
+      if (send.rejected === null && !inBatch.has(send.seq ?? 0)) {
+        await failMessageOps(db, send.clientMsgId, dependent, touched, inBatch);
       }
-      touched.add(key);
-      return;
     }
-    default:
-      await db.outbox.update(entry.seq!, { rejected: failure });
-      await failMessageOps(db, entry.clientMsgId, failure, touched, inBatch);
+    touched.add(key);
+    return;
   }
+  await db.outbox.update(seq, { rejected: failure });
+  await failMessageOps(db, entry.clientMsgId, failure, touched, inBatch);
 }
 
 /** Marks every waiting operation of a message refused and the message failed. */
@@ -251,7 +231,7 @@ async function failMessageOps(
     .where('clientMsgId')
     .equals(clientMsgId)
     .modify((e) => {
-      if (!inBatch.has(e.seq!)) e.rejected ??= failure;
+      if (!inBatch.has(e.seq ?? 0)) e.rejected ??= failure;
     });
   const message = await db.messages.get(clientMsgId);
   if (!message) return;

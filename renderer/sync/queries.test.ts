@@ -34,6 +34,9 @@ function conversation(key: string, fields: Partial<LocalConversation> = {}): Loc
     pendingCount: 0,
     failedCount: 0,
     muted: false,
+    version: 0,
+    members: [],
+    confirmedMarks: { deliveredUpTo: 0, readUpTo: 0 },
     ...fields,
   };
 }
@@ -54,11 +57,10 @@ function message(
     createdAt: new Date(Date.UTC(2025, 0, 1, 0, counter)).toISOString(),
     updatedAt: '2025-01-01T00:00:00.000Z',
     status: serverId === null ? 'pending' : 'sent',
-    serverStatus: null,
     isEdited: false,
     isDeleted: false,
-    changeSeq: 0,
-    sortKey: serverId === null ? pendingSortKey(counter, `m${counter}`) : syncedSortKey(serverId),
+    version: 0,
+    sortKey: serverId === null ? pendingSortKey(counter) : syncedSortKey(serverId),
     words: messageWords(fields.content),
     failure: null,
     ...fields,
@@ -69,7 +71,7 @@ function openDb() {
   return openChatDatabase(1, { indexedDB: new IDBFactory(), IDBKeyRange });
 }
 
-test('[S3.6] a page shows synced messages in server order, then pending ones in creation order', async () => {
+test('[S3.6] a page shows synced messages in server order, then pending ones in the order they were written', async () => {
   const db = openDb();
   await db.messages.bulkAdd([
     message('a', { content: 'pending 1', serverId: null }),
@@ -107,12 +109,13 @@ test('the outbox list holds pending and failed messages across conversations', a
   expect((await outboxMessages(db)).map((m) => m.content)).toEqual(['x', 'y']);
 });
 
-test('total unread leaves muted conversations out', async () => {
+test('total unread counts the conversations on the unread index and leaves muted ones out', async () => {
   const db = openDb();
   await db.conversations.bulkAdd([
-    conversation('a', { unreadCount: 3 }),
-    conversation('b', { unreadCount: 2, muted: true }),
-    conversation('c', { unreadCount: 1 }),
+    conversation('a', { unreadCount: 3, hasUnread: 1 }),
+    conversation('b', { unreadCount: 2, hasUnread: 1, muted: true }),
+    conversation('c', { unreadCount: 1, hasUnread: 1 }),
+    conversation('d'),
   ]);
   expect(await totalUnread(db)).toBe(4);
 });

@@ -56,9 +56,12 @@ export async function outboxMessages(db: ChatDatabase): Promise<LocalMessage[]> 
 /** Unread messages over conversations that are not muted (for the badge). */
 export async function totalUnread(db: ChatDatabase): Promise<number> {
   let total = 0;
-  await db.conversations.each((c) => {
-    if (!c.muted) total += c.unreadCount;
-  });
+  await db.conversations
+    .where('hasUnread')
+    .equals(1)
+    .each((c) => {
+      if (!c.muted) total += c.unreadCount;
+    });
   return total;
 }
 

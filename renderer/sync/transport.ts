@@ -1,23 +1,28 @@
 // What the sync engine needs from the network, and nothing more: push a batch, pull a
-// page, hear pokes. The tRPC implementation is one; tests wrap it to inject faults.
+// page, hear the live stream. The tRPC implementation is one; tests wrap it to inject
+// faults.
 import type { ErrorCode } from '../../shared/errors.ts';
-import type { PokeEvent, PullResult, PushOp, PushResult } from '../../shared/sync/protocol.ts';
+import type { LiveEvent, PullResult, PushOp, PushResult } from '../../shared/sync/protocol.ts';
+
+export interface PullRequest {
+  cursor: string | null;
+  limit?: number;
+  check?: boolean;
+}
 
 export interface SyncTransport {
   push(ops: PushOp[]): Promise<PushResult>;
-  pull(cursor: string | null, limit?: number): Promise<PullResult>;
-  /** Starts listening for pokes; returns what stops listening. */
-  subscribe(handlers: SubscriptionHandlers): () => void;
+  pull(request: PullRequest): Promise<PullResult>;
+  /** Starts the live stream; returns what stops it. */
+  subscribe(handlers: LiveHandlers): () => void;
   close(): void;
 }
 
-export interface SubscriptionHandlers {
-  /** Something changed for this user: pull. Also sent on every (re)connection. */
-  onPoke(): void;
+export interface LiveHandlers {
+  /** An event of the stream, parsed. `hello` opens every (re)connection. */
+  onEvent(event: LiveEvent): void;
   onConnectionChange(connected: boolean): void;
-  /** Conversation partners who came online or went offline (the same subscription). */
-  onPresence?(event: Extract<PokeEvent, { reason: 'presence' }>): void;
-  /** The subscription failed for a reason that reconnecting will not fix (e.g. auth). */
+  /** The stream failed for a reason that reconnecting will not fix (auth, protocol). */
   onError?(error: TransportError): void;
 }
 
@@ -25,9 +30,11 @@ export interface SubscriptionHandlers {
  * - `network`: no answer (offline, server down, lost response): try again later.
  * - `retryable`: the server answered "not now" (rate limit, unavailable).
  * - `auth`: the session is no longer valid; retrying will not help until sign-in.
+ * - `incompatible`: the server speaks another protocol: the app must be updated; stop
+ *   asking, keep everything.
  * - `permanent`: the request itself was refused.
  */
-export type TransportErrorKind = 'network' | 'retryable' | 'auth' | 'permanent';
+export type TransportErrorKind = 'network' | 'retryable' | 'auth' | 'incompatible' | 'permanent';
 
 export class TransportError extends Error {
   constructor(

@@ -1,28 +1,35 @@
-// The sync transport over tRPC: push and pull as plain HTTP calls with a bearer token,
-// pokes over a WebSocket subscription (token in the connection parameters, keep-alive
-// pings, reconnect with backoff). Untyped paths: the renderer never imports server/.
+// The sync transport over tRPC: one WebSocket carries the live stream and, while it is
+// open, pushes and pulls too (no HTTP request, no session lookup per call); without it
+// they go over HTTP with the bearer token. Every answer is parsed with the protocol's
+// schemas: nothing from the network is trusted by shape. Untyped paths: the renderer
+// never imports server/.
 import {
   createTRPCUntypedClient,
   createWSClient,
   httpLink,
+  splitLink,
   TRPCClientError,
   wsLink,
 } from '@trpc/client';
+import type { ZodType } from 'zod';
 import {
-  ERROR_CODES,
   type ErrorCode,
   errorCodeFromTrpc,
+  isErrorCode,
   isRetryable,
 } from '../../shared/errors.ts';
 import {
-  type PokeEvent,
+  liveEventSchema,
   PROTOCOL_VERSION,
   type PullResult,
   type PushOp,
   type PushResult,
+  pullResultSchema,
+  pushResultSchema,
 } from '../../shared/sync/protocol.ts';
 import {
-  type SubscriptionHandlers,
+  type LiveHandlers,
+  type PullRequest,
   type SyncTransport,
   TransportError,
   type TransportErrorKind,
@@ -40,6 +47,8 @@ export interface TrpcTransportOptions {
   keepAlive?: { intervalMs: number; pongTimeoutMs: number };
   /** Delay before subscribing again after the server ended the subscription. */
   resubscribeDelayMs?: number;
+  /** The protocol version this client speaks (tests of older clients change it). */
+  protocolVersion?: number;
 }
 
 const DEFAULT_KEEP_ALIVE = { intervalMs: 20_000, pongTimeoutMs: 5_000 };
@@ -53,54 +62,81 @@ export function defaultReconnectDelay(attempt: number): number {
 
 export function createTrpcTransport(options: TrpcTransportOptions): SyncTransport {
   const trpcUrl = `${options.baseUrl.replace(/\/+$/, '')}/trpc`;
-  const http = createTRPCUntypedClient({
+  const protocolVersion = options.protocolVersion ?? PROTOCOL_VERSION;
+  // The socket is opened by the live stream and used by calls only once the server has
+  // said hello on it (it is open and signed in).
+  let isLive = false;
+  const wsClient = createWSClient({
+    url: trpcUrl.replace(/^http/, 'ws'),
+    connectionParams: () => ({ token: options.token }),
+    keepAlive: { enabled: true, ...(options.keepAlive ?? DEFAULT_KEEP_ALIVE) },
+    retryDelayMs: options.reconnectDelayMs ?? defaultReconnectDelay,
+    ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
+  });
+  const client = createTRPCUntypedClient({
     links: [
-      httpLink({
-        url: trpcUrl,
-        // Pull's input carries the cursor, which grows with the number of conversations:
-        // in a GET query string it would outgrow servers' header limits.
-        methodOverride: 'POST',
-        headers: () => ({ authorization: `Bearer ${options.token}` }),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
+      splitLink({
+        condition: (op) => op.type === 'subscription' || isLive,
+        true: wsLink({ client: wsClient }),
+        false: httpLink({
+          url: trpcUrl,
+          // A pull page's input is small, but a query in a URL would be cached by proxies.
+          methodOverride: 'POST',
+          headers: () => ({ authorization: `Bearer ${options.token}` }),
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        }),
       }),
     ],
   });
-  const subscriptions = new Set<() => void>();
+  const streams = new Set<() => void>();
 
   return {
-    async push(ops: PushOp[]): Promise<PushResult> {
-      const answer = await call(() =>
-        http.mutation('sync.push', { protocolVersion: PROTOCOL_VERSION, ops }),
+    push(ops: PushOp[]): Promise<PushResult> {
+      return call('push', pushResultSchema, () =>
+        client.mutation('sync.push', { protocolVersion, ops }),
       );
-      if (!isPushResult(answer)) throw malformed('push');
-      return answer;
     },
-    async pull(cursor: string | null, limit?: number): Promise<PullResult> {
-      const answer = await call(() =>
-        http.query('sync.pull', { protocolVersion: PROTOCOL_VERSION, cursor, limit }),
+    pull(request: PullRequest): Promise<PullResult> {
+      return call('pull', pullResultSchema, () =>
+        client.query('sync.pull', {
+          protocolVersion,
+          cursor: request.cursor,
+          ...(request.limit === undefined ? {} : { limit: request.limit }),
+          check: request.check ?? false,
+        }),
       );
-      if (!isPullResult(answer)) throw malformed('pull');
-      return answer;
     },
-    subscribe(handlers: SubscriptionHandlers): () => void {
-      const stop = subscribePokes(trpcUrl.replace(/^http/, 'ws'), options, handlers);
-      subscriptions.add(stop);
+    subscribe(handlers: LiveHandlers): () => void {
+      const stop = openLiveStream(client, protocolVersion, options, {
+        ...handlers,
+        onConnectionChange(connected) {
+          isLive = connected;
+          handlers.onConnectionChange(connected);
+        },
+      });
+      streams.add(stop);
       return () => {
-        subscriptions.delete(stop);
+        streams.delete(stop);
         stop();
+        isLive = false;
       };
     },
     close() {
-      for (const stop of subscriptions) stop();
-      subscriptions.clear();
+      for (const stop of streams) stop();
+      streams.clear();
+      isLive = false;
+      void wsClient.close();
     },
   };
 }
 
-function subscribePokes(
-  wsUrl: string,
+type UntypedClient = ReturnType<typeof createTRPCUntypedClient>;
+
+function openLiveStream(
+  client: UntypedClient,
+  protocolVersion: number,
   options: TrpcTransportOptions,
-  handlers: SubscriptionHandlers,
+  handlers: LiveHandlers,
 ): () => void {
   let isConnected = false;
   let isStopped = false;
@@ -110,48 +146,44 @@ function subscribePokes(
     isConnected = connected;
     handlers.onConnectionChange(connected);
   };
-  const wsClient = createWSClient({
-    url: wsUrl,
-    connectionParams: () => ({ token: options.token }),
-    keepAlive: { enabled: true, ...(options.keepAlive ?? DEFAULT_KEEP_ALIVE) },
-    retryDelayMs: options.reconnectDelayMs ?? defaultReconnectDelay,
-    ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
-  });
-  const client = createTRPCUntypedClient({ links: [wsLink({ client: wsClient })] });
-
   let subscription: { unsubscribe(): void } | null = null;
   const start = () => {
     resubscribeTimer = null;
     if (isStopped) return;
-    subscription = client.subscription('sync.onPoke', undefined, {
-      // The server sends one event on every (re)connection: that proves the socket is
-      // open and signed in, so it is also the "connected" signal.
-      onData: (envelope) => {
-        setConnected(true);
-        if (isStopped) return;
-        const event = pokeEventOf(envelope);
-        if (event?.reason === 'presence') handlers.onPresence?.(event);
-        // Anything else (change, resume, or an event this client does not know) means:
-        // pull; pulling once too often is harmless, missing a change is not.
-        else handlers.onPoke();
+    subscription = client.subscription(
+      'sync.live',
+      { protocolVersion },
+      {
+        onData: (data) => {
+          if (isStopped) return;
+          const event = liveEventSchema.safeParse(data);
+          // An event this client cannot read may still mean something changed: catch up.
+          if (!event.success) {
+            handlers.onEvent({ type: 'catchUp', reason: 'possibly-missed' });
+            return;
+          }
+          // `hello` proves the socket is open and signed in: the "connected" signal.
+          if (event.data.type === 'hello') setConnected(true);
+          handlers.onEvent(event.data);
+        },
+        onConnectionStateChange: (state) => {
+          if (state.state !== 'pending') setConnected(false);
+        },
+        onError: (error) => {
+          setConnected(false);
+          const mapped = toTransportError(error);
+          if (mapped.kind !== 'network' && mapped.kind !== 'retryable') {
+            handlers.onError?.(mapped);
+            return;
+          }
+          scheduleResubscribe();
+        },
+        onComplete: () => {
+          setConnected(false);
+          scheduleResubscribe();
+        },
       },
-      onConnectionStateChange: (state) => {
-        if (state.state !== 'pending') setConnected(false);
-      },
-      onError: (error) => {
-        setConnected(false);
-        const mapped = toTransportError(error);
-        if (mapped.kind === 'auth' || mapped.kind === 'permanent') {
-          handlers.onError?.(mapped);
-          return;
-        }
-        scheduleResubscribe();
-      },
-      onComplete: () => {
-        setConnected(false);
-        scheduleResubscribe();
-      },
-    });
+    );
   };
   const scheduleResubscribe = () => {
     if (isStopped || resubscribeTimer) return;
@@ -159,35 +191,30 @@ function subscribePokes(
     resubscribeTimer = setTimeout(start, options.resubscribeDelayMs ?? 1_000);
   };
   start();
-
   return () => {
     if (isStopped) return;
     isStopped = true;
     if (resubscribeTimer) clearTimeout(resubscribeTimer);
     subscription?.unsubscribe();
-    void wsClient.close();
   };
 }
 
-/** The poke event inside a tracked subscription envelope (`{id, data}`). */
-function pokeEventOf(envelope: unknown): PokeEvent | null {
-  const data =
-    typeof envelope === 'object' && envelope !== null && 'data' in envelope
-      ? (envelope as { data: unknown }).data
-      : envelope;
-  const reason = readString(data, 'reason');
-  return reason ? (data as PokeEvent) : null;
-}
-
-async function call<T>(request: () => Promise<T>): Promise<T> {
+async function call<T>(
+  what: string,
+  schema: ZodType<T>,
+  request: () => Promise<unknown>,
+): Promise<T> {
+  let answer: unknown;
   try {
-    return await request();
+    answer = await request();
   } catch (error) {
     throw toTransportError(error);
   }
+  const parsed = schema.safeParse(answer);
+  if (!parsed.success)
+    throw new TransportError('retryable', 'INTERNAL', `malformed ${what} answer`);
+  return parsed.data;
 }
-
-const KNOWN_CODES = new Set<string>(ERROR_CODES);
 
 /** Maps a tRPC failure to retry-later versus failed-for-good by its code, never by text. */
 export function toTransportError(error: unknown): TransportError {
@@ -197,47 +224,18 @@ export function toTransportError(error: unknown): TransportError {
   const trpcCode = readString(data, 'code');
   if (!trpcCode) return new TransportError('network', null, message);
   const appCode = readString(data, 'appCode');
-  const code: ErrorCode =
-    appCode && KNOWN_CODES.has(appCode) ? (appCode as ErrorCode) : errorCodeFromTrpc(trpcCode);
+  const code: ErrorCode = isErrorCode(appCode) ? appCode : errorCodeFromTrpc(trpcCode);
   return new TransportError(kindOf(code), code, message);
 }
 
 function kindOf(code: ErrorCode): TransportErrorKind {
   if (code === 'UNAUTHENTICATED') return 'auth';
+  if (code === 'PROTOCOL_INCOMPATIBLE') return 'incompatible';
   return isRetryable(code) ? 'retryable' : 'permanent';
 }
 
 function readString(value: unknown, key: string): string | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const field = (value as Record<string, unknown>)[key];
+  if (typeof value !== 'object' || value === null || !(key in value)) return null;
+  const field: unknown = Reflect.get(value, key);
   return typeof field === 'string' ? field : null;
-}
-
-function malformed(what: string): TransportError {
-  return new TransportError('retryable', 'INTERNAL', `malformed ${what} answer`);
-}
-
-function isPushResult(value: unknown): value is PushResult {
-  const results = (value as { results?: unknown } | null)?.results;
-  return (
-    Array.isArray(results) &&
-    results.every(
-      (r) =>
-        typeof r === 'object' &&
-        r !== null &&
-        typeof (r as { opId?: unknown }).opId === 'string' &&
-        ['accepted', 'rejected', 'retry'].includes(String((r as { status?: unknown }).status)),
-    )
-  );
-}
-
-function isPullResult(value: unknown): value is PullResult {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    Array.isArray(v.conversations) &&
-    Array.isArray(v.messages) &&
-    typeof v.cursor === 'string' &&
-    typeof v.hasMore === 'boolean'
-  );
 }

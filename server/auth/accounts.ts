@@ -23,6 +23,8 @@ export interface SignedIn {
 export interface SessionIdentity {
   userId: number;
   sessionId: number;
+  /** Epoch ms after which the session is no longer valid. */
+  expiresAt: number;
 }
 
 function toUserView(u: { userId: number; email: string; displayName: string }): UserView {
@@ -120,7 +122,11 @@ export async function resolveSession(
   if (!token || !looksLikeToken(token)) return null;
   const session = await db.session.findUnique({ where: { tokenHash: hashToken(token) } });
   if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) return null;
-  return { userId: session.userId, sessionId: session.sessionId };
+  return {
+    userId: session.userId,
+    sessionId: session.sessionId,
+    expiresAt: session.expiresAt.getTime(),
+  };
 }
 
 export async function logout(db: Db, sessionId: number): Promise<void> {

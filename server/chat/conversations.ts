@@ -1,10 +1,10 @@
-// Conversations: the list with last message and unread count, membership checks, and
-// find-or-create that cannot duplicate under concurrent calls (unique pair_key).
+// Conversations: the list with last message and unread count, and membership checks.
+// Creating one is the sync's (server/sync/ops/create-conversation.ts): it writes members.
 import type { ConversationSummary, ConversationView } from '../../shared/model.ts';
 import type { ConversationType } from '../../shared/schemas.ts';
 import type { Db } from '../db/prisma.ts';
 import type { Tx } from '../db/transaction.ts';
-import { AppError, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import {
   type ConversationRow,
@@ -85,41 +85,4 @@ export async function getConversationForParticipant(
   const conversation = await findConversationForParticipant(db, callerId, conversationId);
   if (!conversation) throw notFound();
   return conversation;
-}
-
-export async function findOrCreateConversation(
-  db: Queryable,
-  callerId: number,
-  key: ConversationKey,
-): Promise<{ conversation: ConversationView; created: boolean }> {
-  if (key.otherUserId === callerId) {
-    throw new AppError('VALIDATION_FAILED', 'cannot start a conversation with yourself', {
-      other_user_id: ['must be another user'],
-    });
-  }
-  const other = await db.$queryRaw<{ user_id: number }[]>`
-    SELECT user_id FROM users WHERE user_id = ${key.otherUserId}`;
-  if (other.length === 0) throw notFound('user');
-  const pk = pairKey(callerId, key.otherUserId, key.conversationType, key.contextId);
-  const existing = await selectByPairKey(db, callerId, pk);
-  if (existing) return { conversation: existing, created: false };
-  // INSERT IGNORE: of concurrent creators exactly one inserts; the others see 0 rows
-  // affected and read the winner's row.
-  const inserted = await db.$executeRaw`INSERT IGNORE INTO conversations
-    (user1_id, user2_id, conversation_type, context_id, context_title, pair_key, change_seq)
-    VALUES (${callerId}, ${key.otherUserId}, ${key.conversationType}, ${key.contextId},
-            ${key.contextTitle}, ${pk}, 1)`;
-  const conversation = await selectByPairKey(db, callerId, pk);
-  if (!conversation) throw new Error('conversation vanished after insert');
-  return { conversation, created: inserted === 1 };
-}
-
-async function selectByPairKey(
-  db: Queryable,
-  callerId: number,
-  pk: string,
-): Promise<ConversationView | null> {
-  const rows = await db.$queryRaw<ConversationRow[]>`${conversationSelect(callerId)}
-    WHERE c.pair_key = ${pk}`;
-  return rows[0] ? toConversationView(rows[0]) : null;
 }

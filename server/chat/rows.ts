@@ -1,8 +1,8 @@
 // Raw rows as the database returns them, and their one mapping to the wire views.
 
 import type { ConversationView, MessageView } from '../../shared/model.ts';
-import type { ConversationType, MessageType } from '../../shared/schemas.ts';
-import type { ServerStatus } from '../../shared/sync/status.ts';
+import { CONVERSATION_TYPES, MESSAGE_TYPES } from '../../shared/schemas.ts';
+import { SERVER_STATUSES } from '../../shared/sync/status.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 
 export interface MessageRow {
@@ -20,12 +20,12 @@ export interface MessageRow {
   file_name: string | null;
   file_size: number | null;
   client_msg_id: string | null;
-  change_seq: bigint | number;
 }
 
-export const MESSAGE_COLUMNS = Prisma.raw(
-  'm.message_id, m.conversation_id, m.sender_id, m.message_type, m.content, m.created_at, m.updated_at, m.status, m.is_edited, m.is_deleted, m.file_url, m.file_name, m.file_size, m.client_msg_id, m.change_seq',
-);
+/** The columns of a MessageRow, for a query that names the table `m`. */
+export const MESSAGE_COLUMN_LIST =
+  'm.message_id, m.conversation_id, m.sender_id, m.message_type, m.content, m.created_at, m.updated_at, m.status, m.is_edited, m.is_deleted, m.file_url, m.file_name, m.file_size, m.client_msg_id';
+export const MESSAGE_COLUMNS = Prisma.raw(MESSAGE_COLUMN_LIST);
 
 export interface ConversationRow {
   conversation_id: number;
@@ -39,40 +39,47 @@ export interface ConversationRow {
   is_active: number | boolean | null;
   last_message_id: number | null;
   last_message_at: Date | null;
-  change_seq: bigint | number;
   other_user_id: number;
   other_display_name: string;
 }
 
+/** The columns of a ConversationRow for a query over `conversations c` joined with the
+ * other participant as `u`. */
+export const CONVERSATION_COLUMN_LIST = `c.conversation_id, c.user1_id, c.user2_id, c.conversation_type,
+    c.context_id, c.context_title, c.created_at, c.updated_at, c.is_active, c.last_message_id,
+    c.last_message_at, u.user_id AS other_user_id, u.display_name AS other_display_name`;
+
 /** Conversation columns plus the other participant as seen by the caller; `extra`
  * adds computed columns. */
 export function conversationSelect(callerId: number, extra: Prisma.Sql = Prisma.empty): Prisma.Sql {
-  return Prisma.sql`SELECT c.conversation_id, c.user1_id, c.user2_id, c.conversation_type, c.context_id,
-    c.context_title, c.created_at, c.updated_at, c.is_active, c.last_message_id, c.last_message_at,
-    c.change_seq, u.user_id AS other_user_id, u.display_name AS other_display_name ${extra}
+  return Prisma.sql`SELECT ${Prisma.raw(CONVERSATION_COLUMN_LIST)} ${extra}
     FROM conversations c
     JOIN users u ON u.user_id = IF(c.user1_id = ${callerId}, c.user2_id, c.user1_id)`;
 }
 
 const iso = (d: Date | null): string => (d ?? new Date(0)).toISOString();
 
+/** An ENUM column's value; NULL (the seed's columns allow it) reads as the default. */
+function enumValue<T extends string>(allowed: readonly T[], value: string | null, fallback: T): T {
+  return allowed.find((v) => v === value) ?? fallback;
+}
+
 export function toMessageView(row: MessageRow): MessageView {
   return {
     messageId: row.message_id,
     conversationId: row.conversation_id,
     senderId: row.sender_id,
-    messageType: (row.message_type ?? 'text') as MessageType,
+    messageType: enumValue(MESSAGE_TYPES, row.message_type, 'text'),
     content: row.content,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at ?? row.created_at),
-    status: (row.status ?? 'sent') as ServerStatus,
+    status: enumValue(SERVER_STATUSES, row.status, 'sent'),
     isEdited: Boolean(row.is_edited),
     isDeleted: Boolean(row.is_deleted),
     fileUrl: row.file_url,
     fileName: row.file_name,
     fileSize: row.file_size,
     clientMsgId: row.client_msg_id ?? '',
-    changeSeq: Number(row.change_seq),
   };
 }
 
@@ -81,7 +88,7 @@ export function toConversationView(row: ConversationRow): ConversationView {
     conversationId: row.conversation_id,
     user1Id: row.user1_id,
     user2Id: row.user2_id,
-    conversationType: (row.conversation_type ?? 'general') as ConversationType,
+    conversationType: enumValue(CONVERSATION_TYPES, row.conversation_type, 'general'),
     contextId: row.context_id,
     contextTitle: row.context_title,
     createdAt: iso(row.created_at),

@@ -45,8 +45,17 @@ export function connectionConfig(address: DatabaseAddress): ConnectionConfig {
   };
 }
 
+/** The server's pool. READ COMMITTED for every session: the sync's writes take the locks
+ * they need themselves (docs/sync.md) and must not hold gap locks for whole statements.
+ * A connection used within the last few seconds is not pinged before each use. */
 export function poolConfig(address: DatabaseAddress, connectionLimit = 20): PoolConfig {
-  return { ...connectionConfig(address), connectionLimit, acquireTimeout: 15_000 };
+  return {
+    ...connectionConfig(address),
+    initSql: ["SET time_zone = '+00:00'", 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED'],
+    connectionLimit,
+    acquireTimeout: 15_000,
+    minDelayValidation: 5_000,
+  };
 }
 
 /** Backtick-quotes an identifier already checked by parseDatabaseUrl. */

@@ -2,10 +2,9 @@
 // one conversation between them. Idempotent: it adds nothing when the demo users exist.
 import { randomUUID } from 'node:crypto';
 import { hashPassword } from '../auth/password.ts';
-import { findOrCreateConversation } from '../chat/conversations.ts';
 import type { Logger } from '../logger.ts';
-import { applyOps } from '../sync/apply-ops.ts';
-import type { Db } from './prisma.ts';
+import type { Services } from '../services.ts';
+import { applyPush } from '../sync/apply.ts';
 
 export const DEMO_PASSWORD = 'timenest-demo';
 export const DEMO_USERS = [
@@ -13,7 +12,11 @@ export const DEMO_USERS = [
   { email: 'bob@timenest.local', displayName: 'Bob Requester' },
 ] as const;
 
-export async function seedDemoData(db: Db, log: Logger): Promise<{ created: boolean }> {
+export async function seedDemoData(
+  server: Pick<Services, 'db' | 'sync' | 'openConversation'>,
+  log: Logger,
+): Promise<{ created: boolean }> {
+  const { db } = server;
   const existing = await db.user.findUnique({ where: { email: DEMO_USERS[0].email } });
   if (existing) return { created: false };
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -63,15 +66,14 @@ export async function seedDemoData(db: Db, log: Logger): Promise<{ created: bool
     ],
   });
   const first = services[0]!;
-  const { conversation } = await findOrCreateConversation(db, bob.userId, {
+  const { conversation } = await server.openConversation(bob.userId, {
     otherUserId: alice.userId,
     conversationType: 'service',
     contextId: first.serviceId,
     contextTitle: first.title,
   });
-  const deps = { db, log, poke: () => {} };
   const say = (senderId: number, content: string) =>
-    applyOps(deps, senderId, [
+    applyPush(server.sync, { userId: senderId }, [
       {
         opId: randomUUID(),
         kind: 'send',

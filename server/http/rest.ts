@@ -12,15 +12,11 @@ import {
   restSendMessageBody,
 } from '../../shared/rest.ts';
 import { login, register, resolveSession, type SessionIdentity } from '../auth/accounts.ts';
-import {
-  findOrCreateConversation,
-  getConversationForParticipant,
-  listConversations,
-} from '../chat/conversations.ts';
+import { getConversationForParticipant, listConversations } from '../chat/conversations.ts';
 import { listMessages } from '../chat/messages.ts';
 import { AppError, unauthenticated } from '../errors.ts';
 import type { Services } from '../services.ts';
-import { sendMessage } from '../sync/apply-ops.ts';
+import { sendOneMessage } from '../sync/apply.ts';
 import { bearerToken, readJsonBody, sendJson, validationError } from './respond.ts';
 import { conversationJson, conversationSummaryJson, messageJson, userJson } from './serialize.ts';
 
@@ -107,12 +103,7 @@ const routes: Route[] = [
     async handle(r) {
       const me = await caller(r);
       const input = await body(r, restCreateConversationBody);
-      const { conversation, created } = await findOrCreateConversation(
-        r.services.db,
-        me.userId,
-        input,
-      );
-      if (created) r.services.conversationCreated(me.userId, input.otherUserId);
+      const { conversation, created } = await r.services.openConversation(me.userId, input);
       sendJson(r.res, created ? 201 : 200, conversationJson(conversation));
     },
   },
@@ -147,7 +138,7 @@ const routes: Route[] = [
     async handle(r) {
       const me = await caller(r);
       const input = await body(r, restSendMessageBody);
-      const { message, created } = await sendMessage(r.services.apply, me.userId, input);
+      const { message, created } = await sendOneMessage(r.services.sync, me.userId, input);
       sendJson(r.res, created ? 201 : 200, messageJson(message));
     },
   },

@@ -8,6 +8,7 @@ import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { resolveSession, type SessionIdentity } from '../auth/accounts.ts';
+import { cachedSession } from '../auth/session-cache.ts';
 import { AppError } from '../errors.ts';
 import { appRouter } from '../routers/index.ts';
 import type { Services } from '../services.ts';
@@ -54,18 +55,20 @@ export function createHttpServer(services: Services): HttpServer {
   const trpcHttp = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
-    // Queries may come as POST: sync.pull's cursor is too large for a URL.
+    // Queries may come as POST (sync.pull does: a page of answers is a POST's worth).
     allowMethodOverride: true,
     maxBodySize: MAX_TRPC_BODY,
     createContext: ({ req }): RequestContext => {
       const token = bearerToken(req);
       let identity: Promise<SessionIdentity | null> | undefined;
+      const resolveIdentity = () => {
+        identity ??= resolveSession(services.db, token);
+        return identity;
+      };
       return {
         services,
-        resolveIdentity: () => {
-          identity ??= resolveSession(services.db, token);
-          return identity;
-        },
+        resolveIdentity,
+        resolveSyncIdentity: resolveIdentity,
         clientAddress: req.socket.remoteAddress ?? 'unknown',
       };
     },
@@ -119,13 +122,29 @@ export function createHttpServer(services: Services): HttpServer {
     wss: trpcWss,
     router: appRouter,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
-    // One context per connection: the session is checked again on every call.
-    createContext: ({ info, req }): RequestContext => {
+    // One context per connection: the session is checked again on every call, except by
+    // the sync calls, which remember it until it ends (see auth/session-cache.ts).
+    createContext: ({ info, req, res }): RequestContext => {
       const params = wsConnectionParams.safeParse(info.connectionParams);
       const token = params.success ? (params.data?.token ?? null) : null;
+      const resolveIdentity = () => resolveSession(services.db, token);
+      const cache = cachedSession(resolveIdentity, services.config.SESSION_RECHECK_MS);
+      let stopListening: (() => void) | null = null;
+      res.once('close', () => stopListening?.());
       return {
         services,
-        resolveIdentity: () => resolveSession(services.db, token),
+        resolveIdentity,
+        async resolveSyncIdentity() {
+          const identity = await cache.get();
+          if (identity && !stopListening) {
+            stopListening = services.bus.subscribe(identity.userId, (event) => {
+              if (event.kind === 'sessionEnded' && event.sessionId === identity.sessionId) {
+                cache.invalidate();
+              }
+            });
+          }
+          return identity;
+        },
         clientAddress: req.socket.remoteAddress ?? 'unknown',
       };
     },

@@ -1,4 +1,4 @@
-// Who is online: a user with at least one live poke subscription (any device, any
+// Who is online: a user with at least one live sync subscription (any device, any
 // instance). Transitions are announced on the bus to the user's conversation partners.
 // In-process by default; with Redis, each instance keeps a sorted-set entry per online
 // user whose score is an expiry it refreshes, so a crashed instance's users fall offline
@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Db } from '../db/prisma.ts';
 import type { Logger } from '../logger.ts';
-import type { PokeBus } from './bus.ts';
+import type { EventBus } from './bus.ts';
 
 export interface OnlineRegistry {
   /** Counts one live connection of the user; call the returned function when it ends. */
@@ -33,7 +33,7 @@ interface Store {
   close(): Promise<void>;
 }
 
-function createRegistry(store: Store, db: Db, bus: PokeBus, log: Logger): OnlineRegistry {
+function createRegistry(store: Store, db: Db, bus: EventBus, log: Logger): OnlineRegistry {
   const local = new Map<number, number>();
   const inFlight = new Set<Promise<unknown>>();
   // Once closing, connections that end (the server is stopping) touch neither the store
@@ -86,7 +86,7 @@ function createRegistry(store: Store, db: Db, bus: PokeBus, log: Logger): Online
   };
 }
 
-export function createInProcessOnlineRegistry(db: Db, bus: PokeBus, log: Logger): OnlineRegistry {
+export function createInProcessOnlineRegistry(db: Db, bus: EventBus, log: Logger): OnlineRegistry {
   const online = new Set<number>();
   return createRegistry(
     {
@@ -108,7 +108,7 @@ export async function createRedisOnlineRegistry(
   url: string,
   prefix: string,
   db: Db,
-  bus: PokeBus,
+  bus: EventBus,
   log: Logger,
 ): Promise<OnlineRegistry> {
   const redis = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: true });
@@ -163,11 +163,11 @@ export async function createRedisOnlineRegistry(
 /** A new conversation makes two users partners: tell each whether the other is online. */
 export async function introducePartners(
   online: OnlineRegistry,
-  bus: PokeBus,
+  bus: EventBus,
   a: number,
   b: number,
 ): Promise<void> {
   const present = await online.onlineAmong([a, b]);
-  if (present.has(a)) bus.publish([b], { kind: 'presence', userId: a, online: true });
-  if (present.has(b)) bus.publish([a], { kind: 'presence', userId: b, online: true });
+  if (present.has(a)) await bus.publish([b], { kind: 'presence', userId: a, online: true });
+  if (present.has(b)) await bus.publish([a], { kind: 'presence', userId: b, online: true });
 }

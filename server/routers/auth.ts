@@ -12,6 +12,10 @@ export const authRouter = router({
     .mutation(({ ctx, input }) => login(ctx.services.auth, input, ctx.clientAddress)),
   logout: authedProcedure.input(z.undefined()).mutation(async ({ ctx }) => {
     await logout(ctx.services.db, ctx.identity.sessionId);
+    await ctx.services.bus.publish([ctx.identity.userId], {
+      kind: 'sessionEnded',
+      sessionId: ctx.identity.sessionId,
+    });
     return { ok: true as const };
   }),
   me: authedProcedure

@@ -4,7 +4,7 @@ import {
   findOrCreateConversationInput,
   idSchema,
 } from '../../shared/schemas.ts';
-import { findOrCreateConversation, listConversations } from '../chat/conversations.ts';
+import { listConversations } from '../chat/conversations.ts';
 import { authedProcedure, participantProcedure, router } from '../trpc.ts';
 
 export const conversationsRouter = router({
@@ -16,14 +16,13 @@ export const conversationsRouter = router({
   findOrCreate: authedProcedure
     .input(findOrCreateConversationInput)
     .mutation(async ({ ctx, input }) => {
-      const result = await findOrCreateConversation(ctx.services.db, ctx.identity.userId, {
+      const { conversation, created } = await ctx.services.openConversation(ctx.identity.userId, {
         otherUserId: input.otherUserId,
         conversationType: input.conversationType,
         contextId: input.contextId ?? null,
         contextTitle: input.contextTitle || null,
       });
-      if (result.created) ctx.services.conversationCreated(ctx.identity.userId, input.otherUserId);
-      return result;
+      return { conversation, created };
     }),
   get: participantProcedure
     .input(z.strictObject({ conversationId: idSchema }))

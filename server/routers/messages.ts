@@ -1,6 +1,6 @@
 import { messageListInput, sendMessageInput } from '../../shared/schemas.ts';
 import { listMessages } from '../chat/messages.ts';
-import { sendMessage } from '../sync/apply-ops.ts';
+import { sendOneMessage } from '../sync/apply.ts';
 import { participantProcedure, router } from '../trpc.ts';
 
 export const messagesRouter = router({
@@ -10,5 +10,5 @@ export const messagesRouter = router({
   /** The sender is always the caller; the input has no field for it. */
   send: participantProcedure
     .input(sendMessageInput)
-    .mutation(({ ctx, input }) => sendMessage(ctx.services.apply, ctx.identity.userId, input)),
+    .mutation(({ ctx, input }) => sendOneMessage(ctx.services.sync, ctx.identity.userId, input)),
 });

@@ -1,89 +1,235 @@
-// Pull (DESIGN §3.3): everything that changed for the caller since the cursor, in pages.
-// For each conversation it reads the committed change_seq X first and returns changes
-// numbered ≤ X: since numbers are taken under the conversation's row lock, every change
-// ≤ X has committed, whatever order the transactions committed in. Nothing is skipped.
-import { LIMITS } from '../../shared/limits.ts';
-import type { PullResult } from '../../shared/sync/protocol.ts';
+// Pull (DESIGN §3.3, docs/sync.md "Pull"): what changed for the caller since the cursor,
+// in pages. A pass first seals the clock, so everything stamped up to its target epoch
+// has committed; it then walks the caller's member rows changed since the cursor in
+// (change epoch, conversation id) order, which only ever moves forward, so no row can
+// slip behind a page boundary. For each conversation it brings the messages changed since
+// the cursor, labelled with the message version it read before them (never newer than
+// they are). Cost follows what changed, not how many conversations the user has.
+import type { PullResult, SyncMessage } from '../../shared/sync/protocol.ts';
 import {
+  CONVERSATION_COLUMN_LIST,
   type ConversationRow,
-  conversationSelect,
-  MESSAGE_COLUMNS,
+  MESSAGE_COLUMN_LIST,
   type MessageRow,
   toConversationView,
   toMessageView,
 } from '../chat/rows.ts';
-import type { Db } from '../db/prisma.ts';
-import { Prisma } from '../generated/prisma/client.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { placeholders, type Sql } from '../db/sql.ts';
+import type { SyncClock } from './clock.ts';
+import {
+  assertNotAhead,
+  type Cursor,
+  decodeCursor,
+  encodeCursor,
+  type PageState,
+} from './cursor.ts';
 
-const CONVERSATIONS_PER_QUERY = 50;
+export interface PullDeps {
+  sql: Sql;
+  clock: SyncClock;
+}
+
+export interface PullRequest {
+  cursor: string | null;
+  limit: number;
+  check: boolean;
+}
+
+const CONVERSATIONS_PER_PAGE = 500;
+const MAX_ID = 2_147_483_647;
+
+interface MemberRow extends ConversationRow {
+  change_epoch: number;
+  left_at: Date | null;
+  message_version: number;
+}
+
+async function currentEpoch(sql: Sql): Promise<number> {
+  const [row] = await sql.rows<{ epoch: number }>('SELECT epoch FROM sync_clock WHERE id = 1');
+  if (!row) throw new Error('sync_clock has no row');
+  return row.epoch;
+}
 
 export async function pullChanges(
-  db: Db,
+  deps: PullDeps,
   callerId: number,
-  cursorText: string | null,
-  limit: number = LIMITS.pullPageMax,
+  request: PullRequest,
 ): Promise<PullResult> {
-  const known = decodeCursor(cursorText);
-  const heads = await db.$queryRaw<{ conversation_id: number; change_seq: bigint | number }[]>`
-    SELECT conversation_id, change_seq FROM conversations
-    WHERE user1_id = ${callerId} OR user2_id = ${callerId} ORDER BY conversation_id`;
-  const next = new Map<number, number>();
-  const changed: { id: number; from: number; to: number }[] = [];
-  for (const head of heads) {
-    const from = known.get(head.conversation_id) ?? 0;
-    const to = Number(head.change_seq);
-    next.set(head.conversation_id, from);
-    if (to > from) changed.push({ id: head.conversation_id, from, to });
-  }
+  const { sql, clock } = deps;
+  const cursor = decodeCursor(request.cursor, clock.serverId);
+  // A new pass seals the clock; a continuing one keeps the target its first page chose.
+  const epoch = cursor.page ? await currentEpoch(sql) : await clock.seal();
+  assertNotAhead(cursor, epoch);
+  const page: PageState = cursor.page ?? {
+    target: epoch - 1,
+    after: { epoch: cursor.base, conversationId: MAX_ID },
+  };
 
-  const messages: MessageRow[] = [];
-  const included: number[] = [];
-  let budget = limit;
-  let hasMore = false;
-  for (let i = 0; i < changed.length && !hasMore; i += CONVERSATIONS_PER_QUERY) {
-    const chunk = changed.slice(i, i + CONVERSATIONS_PER_QUERY);
-    const ranges = chunk.map(
-      (c) =>
-        Prisma.sql`(m.conversation_id = ${c.id} AND m.change_seq > ${c.from} AND m.change_seq <= ${c.to})`,
-    );
-    const rows = await db.$queryRaw<MessageRow[]>`SELECT ${MESSAGE_COLUMNS} FROM messages m
-      WHERE ${Prisma.join(ranges, ' OR ')}
-      ORDER BY m.conversation_id, m.change_seq LIMIT ${budget + 1}`;
-    const taken = rows.slice(0, budget);
-    messages.push(...taken);
-    budget -= taken.length;
-    if (rows.length > taken.length) {
-      // The page ends inside the conversation of the last row taken: resume after it.
-      hasMore = true;
-      const last = taken.at(-1);
-      for (const c of chunk) {
-        if (last && c.id < last.conversation_id) {
-          next.set(c.id, c.to);
-          included.push(c.id);
-        }
-      }
-      if (last) {
-        next.set(last.conversation_id, Number(last.change_seq));
-        included.push(last.conversation_id);
-      }
-    } else {
-      for (const c of chunk) {
-        next.set(c.id, c.to);
-        included.push(c.id);
-      }
-      if (budget === 0 && i + CONVERSATIONS_PER_QUERY < changed.length) hasMore = true;
-    }
-  }
+  const perPage = Math.min(CONVERSATIONS_PER_PAGE, request.limit);
+  const members = await sql.rows<MemberRow>(
+    `SELECT ${CONVERSATION_COLUMN_LIST}, mm.change_epoch, mm.left_at, c.message_version
+       FROM conversation_members mm
+       JOIN conversations c ON c.conversation_id = mm.conversation_id
+       JOIN users u ON u.user_id = IF(c.user1_id = ?, c.user2_id, c.user1_id)
+      WHERE mm.user_id = ? AND mm.change_epoch > ?
+        AND (mm.change_epoch > ? OR (mm.change_epoch = ? AND mm.conversation_id > ?))
+      ORDER BY mm.change_epoch, mm.conversation_id
+      LIMIT ?`,
+    [
+      callerId,
+      callerId,
+      cursor.base,
+      page.after.epoch,
+      page.after.epoch,
+      page.after.conversationId,
+      perPage,
+    ],
+  );
+  const isLastConversationPage = members.length < perPage;
 
-  const conversations = included.length
-    ? await db.$queryRaw<ConversationRow[]>`${conversationSelect(callerId)}
-        WHERE c.conversation_id IN (${Prisma.join(included)})`
+  const covered = request.check
+    ? { full: members, partial: null, messages: [] }
+    : await messagesFor(sql, members, cursor, page, request.limit);
+  const shown = [...covered.full, ...(covered.partial ? [covered.partial.row] : [])];
+  const present = shown.filter((m) => m.left_at === null);
+  const watermarks = present.length
+    ? await sql.rows<{
+        conversation_id: number;
+        user_id: number;
+        delivered_up_to: number;
+        read_up_to: number;
+      }>(
+        `SELECT conversation_id, user_id, delivered_up_to, read_up_to FROM conversation_members
+          WHERE conversation_id IN (${placeholders(present.length)}) AND left_at IS NULL`,
+        present.map((m) => m.conversation_id),
+      )
     : [];
+
+  const isDone =
+    covered.partial === null && covered.full.length === members.length && isLastConversationPage;
+  const lastFull = covered.full.at(-1);
+  const next: Cursor = isDone
+    ? { base: page.target }
+    : {
+        base: cursor.base,
+        page: {
+          target: page.target,
+          after: lastFull
+            ? { epoch: lastFull.change_epoch, conversationId: lastFull.conversation_id }
+            : page.after,
+          ...(covered.partial ? { partial: covered.partial.position } : {}),
+        },
+      };
   return {
-    conversations: conversations.map(toConversationView),
-    messages: messages.map(toMessageView),
-    cursor: encodeCursor(next),
-    hasMore,
+    changes: {
+      conversations: present.map(toConversationView),
+      members: watermarks.map((w) => ({
+        conversationId: w.conversation_id,
+        userId: w.user_id,
+        deliveredUpTo: w.delivered_up_to,
+        readUpTo: w.read_up_to,
+      })),
+      messages: covered.messages,
+      versions: covered.full
+        .filter((m) => m.left_at === null)
+        .map((m) => ({ conversationId: m.conversation_id, from: null, to: m.message_version })),
+      removed: shown.filter((m) => m.left_at !== null).map((m) => m.conversation_id),
+    },
+    cursor: encodeCursor(clock.serverId, next),
+    hasMore: !isDone,
+  };
+}
+
+interface Covered {
+  /** Conversations whose every change since the cursor is in this page (or before). */
+  full: MemberRow[];
+  /** One whose messages did not all fit: where the next page goes on in it. */
+  partial: {
+    row: MemberRow;
+    position: { conversationId: number; epoch: number; messageId: number };
+  } | null;
+  messages: SyncMessage[];
+}
+
+async function messagesFor(
+  sql: Sql,
+  members: readonly MemberRow[],
+  cursor: Cursor,
+  page: PageState,
+  budget: number,
+): Promise<Covered> {
+  const open = members.filter((m) => m.left_at === null);
+  if (open.length === 0) return { full: [...members], partial: null, messages: [] };
+  const counts = new Map(
+    (
+      await sql.rows<{ conversation_id: number; n: number }>(
+        `SELECT conversation_id, COUNT(*) AS n FROM messages
+          WHERE conversation_id IN (${placeholders(open.length)}) AND change_epoch > ?
+          GROUP BY conversation_id`,
+        [...open.map((m) => m.conversation_id), cursor.base],
+      )
+    ).map((r) => [r.conversation_id, r.n]),
+  );
+  const full: MemberRow[] = [];
+  let room = budget;
+  let first: MemberRow | null = null;
+  for (const member of members) {
+    const n = member.left_at === null ? (counts.get(member.conversation_id) ?? 0) : 0;
+    if (n > room) {
+      if (full.length === 0) first = member;
+      break;
+    }
+    full.push(member);
+    room -= n;
+  }
+  const label = new Map(members.map((m) => [m.conversation_id, m.message_version]));
+  const withVersion = (row: MessageRow): SyncMessage => ({
+    ...toMessageView(row),
+    version: label.get(row.conversation_id) ?? 0,
+  });
+  const fullIds = full.filter((m) => m.left_at === null).map((m) => m.conversation_id);
+  const messages = fullIds.length
+    ? (
+        await sql.rows<MessageRow>(
+          `SELECT ${MESSAGE_COLUMN_LIST} FROM messages m
+            WHERE m.conversation_id IN (${placeholders(fullIds.length)}) AND m.change_epoch > ?
+            ORDER BY m.conversation_id, m.change_epoch, m.message_id`,
+          [...fullIds, cursor.base],
+        )
+      ).map(withVersion)
+    : [];
+  if (!first) return { full, partial: null, messages };
+
+  // The first conversation alone has more than a page: take a page of it, going on from
+  // where the last page left it if that is where this one starts.
+  const from =
+    page.partial?.conversationId === first.conversation_id
+      ? page.partial
+      : { epoch: cursor.base, messageId: 0 };
+  const rows = await sql.rows<MessageRow & { change_epoch: number }>(
+    `SELECT ${MESSAGE_COLUMN_LIST}, m.change_epoch FROM messages m
+      WHERE m.conversation_id = ? AND m.change_epoch > ?
+        AND (m.change_epoch > ? OR (m.change_epoch = ? AND m.message_id > ?))
+      ORDER BY m.change_epoch, m.message_id
+      LIMIT ?`,
+    [first.conversation_id, cursor.base, from.epoch, from.epoch, from.messageId, budget + 1],
+  );
+  const taken = rows.slice(0, budget);
+  const last = taken.at(-1);
+  if (rows.length <= budget || !last) {
+    // It fitted after all (the count was taken a moment earlier).
+    return { full: [first], partial: null, messages: taken.map(withVersion) };
+  }
+  return {
+    full: [],
+    partial: {
+      row: first,
+      position: {
+        conversationId: first.conversation_id,
+        epoch: last.change_epoch,
+        messageId: last.message_id,
+      },
+    },
+    messages: taken.map(withVersion),
   };
 }

@@ -1,34 +1,40 @@
-// What crosses the wire for sync (DESIGN §3): push operations and their per-operation
-// results, the pull request and response, and the poke event. Bump PROTOCOL_VERSION on
-// any change a deployed client could misread.
+// What crosses the wire for sync (DESIGN §3, docs/sync.md), in both directions: push
+// operations and their results, pull pages, and the events of the live subscription.
+// Every answer the client receives is parsed with these schemas. Bump PROTOCOL_VERSION on
+// any change a deployed client could misread; the server then answers older clients
+// with PROTOCOL_INCOMPATIBLE, which tells them to update and to keep what they have.
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
-import type { ConversationView, MessageView } from '../model.ts';
+import { conversationViewSchema, messageViewSchema } from '../model.ts';
 import {
+  clientIdSchema,
   clientMessageTypeSchema,
   contextTitleSchema,
   conversationTypeSchema,
   idSchema,
   messageTextSchema,
-  uuidSchema,
 } from '../schemas.ts';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
+
+const protocolVersionSchema = z.number().int().min(0).max(1_000_000);
+
+// --- client → server ------------------------------------------------------------------
 
 /** A conversation is named by its server id, or, before the server has seen it, by the
  * id the client gave it in a `createConversation` earlier in the same push. */
 export const conversationRefSchema = z.union([
   z.strictObject({ conversationId: idSchema }),
-  z.strictObject({ clientConvId: uuidSchema }),
+  z.strictObject({ clientConvId: clientIdSchema }),
 ]);
 export type ConversationRef = z.infer<typeof conversationRefSchema>;
 
-const opBase = { opId: uuidSchema };
+const opBase = { opId: clientIdSchema };
 
 export const createConversationOp = z.strictObject({
   ...opBase,
   kind: z.literal('createConversation'),
-  clientConvId: uuidSchema,
+  clientConvId: clientIdSchema,
   otherUserId: idSchema,
   conversationType: conversationTypeSchema,
   contextId: idSchema.nullable(),
@@ -39,7 +45,7 @@ export const sendOp = z.strictObject({
   ...opBase,
   kind: z.literal('send'),
   conversation: conversationRefSchema,
-  clientMsgId: uuidSchema,
+  clientMsgId: clientIdSchema,
   content: messageTextSchema,
   messageType: clientMessageTypeSchema,
 });
@@ -48,21 +54,22 @@ export const sendOp = z.strictObject({
 export const editOp = z.strictObject({
   ...opBase,
   kind: z.literal('edit'),
-  clientMsgId: uuidSchema,
+  clientMsgId: clientIdSchema,
   content: messageTextSchema,
 });
 
 export const deleteOp = z.strictObject({
   ...opBase,
   kind: z.literal('delete'),
-  clientMsgId: uuidSchema,
+  clientMsgId: clientIdSchema,
 });
 
+/** Raises the caller's watermark in a conversation: every message up to this server id
+ * is stored on one of their devices (`deliveredUpTo`) or has been read (`readUpTo`). */
 export const receiptOp = z.strictObject({
   ...opBase,
   kind: z.enum(['deliveredUpTo', 'readUpTo']),
   conversationId: idSchema,
-  /** Every message of the other participant up to this server id. */
   messageId: idSchema,
 });
 
@@ -75,14 +82,30 @@ export const pushOpSchema = z.discriminatedUnion('kind', [
 ]);
 export type PushOp = z.infer<typeof pushOpSchema>;
 export type PushOpKind = PushOp['kind'];
+export type OpOfKind<K extends PushOpKind> = Extract<PushOp, { kind: K }>;
 
 /** The batch is checked as a list; each operation is then validated on its own, so one
  * malformed operation is rejected alone and never blocks the ones behind it. */
 export const pushInput = z.strictObject({
-  protocolVersion: z.literal(PROTOCOL_VERSION),
+  protocolVersion: protocolVersionSchema,
   ops: z.array(z.unknown()).min(1).max(LIMITS.pushBatchMax),
 });
 export type PushInput = z.infer<typeof pushInput>;
+
+export const pullInput = z.strictObject({
+  protocolVersion: protocolVersionSchema,
+  /** Opaque: what the last page answered, or null for everything from the start. */
+  cursor: z.string().max(LIMITS.cursorMaxChars).nullable(),
+  limit: z.number().int().min(1).max(LIMITS.pullPageMax).default(LIMITS.pullPageMax),
+  /** Only what changed per conversation (versions, watermarks, views), no messages: the
+   * cheap head check of a connected device, which has the messages from its stream. */
+  check: z.boolean().default(false),
+});
+export type PullInput = z.input<typeof pullInput>;
+
+export const liveInput = z.strictObject({ protocolVersion: protocolVersionSchema });
+
+// --- server → client ------------------------------------------------------------------
 
 /** Why an operation was refused for good; the client shows the message as failed. */
 export const REJECT_CODES = [
@@ -94,39 +117,113 @@ export const REJECT_CODES = [
 ] as const;
 export type RejectCode = (typeof REJECT_CODES)[number];
 
-export type OpResult =
-  | {
-      opId: string;
-      status: 'accepted';
-      conversation?: ConversationView;
-      message?: MessageView;
-      /** The server had already applied this operation (a retry); nothing changed. */
-      duplicate?: boolean;
-    }
-  | { opId: string; status: 'rejected'; code: RejectCode; reason: string }
-  | { opId: string; status: 'retry'; reason: string };
-
-export interface PushResult {
-  results: OpResult[];
-}
-
-export const pullInput = z.strictObject({
-  protocolVersion: z.literal(PROTOCOL_VERSION),
-  cursor: z.string().max(200_000).nullable(),
-  limit: z.number().int().min(1).max(LIMITS.pullPageMax).default(LIMITS.pullPageMax),
+/** A member's watermarks in a conversation, as far as the sender knows them: merged by
+ * maximum on arrival, so an older or partial one never lowers anything. */
+export const memberStateSchema = z.object({
+  conversationId: idSchema,
+  userId: idSchema,
+  deliveredUpTo: z.number().int().nonnegative(),
+  readUpTo: z.number().int().nonnegative(),
 });
-export type PullInput = z.infer<typeof pullInput>;
+export type MemberState = z.infer<typeof memberStateSchema>;
 
-export interface PullResult {
-  conversations: ConversationView[];
-  messages: MessageView[];
-  /** Opaque to the client: store it and send it back. */
-  cursor: string;
-  hasMore: boolean;
-}
+/** A conversation's message history moved to version `to`: every message change (send,
+ * edit, delete) adds one. `from` is where this step starts (a live event or a push), so a
+ * device that is elsewhere knows it missed something; null in a pull page, which brings
+ * the device to `to` whatever it had. */
+export const versionStepSchema = z.object({
+  conversationId: idSchema,
+  from: z.number().int().nonnegative().nullable(),
+  to: z.number().int().nonnegative(),
+});
+export type VersionStep = z.infer<typeof versionStepSchema>;
 
-/** Sent on the subscription: `change`/`resume` mean "pull now"; `presence` says which
- * conversation partners are online (a full list when `snapshot`, else a delta). */
-export type PokeEvent =
-  | { reason: 'change' | 'resume' }
-  | { reason: 'presence'; snapshot: boolean; online: number[]; offline: number[] };
+/** A message as sync carries it: its view, and the conversation's message version at
+ * which it looked like this. Of two copies of a message the one with the higher version
+ * is newer; a pull labels its copies with the version it read before them, so a pulled
+ * copy is never taken for newer than it is. */
+export const syncMessageSchema = messageViewSchema.extend({
+  version: z.number().int().nonnegative(),
+});
+export type SyncMessage = z.infer<typeof syncMessageSchema>;
+
+/** Rows that changed for the receiving user. Pull pages, live events and push answers
+ * all carry one, and the device applies all three the same way. */
+export const changeSetSchema = z.object({
+  conversations: z.array(conversationViewSchema),
+  members: z.array(memberStateSchema),
+  messages: z.array(syncMessageSchema),
+  versions: z.array(versionStepSchema),
+  /** Conversations the user is no longer a member of: the device drops them. */
+  removed: z.array(idSchema),
+});
+export type ChangeSet = z.infer<typeof changeSetSchema>;
+
+export const EMPTY_CHANGES: ChangeSet = {
+  conversations: [],
+  members: [],
+  messages: [],
+  versions: [],
+  removed: [],
+};
+
+const opIdText = z.string().max(64);
+
+export const opResultSchema = z.discriminatedUnion('status', [
+  z.object({
+    opId: opIdText,
+    status: z.literal('accepted'),
+    conversation: conversationViewSchema.optional(),
+    message: syncMessageSchema.optional(),
+    /** The server had already applied this operation (a retry); nothing changed. */
+    duplicate: z.boolean().optional(),
+  }),
+  z.object({
+    opId: opIdText,
+    status: z.literal('rejected'),
+    code: z.enum(REJECT_CODES),
+    reason: z.string(),
+  }),
+  z.object({ opId: opIdText, status: z.literal('retry'), reason: z.string() }),
+]);
+export type OpResult = z.infer<typeof opResultSchema>;
+
+export const pushResultSchema = z.object({
+  results: z.array(opResultSchema),
+  /** Version steps and watermarks the push made, for the pushing device (its own live
+   * stream does not repeat them). */
+  versions: z.array(versionStepSchema),
+  members: z.array(memberStateSchema),
+});
+export type PushResult = z.infer<typeof pushResultSchema>;
+
+export const pullResultSchema = z.object({
+  changes: changeSetSchema,
+  /** Opaque to the client: store it and send it back. A few dozen characters. */
+  cursor: z.string().max(LIMITS.cursorMaxChars),
+  hasMore: z.boolean(),
+});
+export type PullResult = z.infer<typeof pullResultSchema>;
+
+export const presenceEventSchema = z.object({
+  type: z.literal('presence'),
+  /** A full list (on connect) or a change. */
+  snapshot: z.boolean(),
+  online: z.array(idSchema),
+  offline: z.array(idSchema),
+});
+export type PresenceEvent = z.infer<typeof presenceEventSchema>;
+
+/** What the live subscription sends. `hello` opens every (re)connection and means
+ * "catch up from your cursor"; `catchUp` means the server may have missed events for
+ * you (its bus reconnected), so pull. */
+export const liveEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), protocolVersion: z.number().int() }),
+  z.object({ type: z.literal('changes'), changes: changeSetSchema }),
+  presenceEventSchema,
+  z.object({
+    type: z.literal('catchUp'),
+    reason: z.enum(['bus-reconnected', 'lagging', 'possibly-missed']),
+  }),
+]);
+export type LiveEvent = z.infer<typeof liveEventSchema>;

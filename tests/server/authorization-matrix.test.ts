@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../../server/routers/index.ts';
+import { PROTOCOL_VERSION } from '../../shared/sync/protocol.ts';
 import { createUser, rest, type TestUser } from '../support/clients.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import {
@@ -15,7 +16,7 @@ import {
   signInAgain,
   startScene,
 } from './support/actors.ts';
-import { firstPokeOutcome } from './support/realtime.ts';
+import { firstLiveOutcome } from './support/realtime.ts';
 import { openSqlProbe, type SqlProbe } from './support/sql-probe.ts';
 import { callProcedure, type ProcedureKind, resultOf } from './support/trpc-http.ts';
 
@@ -187,7 +188,10 @@ const TRPC_ENDPOINTS: Endpoint[] = [
   {
     name: 'sync.push',
     expected: SIGNED_IN_OK,
-    call: trpc('mutation', 'sync.push', (id) => ({ protocolVersion: 1, ops: [sendOp(id)] })),
+    call: trpc('mutation', 'sync.push', (id) => ({
+      protocolVersion: PROTOCOL_VERSION,
+      ops: [sendOp(id)],
+    })),
     async check({ principal, answer }) {
       if (answer.status !== 200) return;
       const [result] = (
@@ -202,19 +206,21 @@ const TRPC_ENDPOINTS: Endpoint[] = [
   {
     name: 'sync.pull',
     expected: SIGNED_IN_OK,
-    call: trpc('query', 'sync.pull', () => ({ protocolVersion: 1, cursor: null })),
+    call: trpc('query', 'sync.pull', () => ({ protocolVersion: PROTOCOL_VERSION, cursor: null })),
     check({ principal, answer }) {
       if (answer.status !== 200) return;
       const data = (
         answer.body as {
           result: {
             data: {
-              conversations: { conversationId: number }[];
-              messages: { conversationId: number }[];
+              changes: {
+                conversations: { conversationId: number }[];
+                messages: { conversationId: number }[];
+              };
             };
           };
         }
-      ).result.data;
+      ).result.data.changes;
       const seen = [...data.conversations, ...data.messages].map((x) => x.conversationId);
       if (principal === 'participant') expect(seen).toContain(scene.conversationId);
       else expect(seen).not.toContain(scene.conversationId);
@@ -331,7 +337,7 @@ async function runCell(name: string, principal: Principal, status: number) {
 
 describe('[§5] tRPC procedures', () => {
   it('the matrix names every procedure of the router', () => {
-    const covered = [...TRPC_ENDPOINTS.map((e) => e.name), 'sync.onPoke'].sort();
+    const covered = [...TRPC_ENDPOINTS.map((e) => e.name), 'sync.live', 'sync.onPoke'].sort();
     expect(covered).toEqual(Object.keys(appRouter._def.procedures).sort());
   });
 
@@ -343,20 +349,24 @@ describe('[§5] tRPC procedures', () => {
     if (status === 200) expect(error).toBeUndefined();
   });
 
-  const ON_POKE: Record<Principal, string> = {
+  const LIVE: Record<Principal, string> = {
     'no token': 'UNAUTHORIZED',
     'forged token': 'UNAUTHORIZED',
     'expired token': 'UNAUTHORIZED',
-    'non-participant': 'resume event',
-    participant: 'resume event',
+    'non-participant': 'hello event',
+    participant: 'hello event',
   };
-  it.each(PRINCIPALS.map((principal) => [principal, ON_POKE[principal]] as const))(
-    'sync.onPoke over WebSocket with %s gets %s',
+  it.each(PRINCIPALS.map((principal) => [principal, LIVE[principal]] as const))(
+    'sync.live over WebSocket with %s gets %s',
     async (principal, outcome) => {
-      const first = await firstPokeOutcome(server.url, await tokenFor(principal));
+      const first = await firstLiveOutcome(server.url, await tokenFor(principal));
       if (outcome === 'UNAUTHORIZED')
         expect(first).toMatchObject({ kind: 'error', code: 'UNAUTHORIZED' });
-      else expect(first).toEqual({ kind: 'event', event: { reason: 'resume' } });
+      else
+        expect(first).toEqual({
+          kind: 'event',
+          event: { type: 'hello', protocolVersion: PROTOCOL_VERSION },
+        });
     },
   );
 });
@@ -375,7 +385,7 @@ describe('[§5] REST routes', () => {
 describe("[§3.2] push operations aimed at other people's data", () => {
   const snapshot = () =>
     probe.query(
-      `SELECT message_id, content, status, is_edited, is_deleted, change_seq FROM messages ORDER BY message_id`,
+      `SELECT message_id, content, status, is_edited, is_deleted, change_epoch FROM messages ORDER BY message_id`,
     );
 
   it('are each rejected NOT_FOUND and change nothing', async () => {
@@ -406,7 +416,7 @@ describe("[§3.2] push operations aimed at other people's data", () => {
     for (const [who, op] of attempts) {
       const answer = await callProcedure(server.url, 'mutation', 'sync.push', {
         token: who.token,
-        input: { protocolVersion: 1, ops: [{ opId: randomUUID(), ...op }] },
+        input: { protocolVersion: PROTOCOL_VERSION, ops: [{ opId: randomUUID(), ...op }] },
       });
       expect(answer.status).toBe(200);
       const results = resultOf<{ results: unknown[] }>(answer).results;

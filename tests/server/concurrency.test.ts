@@ -3,6 +3,7 @@
 // and history pages cover every message exactly once, in order.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../shared/sync/protocol.ts';
 import { createUser, rest, type TestUser, trpcClient } from '../support/clients.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { pushMessages, type Scene, startScene } from './support/actors.ts';
@@ -177,7 +178,9 @@ describe('[§3.2] idempotent send under 20 concurrent retries with one client_ms
     };
     const client = trpcClient(server.url, scene.alice.token);
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => client.sync.push.mutate({ protocolVersion: 1, ops: [op] })),
+      Array.from({ length: 20 }, () =>
+        client.sync.push.mutate({ protocolVersion: PROTOCOL_VERSION, ops: [op] }),
+      ),
     );
     const results = answers.map((a) => a.results[0]!);
     expect(results.every((r) => r.status === 'accepted')).toBe(true);

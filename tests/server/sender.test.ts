@@ -2,6 +2,7 @@
 // clients send one) and ignores it; tRPC and push have no such field and refuse it.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../shared/sync/protocol.ts';
 import { rest } from '../support/clients.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { type Scene, startScene } from './support/actors.ts';
@@ -127,7 +128,7 @@ describe('[§5] tRPC and push', () => {
     const answer = await callProcedure(server.url, 'mutation', 'sync.push', {
       token: scene.alice.token,
       input: {
-        protocolVersion: 1,
+        protocolVersion: PROTOCOL_VERSION,
         ops: [
           {
             opId: randomUUID(),

@@ -4,6 +4,7 @@ import { createTRPCClient, createWSClient, httpLink, splitLink, wsLink } from '@
 import { WebSocket } from 'ws';
 import type { AppRouter } from '../../server/routers/index.ts';
 import type { UserView } from '../../shared/model.ts';
+import { type LiveEvent, liveEventSchema, PROTOCOL_VERSION } from '../../shared/sync/protocol.ts';
 
 export interface TestUser {
   token: string;
@@ -90,6 +91,22 @@ export function trpcRealtimeClient(baseUrl: string, token: string) {
     ],
   });
   return { client, close: () => wsClient.close() };
+}
+
+/** Listens to the live sync stream of a realtime client; returns what stops it. */
+export function listenLive(
+  realtime: ReturnType<typeof trpcRealtimeClient>,
+  onEvent: (event: LiveEvent) => void,
+  onError?: (code: string | undefined) => void,
+): () => void {
+  const subscription = realtime.client.sync.live.subscribe(
+    { protocolVersion: PROTOCOL_VERSION },
+    {
+      onData: (event) => onEvent(liveEventSchema.parse(event)),
+      onError: (error) => onError?.(error.data?.code),
+    },
+  );
+  return () => subscription.unsubscribe();
 }
 
 /** Waits for a condition with a deadline instead of sleeping and hoping. */

@@ -1,10 +1,11 @@
-// [§4] Who is online, for the conversation list: the poke subscription starts with a
+// [§4] Who is online, for the conversation list: the live subscription starts with a
 // snapshot of the partners online and then carries their transitions, also across
 // instances over Redis.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PokeEvent } from '../../shared/sync/protocol.ts';
+import type { PresenceEvent } from '../../shared/sync/protocol.ts';
 import {
   createUser,
+  listenLive,
   rest,
   type TestUser,
   trpcRealtimeClient,
@@ -12,20 +13,16 @@ import {
 } from '../support/clients.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
-type Presence = Extract<PokeEvent, { reason: 'presence' }>;
-
 function watch(url: string, user: TestUser) {
   const realtime = trpcRealtimeClient(url, user.token);
-  const presence: Presence[] = [];
-  const sub = realtime.client.sync.onPoke.subscribe(undefined, {
-    onData: (e) => {
-      if (e.data.reason === 'presence') presence.push(e.data);
-    },
+  const presence: PresenceEvent[] = [];
+  const stop = listenLive(realtime, (e) => {
+    if (e.type === 'presence') presence.push(e);
   });
   return {
     presence,
     stop() {
-      sub.unsubscribe();
+      stop();
       realtime.close();
     },
   };
@@ -61,7 +58,7 @@ describe.each([
     try {
       await waitFor(() => bobWatch.presence[0], { what: 'the snapshot' });
       expect(bobWatch.presence[0]).toEqual({
-        reason: 'presence',
+        type: 'presence',
         snapshot: true,
         online: [],
         offline: [],

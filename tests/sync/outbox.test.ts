@@ -12,6 +12,7 @@ import {
   type StatusRegression,
   type SyncServer,
   serverMessages,
+  shownMessages,
   startSyncServer,
   waitFor,
 } from './support.ts';
@@ -205,8 +206,8 @@ describe('outbox against the real server', () => {
     for (const d of [phone, laptop, tablet]) {
       await waitFor(
         async () => {
-          const rows = await messagesOf(d, alice!.user.userId);
-          return rows.length === 4 && rows.every((m) => m.status === 'read');
+          const rows = (await shownMessages(d)).filter((m) => m.senderId === alice!.user.userId);
+          return rows.length === 4 && rows.every((m) => m.shown === 'read');
         },
         { what: `${d.name} shows all read` },
       );

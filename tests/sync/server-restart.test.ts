@@ -34,18 +34,23 @@ async function subscribedDevice(token: string) {
     WebSocket: ws,
     reconnectDelayMs: (attempt) => Math.min(50 * attempt, 300),
   });
-  let pokes = 0;
-  transport.subscribe({ onPoke: () => pokes++, onConnectionChange: () => {} });
-  await waitFor(() => pokes > 0, { what: 'subscribed' });
-  return { transport, pokes: () => pokes };
+  let hellos = 0;
+  transport.subscribe({
+    onEvent: (event) => {
+      if (event.type === 'hello') hellos++;
+    },
+    onConnectionChange: () => {},
+  });
+  await waitFor(() => hellos > 0, { what: 'subscribed' });
+  return { transport, hellos: () => hellos };
 }
 
-test('[S3.4] a subscribed device is poked again after the server restarts', async () => {
+test('[S3.4] a subscribed device is told to catch up again after the server restarts', async () => {
   const [alice] = await createUsers(server, 'Alice');
   const device = await subscribedDevice(alice!.token);
-  const before = device.pokes();
+  const before = device.hellos();
   await restartServer(server);
-  await waitFor(() => device.pokes() > before, { what: 'poke after restart', timeoutMs: 15_000 });
+  await waitFor(() => device.hellos() > before, { what: 'hello after restart', timeoutMs: 15_000 });
   device.transport.close();
 });
 

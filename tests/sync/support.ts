@@ -3,12 +3,22 @@
 // transport over `ws`) whose network a test can break in precise ways.
 import { randomBytes } from 'node:crypto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { Redis } from 'ioredis';
 import { WebSocket } from 'ws';
 import type { IncomingMessage } from '../../renderer/sync/api.ts';
-import { type ChatDatabase, type LocalMessage, openChatDatabase } from '../../renderer/sync/db.ts';
-import { createSyncEngine, type SyncEngine } from '../../renderer/sync/engine.ts';
 import {
-  type SubscriptionHandlers,
+  type ChatDatabase,
+  type LocalConversation,
+  type LocalMessage,
+  openChatDatabase,
+} from '../../renderer/sync/db.ts';
+import { createSyncEngine, type SyncEngine } from '../../renderer/sync/engine.ts';
+import type { LockManagerLike } from '../../renderer/sync/leader.ts';
+import { displayedStatus } from '../../renderer/sync/marks.ts';
+import { broadcastTabChannel, type TabChannel } from '../../renderer/sync/tab-channel.ts';
+import { memoryLocks } from '../../renderer/sync/test-support/locks.ts';
+import {
+  type LiveHandlers,
   type SyncTransport,
   TransportError,
 } from '../../renderer/sync/transport.ts';
@@ -16,7 +26,7 @@ import { createTrpcTransport } from '../../renderer/sync/trpc-transport.ts';
 import { hashToken, newSessionToken } from '../../server/auth/tokens.ts';
 import { createPrisma, type Db } from '../../server/db/prisma.ts';
 import type { PushOp, PushResult } from '../../shared/sync/protocol.ts';
-import { type ServerStatus, statusRank } from '../../shared/sync/status.ts';
+import type { ServerStatus, Watermarks } from '../../shared/sync/status.ts';
 import { createUser, rest, type TestUser, waitFor } from '../support/clients.ts';
 import { type FreshDatabase, freshDatabase } from '../support/database.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -25,6 +35,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 
 export interface SyncServer {
   readonly url: string;
+  readonly databaseName: string;
   /** A database client of the test's own, independent of server restarts. */
   readonly sql: Db;
   /** Stops the server and starts it again on the same port over the same database. */
@@ -66,6 +77,7 @@ export async function startSyncServer(
   const sql = createPrisma(database.address, 4);
   return {
     url: current.url,
+    databaseName: database.address.database,
     sql,
     async restart() {
       await current.close();
@@ -77,6 +89,28 @@ export async function startSyncServer(
       await database.drop();
     },
   };
+}
+
+/** Cuts the Redis connection the server's event bus subscribes on (the server must run
+ * with REDIS_URL); ioredis reconnects it by itself. */
+export async function dropBusSubscriber(
+  server: Pick<SyncServer, 'databaseName'>,
+  redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+): Promise<number> {
+  const redis = new Redis(redisUrl);
+  try {
+    const name = `timenest:events:${server.databaseName}:subscriber`;
+    const list = String(await redis.call('CLIENT', 'LIST'));
+    const ids = list
+      .split('\n')
+      .filter((line) => line.includes(` name=${name} `))
+      .map((line) => /id=(\d+)/.exec(line)?.[1])
+      .filter((id): id is string => id !== undefined);
+    for (const id of ids) await redis.call('CLIENT', 'KILL', 'ID', id);
+    return ids.length;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** Restarts the test server on the same port and database; clients reconnect. */
@@ -129,8 +163,11 @@ export interface FaultyTransport extends SyncTransport {
   dropNextPushResponse(count?: number): void;
   /** The next push reaches the server twice (a proxy retried it). */
   deliverNextPushTwice(): void;
-  /** Pushes fail as if offline while pulls and pokes still work. */
+  /** Pushes fail as if offline while pulls and the live stream still work. */
   blockPushes(isBlocked: boolean): void;
+  /** Live events are dropped on the way, as a bus that lost them would (the connection
+   * stays up: nothing tells the device). */
+  dropLiveEvents(isDropping: boolean): void;
   readonly pushCount: number;
 }
 
@@ -138,14 +175,24 @@ function lost(what: string): TransportError {
   return new TransportError('network', null, `${what} (injected)`);
 }
 
-export function faultyTransport(inner: SyncTransport): FaultyTransport {
+/** `open` makes the real transport; a closed one is opened again when next used (an
+ * engine closes its transport when it stops leading). */
+export function faultyTransport(open: () => SyncTransport): FaultyTransport {
+  let current: SyncTransport | null = null;
+  const inner = {
+    get: () => {
+      current ??= open();
+      return current;
+    },
+  };
   let isOffline = false;
   let arePushesBlocked = false;
+  let isDroppingLive = false;
   let dropsLeft = 0;
   let duplicatesLeft = 0;
   let isInnerConnected = false;
   let pushCount = 0;
-  let handlers: SubscriptionHandlers | null = null;
+  let handlers: LiveHandlers | null = null;
 
   return {
     get pushCount() {
@@ -156,9 +203,9 @@ export function faultyTransport(inner: SyncTransport): FaultyTransport {
       pushCount++;
       if (duplicatesLeft > 0) {
         duplicatesLeft--;
-        await inner.push(ops);
+        await inner.get().push(ops);
       }
-      const result = await inner.push(ops);
+      const result = await inner.get().push(ops);
       if (dropsLeft > 0) {
         dropsLeft--;
         throw lost('push response lost');
@@ -166,26 +213,25 @@ export function faultyTransport(inner: SyncTransport): FaultyTransport {
       if (isOffline) throw lost('went offline during push');
       return result;
     },
-    async pull(cursor, limit) {
+    async pull(request) {
       if (isOffline) throw lost('offline');
-      const page = await inner.pull(cursor, limit);
+      const page = await inner.get().pull(request);
       if (isOffline) throw lost('went offline during pull');
       return page;
     },
     subscribe(h) {
       handlers = h;
-      const stop = inner.subscribe({
-        onPoke: () => {
-          if (!isOffline) h.onPoke();
+      const stop = inner.get().subscribe({
+        onEvent: (event) => {
+          if (isOffline) return;
+          if (isDroppingLive && event.type !== 'hello') return;
+          h.onEvent(event);
         },
         onConnectionChange: (connected) => {
           isInnerConnected = connected;
           if (!isOffline) h.onConnectionChange(connected);
         },
         onError: (error) => h.onError?.(error),
-        onPresence: (event) => {
-          if (!isOffline) h.onPresence?.(event);
-        },
       });
       return () => {
         handlers = null;
@@ -194,7 +240,8 @@ export function faultyTransport(inner: SyncTransport): FaultyTransport {
       };
     },
     close() {
-      inner.close();
+      current?.close();
+      current = null;
     },
     goOffline() {
       if (isOffline) return;
@@ -215,6 +262,9 @@ export function faultyTransport(inner: SyncTransport): FaultyTransport {
     blockPushes(isBlocked) {
       arePushesBlocked = isBlocked;
     },
+    dropLiveEvents(isDropping) {
+      isDroppingLive = isDropping;
+    },
   };
 }
 
@@ -222,9 +272,36 @@ export function faultyTransport(inner: SyncTransport): FaultyTransport {
 
 export interface StatusRegression {
   device: string;
-  clientMsgId: string;
-  from: ServerStatus;
-  to: ServerStatus;
+  conversation: string;
+  userId: number;
+  from: Watermarks;
+  to: Watermarks;
+}
+
+/** Records every watermark written to a device's database, so a test can prove no status
+ * ever went backwards (DESIGN §3.5), not only that the end state is right: statuses are
+ * read off watermarks, which must only rise. */
+function watchStatuses(db: ChatDatabase, device: string, regressions: StatusRegression[]): void {
+  db.conversations.hook('updating', (modifications, key, previous) => {
+    const next = (modifications as Partial<LocalConversation>).members;
+    if (!next) return;
+    for (const before of previous.members ?? []) {
+      const after = next.find((m) => m.userId === before.userId);
+      if (
+        !after ||
+        after.deliveredUpTo < before.deliveredUpTo ||
+        after.readUpTo < before.readUpTo
+      ) {
+        regressions.push({
+          device,
+          conversation: String(key),
+          userId: before.userId,
+          from: before,
+          to: after ?? { deliveredUpTo: 0, readUpTo: 0 },
+        });
+      }
+    }
+  });
 }
 
 export interface Device {
@@ -244,28 +321,31 @@ export interface Device {
   messages(): Promise<LocalMessage[]>;
 }
 
-const isServerStatus = (s: unknown): s is ServerStatus =>
-  s === 'sent' || s === 'delivered' || s === 'read';
+/** What the tabs of one browser profile share: the IndexedDB, the lock manager and the
+ * channel they talk over. */
+export interface Profile {
+  indexedDB: IDBFactory;
+  locks: LockManagerLike;
+  channelName: string;
+}
 
-/** Records every status change written to a device's database, so a test can prove no
- * status ever went backwards (DESIGN §3.5), not only that the end state is right. */
-function watchStatuses(db: ChatDatabase, device: string, regressions: StatusRegression[]): void {
-  db.messages.hook('updating', (modifications, _key, previous) => {
-    const next = (modifications as Partial<LocalMessage>).status;
-    if (isServerStatus(next) && isServerStatus(previous.status)) {
-      if (statusRank(next) < statusRank(previous.status)) {
-        regressions.push({
-          device,
-          clientMsgId: previous.clientMsgId,
-          from: previous.status,
-          to: next,
-        });
-      }
-    }
-  });
+export function newProfile(): Profile {
+  return {
+    indexedDB: new IDBFactory(),
+    locks: memoryLocks(),
+    channelName: `timenest-test-${randomBytes(6).toString('hex')}`,
+  };
 }
 
 export interface DeviceOptions {
+  /** A tab of this profile; without it the device is a profile of its own. */
+  profile?: Profile;
+  /** Head check interval (the engine's default otherwise). */
+  headCheckMs?: number;
+  /** The protocol version the device speaks (an older app's, to test refusal). */
+  protocolVersion?: number;
+  /** Called for every read-write IndexedDB transaction the device runs. */
+  onWriteTransaction?: () => void;
   regressions?: StatusRegression[];
   /** Record status regressions (a Dexie hook, which makes every write read the old row
    * first); on unless a benchmark wants the product's own write path. */
@@ -274,34 +354,64 @@ export interface DeviceOptions {
   onIncoming?: (incoming: IncomingMessage) => void;
 }
 
+/** The real tRPC transport of a signed-in user (over `ws`, reconnecting quickly). */
+export function realTransport(
+  server: Pick<SyncServer, 'url'>,
+  user: TestUser,
+  options: { protocolVersion?: number | undefined } = {},
+): SyncTransport {
+  return createTrpcTransport({
+    baseUrl: server.url,
+    token: user.token,
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    reconnectDelayMs: (attempt) => (attempt === 0 ? 0 : Math.min(25 * 2 ** attempt, 250)),
+    resubscribeDelayMs: 100,
+    ...(options.protocolVersion === undefined ? {} : { protocolVersion: options.protocolVersion }),
+  });
+}
+
 export function openDevice(
-  server: SyncServer,
+  server: Pick<SyncServer, 'url'>,
   user: TestUser,
   name: string,
   options: DeviceOptions = {},
 ): Device {
-  const factory = new IDBFactory();
+  const factory = options.profile?.indexedDB ?? new IDBFactory();
   const regressions = options.regressions ?? [];
-  const transport = faultyTransport(
-    createTrpcTransport({
-      baseUrl: server.url,
-      token: user.token,
-      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-      reconnectDelayMs: (attempt) => (attempt === 0 ? 0 : Math.min(25 * 2 ** attempt, 250)),
-      resubscribeDelayMs: 100,
-    }),
+  const transport = faultyTransport(() =>
+    realTransport(server, user, { protocolVersion: options.protocolVersion }),
   );
   const open = () => {
     const db = openChatDatabase(user.user.userId, { indexedDB: factory, IDBKeyRange });
     if (options.watchStatuses ?? true) watchStatuses(db, name, regressions);
+    const onWrite = options.onWriteTransaction;
+    if (onWrite) {
+      db.use({
+        stack: 'dbcore',
+        name: 'count-write-transactions',
+        create: (down) => ({
+          ...down,
+          transaction(stores, mode, txOptions) {
+            if (mode === 'readwrite') onWrite();
+            return down.transaction(stores, mode, txOptions);
+          },
+        }),
+      });
+    }
     return db;
   };
+  let tabs: TabChannel | null = null;
   const build = (db: ChatDatabase) => {
+    tabs?.close();
+    tabs = options.profile ? broadcastTabChannel(options.profile.channelName) : null;
     const built = createSyncEngine({
       db,
       transport,
       userId: user.user.userId,
       backoff: { baseMs: 20, maxMs: 250 },
+      locks: options.profile?.locks ?? null,
+      tabs,
+      ...(options.headCheckMs ? { headCheckMs: options.headCheckMs } : {}),
     });
     if (options.onIncoming) built.onIncoming(options.onIncoming);
     return built;
@@ -332,6 +442,7 @@ export function openDevice(
     },
     async close() {
       await engine.stop();
+      tabs?.close();
       db.close();
       transport.close();
     },
@@ -366,7 +477,10 @@ export async function seedUsers(server: SyncServer, ...names: string[]): Promise
 }
 
 /** One more signed-in session (a device) for a user. */
-export async function seedSession(server: SyncServer, userId: number): Promise<string> {
+export async function seedSession(
+  server: Pick<SyncServer, 'sql'>,
+  userId: number,
+): Promise<string> {
   const token = newSessionToken();
   await server.sql.session.create({
     data: { userId, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 86_400_000) },
@@ -386,6 +500,45 @@ export async function signInAgain(
   return { ...user, token: answer.body.token };
 }
 
+const DIGITS = `(${Array.from({ length: 10 }, (_, d) => `SELECT ${d} AS d`).join(' UNION ALL ')})`;
+
+/** `count` conversations of the user, each with a partner of its own, written straight to
+ * the database: the rows the API writes (conversation, both members), in seconds.
+ * Returns the first partner's user id. */
+export async function seedConversations(sql: Db, userId: number, count: number): Promise<number> {
+  const tag = `seed${userId}x${randomBytes(3).toString('hex')}`;
+  await sql.$executeRawUnsafe(
+    `INSERT INTO users (email, display_name, password_hash)
+     SELECT CONCAT('partner', n, '-', ?, '@test.local'), CONCAT('Partner ', n), 'scrypt$unusable'
+       FROM (SELECT a.d + 10 * b.d + 100 * c.d + 1000 * e.d + 10000 * f.d + 100000 * g.d + 1 AS n
+               FROM ${DIGITS} a, ${DIGITS} b, ${DIGITS} c, ${DIGITS} e, ${DIGITS} f, ${DIGITS} g) seq
+      WHERE n <= ?`,
+    tag,
+    count,
+  );
+  const pattern = `partner%-${tag}@test.local`;
+  await sql.$executeRawUnsafe(
+    `INSERT INTO conversations (user1_id, user2_id, conversation_type, pair_key, message_version)
+     SELECT u.user_id, ?, 'general', CONCAT(?, ':', u.user_id, ':general:0'), 0
+       FROM users u WHERE u.email LIKE ?`,
+    userId,
+    userId,
+    pattern,
+  );
+  await sql.$executeRawUnsafe(
+    `INSERT INTO conversation_members (conversation_id, user_id, change_epoch)
+     SELECT conversation_id, user1_id, 1 FROM conversations WHERE user2_id = ?
+     UNION ALL SELECT conversation_id, user2_id, 1 FROM conversations WHERE user2_id = ?`,
+    userId,
+    userId,
+  );
+  const [first] = await sql.$queryRawUnsafe<{ user_id: number }[]>(
+    'SELECT MIN(user_id) AS user_id FROM users WHERE email LIKE ?',
+    pattern,
+  );
+  return Number(first?.user_id);
+}
+
 /** Opens (locally) the general conversation of `device` with `other`. */
 export function conversationWith(device: Device, other: TestUser): Promise<string> {
   return device.engine.openConversation({
@@ -397,10 +550,32 @@ export function conversationWith(device: Device, other: TestUser): Promise<strin
   });
 }
 
-/** Outbox empty (nothing but refused entries) and nothing running. */
+/** Outbox empty (nothing but refused entries), no receipt due, and nothing running. */
 export async function isDrained(device: Device): Promise<boolean> {
-  const waiting = await device.db.outbox.filter((e) => e.rejected === null).count();
-  return waiting === 0 && device.engine.getStatus().connectivity !== 'syncing';
+  const [waiting, due] = await Promise.all([
+    device.db.outbox.filter((e) => e.rejected === null).count(),
+    device.db.conversations.where('receiptDue').equals(1).count(),
+  ]);
+  return waiting === 0 && due === 0 && device.engine.getStatus().connectivity !== 'syncing';
 }
 
+/** A device's messages with the status its user sees (read off the watermarks). */
+export async function shownMessages(
+  device: Device,
+): Promise<(LocalMessage & { shown: LocalMessage['status'] | ServerStatus })[]> {
+  const [rows, conversations] = await Promise.all([
+    device.messages(),
+    device.db.conversations.toArray(),
+  ]);
+  const byKey = new Map(conversations.map((c) => [c.key, c]));
+  return rows.map((m) => {
+    const conversation = byKey.get(m.convKey);
+    return {
+      ...m,
+      shown: conversation ? displayedStatus(m, conversation, device.user.user.userId) : m.status,
+    };
+  });
+}
+
+export { HEAD_CHECK_MS } from '../../renderer/sync/engine.ts';
 export { waitFor };

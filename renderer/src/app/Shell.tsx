@@ -14,6 +14,7 @@ import { ServicesView } from '../services/ServicesView.tsx';
 import { SettingsMenu } from '../settings/SettingsMenu.tsx';
 import { SessionEndedBanner } from '../sync-state/SessionEndedBanner.tsx';
 import { SyncIndicator } from '../sync-state/SyncIndicator.tsx';
+import { UpdateRequiredBanner } from '../sync-state/UpdateRequiredBanner.tsx';
 import { useSyncStatus } from '../sync-state/use-sync-status.ts';
 import { useApp } from './app-context.tsx';
 
@@ -141,6 +142,7 @@ export function Shell() {
           <SyncIndicator />
         </header>
         <SessionEndedBanner />
+        <UpdateRequiredBanner />
         <SearchBox ref={searchRef} value={query} onChange={setQuery} />
         {query.trim() ? (
           <SearchResults query={query} onDone={() => setQuery('')} />

@@ -1,6 +1,7 @@
 // One message in the log: the bubble, its time, "edited", the status of one's own
 // messages, and what can be done with it (edit, delete; retry or discard when failed).
 import { memo, useState } from 'react';
+import type { LocalStatus } from '../../../shared/sync/status.ts';
 import type { LocalMessage } from '../../sync/db.ts';
 import { EditIcon, RetryIcon, TrashIcon } from '../components/icons.tsx';
 import { formatClock } from '../time/format-time.ts';
@@ -26,6 +27,8 @@ export function failureText(message: LocalMessage): string {
 
 interface BubbleProps {
   message: LocalMessage;
+  /** What its status shows: the stored one, or as far as the watermarks say. */
+  status: LocalStatus;
   isOwn: boolean;
   isFirstInGroup: boolean;
   isLastInGroup: boolean;
@@ -35,6 +38,7 @@ interface BubbleProps {
 
 function BubbleImpl({
   message,
+  status,
   isOwn,
   isFirstInGroup,
   isLastInGroup,
@@ -95,7 +99,7 @@ function BubbleImpl({
           <span className="message-meta">
             {message.isEdited && !message.isDeleted && <span className="edited">edited</span>}
             <time dateTime={message.createdAt}>{formatClock(message.createdAt)}</time>
-            {isOwn && <MessageStatus status={message.status} />}
+            {isOwn && <MessageStatus status={status} />}
           </span>
         </div>
       </div>

@@ -4,6 +4,7 @@
 import { type Ref, useCallback, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import type { LocalConversation } from '../../sync/db.ts';
+import { displayedStatus } from '../../sync/marks.ts';
 import { useApp } from '../app/app-context.tsx';
 import { Spinner } from '../components/EmptyState.tsx';
 import { ArrowDownIcon } from '../components/icons.tsx';
@@ -55,10 +56,14 @@ function RowView({
   row,
   actions,
   jumpTo,
+  conversation,
+  myUserId,
 }: {
   row: MessageRow;
   actions: MessageActions;
   jumpTo: string | null;
+  conversation: LocalConversation;
+  myUserId: number;
 }) {
   if (row.kind === 'date') {
     return (
@@ -77,6 +82,7 @@ function RowView({
   return (
     <MessageBubble
       message={row.message}
+      status={displayedStatus(row.message, conversation, myUserId)}
       isOwn={row.isOwn}
       isFirstInGroup={row.isFirstInGroup}
       isLastInGroup={row.isLastInGroup}
@@ -194,7 +200,15 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
           defaultItemHeight={44}
           initialTopMostItemIndex={initialTop}
           computeItemKey={(_, row) => row.key}
-          itemContent={(_, row) => <RowView row={row} actions={actions} jumpTo={jumpTo} />}
+          itemContent={(_, row) => (
+            <RowView
+              row={row}
+              actions={actions}
+              jumpTo={jumpTo}
+              conversation={conversation}
+              myUserId={user.userId}
+            />
+          )}
           startReached={() => void loadOlder()}
           endReached={() => void loadNewer()}
           followOutput={(atBottom) => (atBottom && canFollow ? 'smooth' : false)}

@@ -2,6 +2,7 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalStatus } from '../../../shared/sync/status.ts';
+import { displayedStatus } from '../../sync/marks.ts';
 import { SyncIndicator } from '../sync-state/SyncIndicator.tsx';
 import { describeSync } from '../sync-state/sync-label.ts';
 import {
@@ -10,7 +11,7 @@ import {
   scriptedEngine,
   withApp,
 } from '../test-support/app-harness.tsx';
-import { aMessage, freshDatabase, ME } from '../test-support/builders.ts';
+import { aConversation, aMessage, freshDatabase, ME, OTHER } from '../test-support/builders.ts';
 import { type MessageActions, MessageBubble } from './MessageBubble.tsx';
 import { MessageStatus } from './MessageStatus.tsx';
 
@@ -49,6 +50,7 @@ describe('own message status', () => {
     render(
       <MessageBubble
         message={aMessage({ senderId: 2 })}
+        status="sent"
         isOwn={false}
         isFirstInGroup
         isLastInGroup
@@ -57,6 +59,33 @@ describe('own message status', () => {
       />,
     );
     expect(screen.queryByRole('img')).toBeNull();
+  });
+
+  it('[S3.5] shows one’s own synced message as far as the recipient’s watermarks go', () => {
+    const conversation = aConversation({
+      members: [{ userId: OTHER, deliveredUpTo: 8, readUpTo: 5 }],
+    });
+    const bubble = (serverId: number) => {
+      const message = aMessage({ senderId: ME, serverId });
+      return (
+        <MessageBubble
+          key={serverId}
+          message={message}
+          status={displayedStatus(message, conversation, ME)}
+          isOwn
+          isFirstInGroup
+          isLastInGroup
+          isTarget={false}
+          actions={noActions}
+        />
+      );
+    };
+    render(<div>{[5, 8, 9].map(bubble)}</div>);
+    expect(screen.getAllByRole('img').map((icon) => icon.getAttribute('aria-label'))).toEqual([
+      'Read',
+      'Delivered',
+      'Sent',
+    ]);
   });
 
   it('offers Retry and Discard on a failed message, with the reason', () => {
@@ -70,6 +99,7 @@ describe('own message status', () => {
     render(
       <MessageBubble
         message={message}
+        status="failed"
         isOwn
         isFirstInGroup
         isLastInGroup
@@ -93,6 +123,7 @@ describe('own message status', () => {
       <>
         <MessageBubble
           message={aMessage({ senderId: ME, isEdited: true, content: 'fixed typo' })}
+          status="sent"
           isOwn
           isFirstInGroup
           isLastInGroup
@@ -101,6 +132,7 @@ describe('own message status', () => {
         />
         <MessageBubble
           message={aMessage({ senderId: ME, isDeleted: true, content: '' })}
+          status="sent"
           isOwn
           isFirstInGroup
           isLastInGroup

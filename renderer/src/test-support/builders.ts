@@ -6,6 +6,8 @@ import {
   type LocalConversation,
   type LocalMessage,
   openChatDatabase,
+  othersKeyOf,
+  pendingSortKey,
   syncedSortKey,
 } from '../../sync/db.ts';
 import { messageWords } from '../../sync/words.ts';
@@ -30,6 +32,9 @@ export function aConversation(overrides: Partial<LocalConversation> = {}): Local
     pendingCount: 0,
     failedCount: 0,
     muted: false,
+    version: 0,
+    members: [],
+    confirmedMarks: { deliveredUpTo: 0, readUpTo: 0 },
     ...overrides,
   };
 }
@@ -40,7 +45,7 @@ export function aMessage(overrides: Partial<LocalMessage> = {}): LocalMessage {
   counter += 1;
   const serverId = overrides.serverId === undefined ? counter : overrides.serverId;
   const content = overrides.content ?? `message ${counter}`;
-  return {
+  const message: LocalMessage = {
     clientMsgId: `00000000-0000-7000-8000-${String(counter).padStart(12, '0')}`,
     convKey: 's10',
     serverId,
@@ -49,16 +54,20 @@ export function aMessage(overrides: Partial<LocalMessage> = {}): LocalMessage {
     content,
     createdAt: '2025-03-01T09:00:00.000Z',
     updatedAt: '2025-03-01T09:00:00.000Z',
-    status: 'sent',
-    serverStatus: 'sent',
+    status: serverId === null ? 'pending' : 'sent',
     isEdited: false,
     isDeleted: false,
-    changeSeq: counter,
-    sortKey: serverId === null ? `2${String(counter).padStart(15, '0')}` : syncedSortKey(serverId),
+    version: serverId === null ? 0 : counter,
+    sortKey: serverId === null ? pendingSortKey(counter) : syncedSortKey(serverId),
     words: messageWords(content),
     failure: null,
     ...overrides,
   };
+  // As the sync writes it: someone else's message that is not deleted is on the index
+  // unread counts read.
+  const othersKey = othersKeyOf(message, ME);
+  if (othersKey && !('othersKey' in overrides)) message.othersKey = othersKey;
+  return message;
 }
 
 export function freshDatabase(userId = ME): { db: ChatDatabase; reopen: () => ChatDatabase } {

@@ -1,169 +1,368 @@
-// A scripted stand-in for the server, for the engine's unit tests: it accepts operations
-// the way the real push does (ids, statuses, duplicates by client id), lets a test
-// refuse or fail specific calls, and serves pull pages the test queues.
+// An in-memory stand-in for the sync server of protocol 2 (docs/sync.md), for the
+// renderer's unit tests: users, conversations, messages with their conversation's message
+// version, member watermarks, an epoch clock that stamps every change, pull pages from an
+// opaque cursor, and a live stream per device session. It answers the way server/sync/
+// does, op by op; tests/sync/fake-transport-contract.test.ts runs one scenario against
+// both to keep it so. Faults a network or a server can produce are injected per device.
+import { z } from 'zod';
+import { LIMITS } from '../../../shared/limits.ts';
 import type { ConversationView, MessageView } from '../../../shared/model.ts';
-import type { OpResult, PullResult, PushOp, PushResult } from '../../../shared/sync/protocol.ts';
-import type { SubscriptionHandlers, SyncTransport, TransportError } from '../transport.ts';
+import type { ConversationType } from '../../../shared/schemas.ts';
+import {
+  type ChangeSet,
+  type LiveEvent,
+  type MemberState,
+  type OpOfKind,
+  type OpResult,
+  PROTOCOL_VERSION,
+  type PullResult,
+  type PushOp,
+  type PushResult,
+  pullResultSchema,
+  pushOpSchema,
+  pushResultSchema,
+  type RejectCode,
+  type SyncMessage,
+  type VersionStep,
+} from '../../../shared/sync/protocol.ts';
+import {
+  type LiveHandlers,
+  type PullRequest,
+  type SyncTransport,
+  TransportError,
+} from '../transport.ts';
 
-export interface FakeTransport extends SyncTransport {
-  pushes: PushOp[][];
-  pulls: (string | null)[];
-  /** Answer for one operation instead of accepting it (return null to accept). */
-  decide: (op: PushOp) => OpResult | null;
-  /** Thrown by the next push (then cleared). */
-  failNextPush: TransportError | null;
-  failNextPull: TransportError | null;
-  /** Pages served by the next pulls, in order; afterwards an empty page. */
-  pages: PullResult[];
-  /** Waits before answering a push, so tests can observe what is in flight. */
-  pushGate: Promise<void> | null;
-  maxConcurrentPushes: number;
-  messages: Map<string, MessageView>;
-  poke(): void;
-  setConnected(connected: boolean): void;
-  presence(event: { snapshot: boolean; online: number[]; offline: number[] }): void;
-  conversationView(id: number, otherUserId: number): ConversationView;
+export interface FakeServer {
+  /** A user who can sign in; ids count from 1, as a fresh database's do. */
+  addUser(displayName: string): number;
+  /** A signed-in device of the user: a session of its own, with its own live stream. */
+  connect(userId: number, options?: { protocolVersion?: number }): FakeTransport;
+  /** Every stored message as the server has it now, in id order. */
+  messages(): MessageView[];
+  /** The conversation's message version and its members' watermarks. */
+  conversationState(
+    conversationId: number,
+  ): { version: number; members: MemberState[] } | undefined;
 }
 
-export function createFakeTransport(userId: number): FakeTransport {
-  let handlers: SubscriptionHandlers | null = null;
-  let nextMessageId = 100;
-  let nextConversationId = 10;
-  let concurrent = 0;
-  let changeSeq = 0;
-  const conversations = new Map<string, number>();
+export interface FakeTransport extends SyncTransport {
+  readonly userId: number;
+  /** Every push asked for, in order (also those that failed on the way). */
+  readonly pushes: PushOp[][];
+  /** Every pull asked for, in order. */
+  readonly pulls: PullRequest[];
+  /** The most pushes this device had on the way at once. */
+  readonly maxPushesInFlight: number;
+  /** The network goes: calls fail, the stream drops (and its events are lost). */
+  goOffline(): void;
+  /** The network is back: the stream reconnects and says hello. */
+  goOnline(): void;
+  /** The next call of this kind fails with `error` before reaching the server. */
+  failNext(call: 'push' | 'pull', error: TransportError): void;
+  /** The next push reaches the server, which applies it; its answer is lost. */
+  loseNextPushAnswer(): void;
+  /** Pushes wait on the way until the returned function is called. */
+  holdPushes(): () => void;
+  /** Every live event for this device passes through `route`, which may deliver it
+   * (now or later), or drop it; null delivers at once. */
+  routeLive(route: ((event: LiveEvent, deliver: () => void) => void) | null): void;
+  /** The session is signed out elsewhere: every call and the stream say UNAUTHENTICATED. */
+  endSession(): void;
+}
 
-  const fake: FakeTransport = {
-    pushes: [],
-    pulls: [],
-    decide: () => null,
-    failNextPush: null,
-    failNextPull: null,
-    pages: [],
-    pushGate: null,
-    maxConcurrentPushes: 0,
-    messages: new Map(),
+interface StoredConversation {
+  conversationId: number;
+  user1Id: number;
+  user2Id: number;
+  conversationType: ConversationType;
+  contextId: number | null;
+  contextTitle: string | null;
+  createdAt: string;
+  updatedAt: string;
+  lastMessageId: number | null;
+  lastMessageAt: string | null;
+  pairKey: string;
+  /** `message_version`: +1 per message change. */
+  version: number;
+}
 
-    conversationView(id, otherUserId) {
-      return {
-        conversationId: id,
-        user1Id: userId,
-        user2Id: otherUserId,
-        conversationType: 'general',
-        contextId: null,
-        contextTitle: null,
-        createdAt: '2025-01-01T00:00:00.000Z',
-        updatedAt: '2025-01-01T00:00:00.000Z',
-        isActive: true,
-        lastMessageId: null,
-        lastMessageAt: null,
-        otherUser: { userId: otherUserId, displayName: `User ${otherUserId}` },
-      };
-    },
+interface StoredMember {
+  conversationId: number;
+  userId: number;
+  deliveredUpTo: number;
+  readUpTo: number;
+  changeEpoch: number;
+}
 
-    async push(ops) {
-      fake.pushes.push(ops);
-      concurrent++;
-      fake.maxConcurrentPushes = Math.max(fake.maxConcurrentPushes, concurrent);
-      try {
-        if (fake.pushGate) await fake.pushGate;
-        const failure = fake.failNextPush;
-        if (failure) {
-          fake.failNextPush = null;
-          throw failure;
-        }
-        const clientConvs = new Map<string, number | null>();
-        const results = ops.map((op): OpResult => {
-          const decided = fake.decide(op);
-          if (decided) {
-            if (op.kind === 'createConversation') clientConvs.set(op.clientConvId, null);
-            return decided;
-          }
-          return accept(op, clientConvs);
-        });
-        return { results } satisfies PushResult;
-      } finally {
-        concurrent--;
-      }
-    },
+type StoredMessage = MessageView & { changeEpoch: number };
 
-    async pull(cursor) {
-      fake.pulls.push(cursor);
-      const failure = fake.failNextPull;
-      if (failure) {
-        fake.failNextPull = null;
-        throw failure;
-      }
-      return (
-        fake.pages.shift() ?? {
-          conversations: [],
-          messages: [],
-          cursor: cursor ?? 'c0',
-          hasMore: false,
-        }
-      );
-    },
+interface Session {
+  id: number;
+  userId: number;
+  isConnected: boolean;
+  deliver(event: LiveEvent): void;
+}
 
-    subscribe(h) {
-      handlers = h;
-      return () => {
-        handlers = null;
-      };
-    },
-    close() {
-      handlers = null;
-    },
-    poke() {
-      handlers?.onPoke();
-    },
-    setConnected(connected) {
-      handlers?.onConnectionChange(connected);
-    },
-    presence(event) {
-      handlers?.onPresence?.({ reason: 'presence', ...event });
-    },
+interface Publication {
+  to: readonly number[];
+  changes: ChangeSet;
+}
+
+interface Outcome {
+  results: OpResult[];
+  publications: Publication[];
+  versions: VersionStep[];
+  members: MemberState[];
+}
+
+/** Where a pull pass is: the epoch it ends at, the last conversation it finished in
+ * (member change epoch, conversation id) order, and a conversation it is in the middle of. */
+interface PageState {
+  target: number;
+  after: { epoch: number; conversationId: number };
+  partial?: { conversationId: number; epoch: number; messageId: number };
+}
+
+interface Cursor {
+  base: number;
+  page?: PageState;
+}
+
+const epochSchema = z.number().int().nonnegative();
+const cursorSchema = z.strictObject({
+  /** The server that issued it: a cursor of another one is unknown. */
+  s: z.string(),
+  base: epochSchema,
+  page: z
+    .strictObject({
+      target: epochSchema,
+      after: z.strictObject({ epoch: epochSchema, conversationId: epochSchema }),
+      partial: z
+        .strictObject({ conversationId: epochSchema, epoch: epochSchema, messageId: epochSchema })
+        .optional(),
+    })
+    .optional(),
+});
+
+const CONVERSATIONS_PER_PAGE = 500;
+const MAX_ID = 2_147_483_647;
+
+export function createFakeServer(options: { now?: () => number } = {}): FakeServer {
+  const now = options.now ?? Date.now;
+  const serverId = crypto.randomUUID().replaceAll('-', '').slice(0, 12);
+  const users = new Map<number, string>();
+  const conversations = new Map<number, StoredConversation>();
+  const members: StoredMember[] = [];
+  const messages = new Map<number, StoredMessage>();
+  const appliedEdits = new Set<string>();
+  const sessions = new Set<Session>();
+  // As a fresh database's sync_clock: every write stamps the current epoch, a pull's
+  // seal raises it, so a pass covers everything stamped below its target.
+  let epoch = 2;
+  let nextSessionId = 1;
+  let nextConversationId = 1;
+  let nextMessageId = 1;
+
+  /** Seconds precision, as the seed's DATETIME columns store it. */
+  const storedNow = () => new Date(Math.floor(now() / 1000) * 1000).toISOString();
+  const isParticipant = (c: StoredConversation, userId: number) =>
+    c.user1Id === userId || c.user2Id === userId;
+  const membersOf = (conversationId: number) =>
+    members.filter((m) => m.conversationId === conversationId);
+  const restamp = (conversationId: number) => {
+    for (const m of membersOf(conversationId)) m.changeEpoch = epoch;
   };
+  const participants = (c: StoredConversation) => [c.user1Id, c.user2Id];
+  const partnersOf = (userId: number) => [
+    ...new Set(
+      [...conversations.values()]
+        .filter((c) => isParticipant(c, userId))
+        .map((c) => (c.user1Id === userId ? c.user2Id : c.user1Id)),
+    ),
+  ];
+  const isOnline = (userId: number) =>
+    [...sessions].some((s) => s.userId === userId && s.isConnected);
+  const ownMessage = (senderId: number, clientMsgId: string) =>
+    [...messages.values()].find((m) => m.senderId === senderId && m.clientMsgId === clientMsgId);
 
-  function accept(op: PushOp, clientConvs: Map<string, number | null>): OpResult {
-    switch (op.kind) {
-      case 'createConversation': {
-        const key = `${op.otherUserId}:${op.conversationType}:${op.contextId ?? 0}`;
-        let id = conversations.get(key);
-        if (id === undefined) {
-          id = nextConversationId++;
-          conversations.set(key, id);
-        }
-        clientConvs.set(op.clientConvId, id);
-        return {
+  function viewFor(c: StoredConversation, viewerId: number): ConversationView {
+    const otherId = c.user1Id === viewerId ? c.user2Id : c.user1Id;
+    return {
+      conversationId: c.conversationId,
+      user1Id: c.user1Id,
+      user2Id: c.user2Id,
+      conversationType: c.conversationType,
+      contextId: c.contextId,
+      contextTitle: c.contextTitle,
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+      isActive: true,
+      lastMessageId: c.lastMessageId,
+      lastMessageAt: c.lastMessageAt,
+      otherUser: { userId: otherId, displayName: users.get(otherId) ?? '' },
+    };
+  }
+
+  function syncMessage(m: StoredMessage, version: number): SyncMessage {
+    const { changeEpoch: _epoch, ...view } = m;
+    return { ...view, version };
+  }
+
+  const memberState = (m: StoredMember): MemberState => ({
+    conversationId: m.conversationId,
+    userId: m.userId,
+    deliveredUpTo: m.deliveredUpTo,
+    readUpTo: m.readUpTo,
+  });
+
+  // --- the bus ------------------------------------------------------------------------
+
+  function publish(to: readonly number[], event: LiveEvent, originSessionId?: number): void {
+    for (const session of [...sessions]) {
+      if (!to.includes(session.userId) || session.id === originSessionId) continue;
+      if (session.isConnected) session.deliver(event);
+    }
+  }
+
+  function announcePresence(userId: number, online: boolean): void {
+    const event: LiveEvent = {
+      type: 'presence',
+      snapshot: false,
+      online: online ? [userId] : [],
+      offline: online ? [] : [userId],
+    };
+    publish(partnersOf(userId), event);
+  }
+
+  // --- push ---------------------------------------------------------------------------
+
+  const rejected = (opId: string, code: RejectCode, reason: string): OpResult => ({
+    opId,
+    status: 'rejected',
+    code,
+    reason,
+  });
+  const single = (result: OpResult): Outcome => ({
+    results: [result],
+    publications: [],
+    versions: [],
+    members: [],
+  });
+
+  function createConversation(
+    callerId: number,
+    op: OpOfKind<'createConversation'>,
+  ): Outcome & { conversationId: number | null; refusal: string | null } {
+    const refuse = (code: RejectCode, reason: string) => ({
+      ...single(rejected(op.opId, code, reason)),
+      conversationId: null,
+      refusal: reason,
+    });
+    if (op.otherUserId === callerId) {
+      return refuse('VALIDATION_FAILED', 'cannot start a conversation with yourself');
+    }
+    const [low, high] = [callerId, op.otherUserId].sort((a, b) => a - b);
+    const pairKey = `${low}:${high}:${op.conversationType}:${op.contextId ?? 0}`;
+    const existing = [...conversations.values()].find((c) => c.pairKey === pairKey);
+    if (existing) {
+      return {
+        ...single({
           opId: op.opId,
           status: 'accepted',
-          conversation: fake.conversationView(id, op.otherUserId),
-        };
-      }
-      case 'send': {
-        const conversationId =
-          'conversationId' in op.conversation
-            ? op.conversation.conversationId
-            : clientConvs.get(op.conversation.clientConvId);
-        if (conversationId == null) {
-          return {
-            opId: op.opId,
-            status: 'rejected',
-            code: 'NOT_FOUND',
-            reason: 'conversation unknown',
-          };
-        }
-        const existing = fake.messages.get(op.clientMsgId);
-        if (existing)
-          return { opId: op.opId, status: 'accepted', message: existing, duplicate: true };
-        const message: MessageView = {
+          conversation: viewFor(existing, callerId),
+          duplicate: true,
+        }),
+        conversationId: existing.conversationId,
+        refusal: null,
+      };
+    }
+    if (!users.has(op.otherUserId)) return refuse('NOT_FOUND', 'user not found');
+    const at = storedNow();
+    const created: StoredConversation = {
+      conversationId: nextConversationId++,
+      user1Id: callerId,
+      user2Id: op.otherUserId,
+      conversationType: op.conversationType,
+      contextId: op.contextId,
+      contextTitle: op.contextTitle,
+      createdAt: at,
+      updatedAt: at,
+      lastMessageId: null,
+      lastMessageAt: null,
+      pairKey,
+      version: 0,
+    };
+    conversations.set(created.conversationId, created);
+    for (const userId of participants(created)) {
+      members.push({
+        conversationId: created.conversationId,
+        userId,
+        deliveredUpTo: 0,
+        readUpTo: 0,
+        changeEpoch: epoch,
+      });
+    }
+    // Now partners: each hears that the other is online, if they are.
+    if (isOnline(callerId)) publish([op.otherUserId], presenceOf(callerId));
+    if (isOnline(op.otherUserId)) publish([callerId], presenceOf(op.otherUserId));
+    const announcement = (viewerId: number): Publication => ({
+      to: [viewerId],
+      changes: {
+        conversations: [viewFor(created, viewerId)],
+        members: membersOf(created.conversationId).map(memberState),
+        messages: [],
+        versions: [{ conversationId: created.conversationId, from: null, to: 0 }],
+        removed: [],
+      },
+    });
+    return {
+      results: [
+        {
+          opId: op.opId,
+          status: 'accepted',
+          conversation: viewFor(created, callerId),
+          duplicate: false,
+        },
+      ],
+      publications: [announcement(callerId), announcement(op.otherUserId)],
+      versions: [],
+      members: [],
+      conversationId: created.conversationId,
+      refusal: null,
+    };
+  }
+
+  const presenceOf = (userId: number): LiveEvent => ({
+    type: 'presence',
+    snapshot: false,
+    online: [userId],
+    offline: [],
+  });
+
+  /** Consecutive sends of one push to one conversation: one transaction, one step. */
+  function sendRun(
+    callerId: number,
+    conversationId: number,
+    ops: readonly OpOfKind<'send'>[],
+  ): Outcome {
+    const conversation = conversations.get(conversationId);
+    const isMember = conversation !== undefined && isParticipant(conversation, callerId);
+    const at = storedNow();
+    const fresh = new Map<string, StoredMessage>();
+    const earlier = new Map<string, StoredMessage>();
+    for (const op of ops) {
+      if (fresh.has(op.clientMsgId) || earlier.has(op.clientMsgId)) continue;
+      const stored = ownMessage(callerId, op.clientMsgId);
+      if (stored) earlier.set(op.clientMsgId, stored);
+      else if (isMember) {
+        const message: StoredMessage = {
           messageId: nextMessageId++,
           conversationId,
-          senderId: userId,
+          senderId: callerId,
           messageType: op.messageType,
           content: op.content,
-          createdAt: '2025-01-02T00:00:00.000Z',
-          updatedAt: '2025-01-02T00:00:00.000Z',
+          createdAt: at,
+          updatedAt: at,
           status: 'sent',
           isEdited: false,
           isDeleted: false,
@@ -171,55 +370,677 @@ export function createFakeTransport(userId: number): FakeTransport {
           fileName: null,
           fileSize: null,
           clientMsgId: op.clientMsgId,
-          changeSeq: ++changeSeq,
+          changeEpoch: epoch,
         };
-        fake.messages.set(op.clientMsgId, message);
-        return { opId: op.opId, status: 'accepted', message };
+        messages.set(message.messageId, message);
+        fresh.set(op.clientMsgId, message);
       }
-      case 'edit':
-      case 'delete': {
-        const existing = fake.messages.get(op.clientMsgId);
-        if (!existing)
-          return {
-            opId: op.opId,
-            status: 'rejected',
-            code: 'NOT_FOUND',
-            reason: 'no such message',
-          };
-        const message: MessageView =
-          op.kind === 'edit'
-            ? existing.isDeleted
-              ? existing
-              : { ...existing, content: op.content, isEdited: true, changeSeq: ++changeSeq }
-            : { ...existing, content: '', isDeleted: true, changeSeq: ++changeSeq };
-        fake.messages.set(op.clientMsgId, message);
-        return { opId: op.opId, status: 'accepted', message };
-      }
-      default:
-        return { opId: op.opId, status: 'accepted' };
     }
+    if (!conversation || fresh.size === 0) {
+      // Nothing went in: retries of stored messages, or a conversation not the caller's.
+      return {
+        results: ops.map((op) => {
+          const stored = ownMessage(callerId, op.clientMsgId);
+          if (stored && stored.conversationId === conversationId) {
+            const version = conversations.get(conversationId)?.version ?? 0;
+            return {
+              opId: op.opId,
+              status: 'accepted',
+              message: syncMessage(stored, version),
+              duplicate: true,
+            };
+          }
+          if (stored) {
+            return rejected(
+              op.opId,
+              'VALIDATION_FAILED',
+              'client_msg_id already used in another conversation',
+            );
+          }
+          return rejected(op.opId, 'NOT_FOUND', 'conversation not found');
+        }),
+        publications: [],
+        versions: [],
+        members: [],
+      };
+    }
+    const from = conversation.version;
+    conversation.version += fresh.size;
+    const freshRows = [...fresh.values()];
+    conversation.lastMessageId = Math.max(
+      conversation.lastMessageId ?? 0,
+      ...freshRows.map((m) => m.messageId),
+    );
+    conversation.lastMessageAt = at;
+    conversation.updatedAt = at;
+    restamp(conversationId);
+    const views = new Map(freshRows.map((m, i) => [m.clientMsgId, syncMessage(m, from + i + 1)]));
+    const step: VersionStep = { conversationId, from, to: conversation.version };
+    const reported = new Set<string>();
+    const results = ops.map((op): OpResult => {
+      const view = views.get(op.clientMsgId);
+      if (view) {
+        const duplicate = reported.has(op.clientMsgId);
+        reported.add(op.clientMsgId);
+        return { opId: op.opId, status: 'accepted', message: view, duplicate };
+      }
+      const stored = earlier.get(op.clientMsgId);
+      if (stored && stored.conversationId === conversationId) {
+        // Stored before this run: as of the version before it.
+        return {
+          opId: op.opId,
+          status: 'accepted',
+          message: syncMessage(stored, from),
+          duplicate: true,
+        };
+      }
+      return rejected(
+        op.opId,
+        'VALIDATION_FAILED',
+        'client_msg_id already used in another conversation',
+      );
+    });
+    return {
+      results,
+      publications: [
+        {
+          to: participants(conversation),
+          changes: {
+            conversations: [],
+            members: [],
+            messages: [...views.values()],
+            versions: [step],
+            removed: [],
+          },
+        },
+      ],
+      versions: [step],
+      members: [],
+    };
   }
 
-  return fake;
+  function changeMessage(callerId: number, op: OpOfKind<'edit' | 'delete'>): Outcome {
+    const target = ownMessage(callerId, op.clientMsgId);
+    const conversation = target && conversations.get(target.conversationId);
+    if (!target || !conversation || !isParticipant(conversation, callerId)) {
+      return single(rejected(op.opId, 'NOT_FOUND', 'message not found among your messages'));
+    }
+    const editKey = `${callerId}:${op.opId}`;
+    const isRepeat = op.kind === 'edit' && appliedEdits.has(editKey);
+    if (isRepeat || target.isDeleted) {
+      // A repeat of an applied change, or a change a delete overtook (the delete wins).
+      return single({
+        opId: op.opId,
+        status: 'accepted',
+        message: syncMessage(target, conversation.version),
+        duplicate: isRepeat || op.kind === 'delete',
+      });
+    }
+    if (op.kind === 'edit') appliedEdits.add(editKey);
+    const at = storedNow();
+    conversation.version += 1;
+    conversation.updatedAt = at;
+    restamp(conversation.conversationId);
+    if (op.kind === 'edit') {
+      target.content = op.content;
+      target.isEdited = true;
+    } else {
+      target.content = '';
+      target.isDeleted = true;
+    }
+    target.updatedAt = at;
+    target.changeEpoch = epoch;
+    const message = syncMessage(target, conversation.version);
+    const step: VersionStep = {
+      conversationId: conversation.conversationId,
+      from: conversation.version - 1,
+      to: conversation.version,
+    };
+    return {
+      results: [{ opId: op.opId, status: 'accepted', message }],
+      publications: [
+        {
+          to: participants(conversation),
+          changes: {
+            conversations: [],
+            members: [],
+            messages: [message],
+            versions: [step],
+            removed: [],
+          },
+        },
+      ],
+      versions: [step],
+      members: [],
+    };
+  }
+
+  function receipt(callerId: number, op: OpOfKind<'deliveredUpTo' | 'readUpTo'>): Outcome {
+    const conversation = conversations.get(op.conversationId);
+    const mine = members.find(
+      (m) => m.conversationId === op.conversationId && m.userId === callerId,
+    );
+    if (!conversation || !isParticipant(conversation, callerId) || !mine) {
+      return single(rejected(op.opId, 'NOT_FOUND', 'conversation not found'));
+    }
+    // Never past the conversation's last message; a repeat still restamps the members.
+    const upTo = Math.min(op.messageId, conversation.lastMessageId ?? 0);
+    const isRead = op.kind === 'readUpTo';
+    restamp(conversation.conversationId);
+    let hasRisen = false;
+    if (isRead) {
+      hasRisen = mine.readUpTo < upTo;
+      if (hasRisen) mine.readUpTo = upTo;
+      mine.deliveredUpTo = Math.max(mine.deliveredUpTo, upTo);
+    } else {
+      hasRisen = mine.deliveredUpTo < upTo;
+      if (hasRisen) mine.deliveredUpTo = upTo;
+    }
+    // The seed's status column of what the receipt covers, for REST clients.
+    const at = storedNow();
+    for (const m of messages.values()) {
+      if (m.conversationId !== op.conversationId || m.senderId === callerId) continue;
+      if (m.messageId > op.messageId) continue;
+      if (m.status === 'sent' || (isRead && m.status === 'delivered')) {
+        m.status = isRead ? 'read' : 'delivered';
+        m.updatedAt = at;
+      }
+    }
+    if (!hasRisen) return single({ opId: op.opId, status: 'accepted', duplicate: true });
+    const member: MemberState = {
+      conversationId: op.conversationId,
+      userId: callerId,
+      deliveredUpTo: upTo,
+      readUpTo: isRead ? upTo : 0,
+    };
+    return {
+      results: [{ opId: op.opId, status: 'accepted' }],
+      publications: [
+        {
+          to: participants(conversation),
+          changes: {
+            conversations: [],
+            members: [member],
+            messages: [],
+            versions: [],
+            removed: [],
+          },
+        },
+      ],
+      versions: [],
+      members: [member],
+    };
+  }
+
+  function applyPush(session: Session, rawOps: readonly PushOp[]): PushResult {
+    const callerId = session.userId;
+    const created = new Map<string, { conversationId: number } | { refusal: string }>();
+    const results: OpResult[] = [];
+    const outcomes: Outcome[] = [];
+    const ops = rawOps.map((raw) => pushOpSchema.safeParse(raw));
+    const sendTarget = (op: OpOfKind<'send'>): number | OpResult => {
+      if ('conversationId' in op.conversation) return op.conversation.conversationId;
+      const made = created.get(op.conversation.clientConvId);
+      if (!made) {
+        return rejected(
+          op.opId,
+          'NOT_FOUND',
+          'conversation unknown: create it first in the same push',
+        );
+      }
+      if ('refusal' in made) {
+        return rejected(
+          op.opId,
+          'CONVERSATION_REJECTED',
+          `conversation was rejected: ${made.refusal}`,
+        );
+      }
+      return made.conversationId;
+    };
+    let i = 0;
+    while (i < ops.length) {
+      const parsed = ops[i];
+      if (!parsed?.success) {
+        const raw = rawOps[i];
+        results.push(rejected(raw?.opId ?? '', 'VALIDATION_FAILED', 'invalid operation'));
+        i++;
+        continue;
+      }
+      const op = parsed.data;
+      if (op.kind === 'send') {
+        const target = sendTarget(op);
+        if (typeof target !== 'number') {
+          results.push(target);
+          i++;
+          continue;
+        }
+        const run: OpOfKind<'send'>[] = [op];
+        for (let j = i + 1; j < ops.length; j++) {
+          const next = ops[j];
+          if (!next?.success || next.data.kind !== 'send' || sendTarget(next.data) !== target) {
+            break;
+          }
+          run.push(next.data);
+        }
+        const outcome = sendRun(callerId, target, run);
+        results.push(...outcome.results);
+        outcomes.push(outcome);
+        i += run.length;
+        continue;
+      }
+      let outcome: Outcome;
+      if (op.kind === 'createConversation') {
+        const made = createConversation(callerId, op);
+        created.set(
+          op.clientConvId,
+          made.conversationId !== null
+            ? { conversationId: made.conversationId }
+            : { refusal: made.refusal ?? 'refused' },
+        );
+        outcome = made;
+      } else if (op.kind === 'edit' || op.kind === 'delete') outcome = changeMessage(callerId, op);
+      else outcome = receipt(callerId, op);
+      results.push(...outcome.results);
+      outcomes.push(outcome);
+      i++;
+    }
+    for (const outcome of outcomes) {
+      for (const p of outcome.publications) {
+        publish(p.to, { type: 'changes', changes: p.changes }, session.id);
+      }
+    }
+    // A retried push whose first answer was lost: its events may have been lost with it.
+    const duplicated = new Set(
+      results.flatMap((r) =>
+        r.status === 'accepted' && r.duplicate && r.message ? [r.message.conversationId] : [],
+      ),
+    );
+    for (const conversationId of duplicated) {
+      const conversation = conversations.get(conversationId);
+      if (conversation) {
+        publish(
+          participants(conversation),
+          { type: 'catchUp', reason: 'possibly-missed' },
+          session.id,
+        );
+      }
+    }
+    return {
+      results,
+      versions: outcomes.flatMap((o) => o.versions),
+      members: outcomes.flatMap((o) => o.members),
+    };
+  }
+
+  // --- pull ---------------------------------------------------------------------------
+
+  function encodeCursor(cursor: Cursor): string {
+    return btoa(JSON.stringify({ s: serverId, ...cursor }));
+  }
+
+  function decodeCursor(text: string | null): Cursor {
+    if (!text) return { base: 0 };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(atob(text));
+    } catch {
+      throw unknownCursor();
+    }
+    const cursor = cursorSchema.safeParse(parsed);
+    if (!cursor.success || cursor.data.s !== serverId) throw unknownCursor();
+    const { base, page } = cursor.data;
+    return page ? { base, page } : { base };
+  }
+
+  function pull(userId: number, request: Required<PullRequest>): PullResult {
+    const cursor = decodeCursor(request.cursor);
+    // A new pass seals the clock: everything stamped below the new epoch is in it.
+    if (!cursor.page) epoch += 1;
+    if (Math.max(cursor.base, cursor.page?.target ?? 0) >= epoch) throw unknownCursor();
+    const page: PageState = cursor.page ?? {
+      target: epoch - 1,
+      after: { epoch: cursor.base, conversationId: MAX_ID },
+    };
+    const perPage = Math.min(CONVERSATIONS_PER_PAGE, request.limit);
+    const walked = members
+      .filter(
+        (m) =>
+          m.userId === userId &&
+          m.changeEpoch > cursor.base &&
+          (m.changeEpoch > page.after.epoch ||
+            (m.changeEpoch === page.after.epoch && m.conversationId > page.after.conversationId)),
+      )
+      .sort((a, b) => a.changeEpoch - b.changeEpoch || a.conversationId - b.conversationId)
+      .slice(0, perPage);
+    const isLastConversationPage = walked.length < perPage;
+    const covered = request.check
+      ? { full: walked, partial: null, messages: [] }
+      : messagesFor(walked, cursor, page, request.limit);
+    const shown = [...covered.full, ...(covered.partial ? [covered.partial.member] : [])];
+    const isDone =
+      covered.partial === null && covered.full.length === walked.length && isLastConversationPage;
+    const lastFull = covered.full.at(-1);
+    const next: Cursor = isDone
+      ? { base: page.target }
+      : {
+          base: cursor.base,
+          page: {
+            target: page.target,
+            after: lastFull
+              ? { epoch: lastFull.changeEpoch, conversationId: lastFull.conversationId }
+              : page.after,
+            ...(covered.partial ? { partial: covered.partial.position } : {}),
+          },
+        };
+    const shownConversations = shown.flatMap((m) => {
+      const c = conversations.get(m.conversationId);
+      return c ? [c] : [];
+    });
+    return {
+      changes: {
+        conversations: shownConversations.map((c) => viewFor(c, userId)),
+        members: shownConversations.flatMap((c) => membersOf(c.conversationId).map(memberState)),
+        messages: covered.messages,
+        versions: covered.full.map((m) => ({
+          conversationId: m.conversationId,
+          from: null,
+          to: conversations.get(m.conversationId)?.version ?? 0,
+        })),
+        removed: [],
+      },
+      cursor: encodeCursor(next),
+      hasMore: !isDone,
+    };
+  }
+
+  /** The messages changed since the cursor of the walked conversations, as many whole
+   * conversations as fit in `budget`; a first one bigger than that comes in pieces. */
+  function messagesFor(
+    walked: readonly StoredMember[],
+    cursor: Cursor,
+    page: PageState,
+    budget: number,
+  ): {
+    full: StoredMember[];
+    partial: { member: StoredMember; position: NonNullable<PageState['partial']> } | null;
+    messages: SyncMessage[];
+  } {
+    const changedIn = (conversationId: number) =>
+      [...messages.values()]
+        .filter((m) => m.conversationId === conversationId && m.changeEpoch > cursor.base)
+        .sort((a, b) => a.changeEpoch - b.changeEpoch || a.messageId - b.messageId);
+    // The version is read before the messages: a copy is never labelled newer than it is.
+    const label = (m: StoredMessage) =>
+      syncMessage(m, conversations.get(m.conversationId)?.version ?? 0);
+    const full: StoredMember[] = [];
+    let room = budget;
+    let first: StoredMember | null = null;
+    for (const member of walked) {
+      const n = changedIn(member.conversationId).length;
+      if (n > room) {
+        if (full.length === 0) first = member;
+        break;
+      }
+      full.push(member);
+      room -= n;
+    }
+    const fullMessages = full
+      .map((m) => m.conversationId)
+      .sort((a, b) => a - b)
+      .flatMap((id) => changedIn(id).map(label));
+    if (!first) return { full, partial: null, messages: fullMessages };
+    const from =
+      page.partial?.conversationId === first.conversationId
+        ? page.partial
+        : { epoch: cursor.base, messageId: 0 };
+    const rest = changedIn(first.conversationId).filter(
+      (m) =>
+        m.changeEpoch > from.epoch ||
+        (m.changeEpoch === from.epoch && m.messageId > from.messageId),
+    );
+    const taken = rest.slice(0, budget);
+    const last = taken.at(-1);
+    if (rest.length <= budget || !last) {
+      return { full: [first], partial: null, messages: taken.map(label) };
+    }
+    return {
+      full: [],
+      partial: {
+        member: first,
+        position: {
+          conversationId: first.conversationId,
+          epoch: last.changeEpoch,
+          messageId: last.messageId,
+        },
+      },
+      messages: taken.map(label),
+    };
+  }
+
+  // --- sessions -----------------------------------------------------------------------
+
+  function connect(
+    userId: number,
+    connectOptions: { protocolVersion?: number } = {},
+  ): FakeTransport {
+    if (!users.has(userId)) throw new Error(`no user ${userId}`);
+    const protocolVersion = connectOptions.protocolVersion ?? PROTOCOL_VERSION;
+    const pushes: PushOp[][] = [];
+    const pulls: PullRequest[] = [];
+    let handlers: LiveHandlers | null = null;
+    let isOffline = false;
+    let hasEnded = false;
+    let route: ((event: LiveEvent, deliver: () => void) => void) | null = null;
+    const failures: Record<'push' | 'pull', TransportError[]> = { push: [], pull: [] };
+    let answersToLose = 0;
+    let hold: Promise<void> | null = null;
+    let pushesInFlight = 0;
+    let maxPushesInFlight = 0;
+
+    const session: Session = {
+      id: nextSessionId++,
+      userId,
+      isConnected: false,
+      deliver(event) {
+        const target = handlers;
+        if (!target) return;
+        const deliver = () => {
+          if (handlers === target && session.isConnected) target.onEvent(copyOf(event));
+        };
+        if (route) route(event, deliver);
+        else deliver();
+      },
+    };
+    sessions.add(session);
+
+    const streamRefusal = (): TransportError | null => {
+      if (hasEnded) return authError();
+      if (protocolVersion !== PROTOCOL_VERSION) return incompatibleError(protocolVersion);
+      return null;
+    };
+
+    const openStream = () => {
+      const target = handlers;
+      if (!target || isOffline || session.isConnected) return;
+      const refused = streamRefusal();
+      if (refused) {
+        target.onError?.(refused);
+        return;
+      }
+      const wasOnline = isOnline(userId);
+      session.isConnected = true;
+      if (!wasOnline) announcePresence(userId, true);
+      target.onConnectionChange(true);
+      if (handlers !== target || !session.isConnected) return;
+      target.onEvent({ type: 'hello', protocolVersion: PROTOCOL_VERSION });
+      const online = partnersOf(userId).filter(isOnline);
+      if (handlers === target && session.isConnected) {
+        target.onEvent({ type: 'presence', snapshot: true, online, offline: [] });
+      }
+    };
+
+    /** The stream ends; `tell` says whether the device notices (a dropped connection)
+     * or stopped it itself. */
+    const closeStream = (tell: boolean) => {
+      const target = handlers;
+      if (!session.isConnected) return;
+      session.isConnected = false;
+      if (!isOnline(userId)) announcePresence(userId, false);
+      if (tell) target?.onConnectionChange(false);
+    };
+
+    /** As the real procedures check a call: the network, the session, the input, then
+     * the protocol; an answer never comes back in the same tick as the request. */
+    async function call<T>(
+      kind: 'push' | 'pull',
+      invalid: string | null,
+      run: () => T,
+    ): Promise<T> {
+      await Promise.resolve();
+      if (isOffline) throw networkError('offline');
+      const failure = failures[kind].shift();
+      if (failure) throw failure;
+      if (hasEnded) throw authError();
+      if (invalid) throw new TransportError('permanent', 'VALIDATION_FAILED', invalid);
+      if (protocolVersion !== PROTOCOL_VERSION) throw incompatibleError(protocolVersion);
+      const result = run();
+      if (isOffline) throw networkError('went offline before the answer came');
+      return result;
+    }
+
+    const transport: FakeTransport = {
+      userId,
+      pushes,
+      pulls,
+      get maxPushesInFlight() {
+        return maxPushesInFlight;
+      },
+      async push(ops) {
+        pushes.push(structuredClone(ops));
+        pushesInFlight++;
+        maxPushesInFlight = Math.max(maxPushesInFlight, pushesInFlight);
+        try {
+          if (hold) await hold;
+          const invalid =
+            ops.length === 0 || ops.length > LIMITS.pushBatchMax ? 'ops: too many or none' : null;
+          return await call('push', invalid, () => {
+            const answer = pushResultSchema.parse(applyPush(session, ops));
+            if (answersToLose > 0) {
+              answersToLose--;
+              throw networkError('push answer lost');
+            }
+            return answer;
+          });
+        } finally {
+          pushesInFlight--;
+        }
+      },
+      async pull(request) {
+        pulls.push({ ...request });
+        const limit = request.limit ?? LIMITS.pullPageMax;
+        const invalid =
+          !Number.isInteger(limit) || limit < 1 || limit > LIMITS.pullPageMax
+            ? 'limit: out of range'
+            : (request.cursor?.length ?? 0) > LIMITS.cursorMaxChars
+              ? 'cursor: too long'
+              : null;
+        const check = request.check ?? false;
+        return call('pull', invalid, () =>
+          pullResultSchema.parse(pull(userId, { cursor: request.cursor, limit, check })),
+        );
+      },
+      subscribe(next) {
+        closeStream(false);
+        handlers = next;
+        queueMicrotask(openStream);
+        return () => {
+          if (handlers !== next) return;
+          closeStream(false);
+          handlers = null;
+        };
+      },
+      close() {
+        closeStream(false);
+        handlers = null;
+      },
+      goOffline() {
+        isOffline = true;
+        closeStream(true);
+      },
+      goOnline() {
+        if (!isOffline) return;
+        isOffline = false;
+        queueMicrotask(openStream);
+      },
+      failNext(kind, error) {
+        failures[kind].push(error);
+      },
+      loseNextPushAnswer() {
+        answersToLose++;
+      },
+      holdPushes() {
+        let release = () => {};
+        const held = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        hold = held;
+        return () => {
+          if (hold === held) hold = null;
+          release();
+        };
+      },
+      routeLive(next) {
+        route = next;
+      },
+      endSession() {
+        hasEnded = true;
+        const target = handlers;
+        closeStream(true);
+        target?.onError?.(authError());
+      },
+    };
+    return transport;
+  }
+
+  return {
+    addUser(displayName) {
+      const userId = users.size + 1;
+      users.set(userId, displayName);
+      return userId;
+    },
+    connect,
+    messages: () =>
+      [...messages.values()]
+        .sort((a, b) => a.messageId - b.messageId)
+        .map(({ changeEpoch: _epoch, ...view }) => ({ ...view })),
+    conversationState(conversationId) {
+      const conversation = conversations.get(conversationId);
+      if (!conversation) return undefined;
+      return { version: conversation.version, members: membersOf(conversationId).map(memberState) };
+    },
+  };
 }
 
-/** A message from someone else, as a pull would carry it. */
-export function incomingView(
-  fields: Partial<MessageView> & { messageId: number; conversationId: number; senderId: number },
-): MessageView {
-  return {
-    messageType: 'text',
-    content: `message ${fields.messageId}`,
-    createdAt: new Date(Date.UTC(2025, 0, 3, 0, 0, fields.messageId)).toISOString(),
-    updatedAt: new Date(Date.UTC(2025, 0, 3, 0, 0, fields.messageId)).toISOString(),
-    status: 'sent',
-    isEdited: false,
-    isDeleted: false,
-    fileUrl: null,
-    fileName: null,
-    fileSize: null,
-    clientMsgId: `00000000-0000-7000-8000-${String(fields.messageId).padStart(12, '0')}`,
-    changeSeq: fields.messageId,
-    ...fields,
-  };
+function copyOf(event: LiveEvent): LiveEvent {
+  return structuredClone(event);
+}
+
+function networkError(message: string): TransportError {
+  return new TransportError('network', null, message);
+}
+
+function authError(): TransportError {
+  return new TransportError('auth', 'UNAUTHENTICATED', 'missing, invalid or expired session token');
+}
+
+function incompatibleError(version: number): TransportError {
+  return new TransportError(
+    'incompatible',
+    'PROTOCOL_INCOMPATIBLE',
+    `this server speaks sync protocol ${PROTOCOL_VERSION}, not ${version}: update the app`,
+  );
+}
+
+function unknownCursor(): TransportError {
+  return new TransportError('permanent', 'UNKNOWN_CURSOR', 'this cursor cannot be continued');
 }

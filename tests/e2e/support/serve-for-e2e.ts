@@ -15,7 +15,7 @@ function once(action: () => unknown): () => void {
 }
 
 const server = await startTestServer({ label: 'e2e', env: { LOGIN_MAX_PER_ACCOUNT: '100000' } });
-await seedDemoData(server.services.db, server.services.log);
+await seedDemoData(server.services, server.services.log);
 process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
 
 const stop = once(() =>

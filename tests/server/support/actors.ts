@@ -1,6 +1,7 @@
 // The people of a scenario: two participants of one conversation and a stranger, plus
 // the kinds of tokens the authorization tests present.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { PROTOCOL_VERSION } from '../../../shared/sync/protocol.ts';
 import { createUser, rest, type TestUser, trpcClient } from '../../support/clients.ts';
 import type { SqlProbe } from './sql-probe.ts';
 
@@ -75,7 +76,7 @@ export async function pushMessages(
       content: content(start + j),
       messageType: 'text' as const,
     }));
-    const { results } = await client.sync.push.mutate({ protocolVersion: 1, ops });
+    const { results } = await client.sync.push.mutate({ protocolVersion: PROTOCOL_VERSION, ops });
     const refused = results.filter((r) => r.status !== 'accepted');
     if (refused.length > 0) throw new Error(`push refused ${refused.length} operations`);
   }

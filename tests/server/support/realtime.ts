@@ -1,13 +1,13 @@
-// The poke subscription as a client sees it: the first thing it gets (an event or an
+// The live subscription as a client sees it: the first thing it gets (an event or an
 // error), with a deadline, over a WebSocket with or without a token.
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import { WebSocket } from 'ws';
 import type { AppRouter } from '../../../server/routers/index.ts';
-import type { PokeEvent } from '../../../shared/sync/protocol.ts';
+import { type LiveEvent, PROTOCOL_VERSION } from '../../../shared/sync/protocol.ts';
 import { trpcRealtimeClient } from '../../support/clients.ts';
 
 export type SubscriptionOutcome =
-  | { kind: 'event'; event: PokeEvent }
+  | { kind: 'event'; event: LiveEvent }
   | { kind: 'error'; code: string | undefined; message: string };
 
 /** A client that sends every call, not only subscriptions, over one WebSocket. */
@@ -34,10 +34,10 @@ function tokenlessClient(baseUrl: string) {
   };
 }
 
-export async function firstPokeOutcome(
+export async function firstLiveOutcome(
   baseUrl: string,
   token: string | null,
-  input?: unknown,
+  input: unknown = { protocolVersion: PROTOCOL_VERSION },
   timeoutMs = 5_000,
 ): Promise<SubscriptionOutcome> {
   const { client, close } =
@@ -46,21 +46,21 @@ export async function firstPokeOutcome(
   try {
     return await new Promise<SubscriptionOutcome>((resolve, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`no poke outcome within ${timeoutMs} ms`)),
+        () => reject(new Error(`no live stream outcome within ${timeoutMs} ms`)),
         timeoutMs,
       );
       // The input is deliberately untyped: bad-input tests send what the type forbids.
-      const subscribe = client.sync.onPoke.subscribe as (
+      const subscribe = client.sync.live.subscribe as (
         input: unknown,
         handlers: {
-          onData: (value: { data: PokeEvent }) => void;
+          onData: (value: LiveEvent) => void;
           onError: (error: { message: string; data?: { code?: string } }) => void;
         },
       ) => { unsubscribe: () => void };
       const subscription = subscribe(input, {
         onData: (value) => {
           subscription.unsubscribe();
-          resolve({ kind: 'event', event: value.data });
+          resolve({ kind: 'event', event: value });
         },
         onError: (error) =>
           resolve({ kind: 'error', code: error.data?.code, message: error.message }),

@@ -1,0 +1,444 @@
+// Applies what the server said (a pull page, a live event, a push answer) to the local
+// database. Runs inside the caller's transaction, which covers every table it names;
+// finds rows through indexes and writes in chunks.
+import Dexie from 'dexie';
+import type { ConversationView } from '../../shared/model.ts';
+import type {
+  ChangeSet,
+  MemberState,
+  SyncMessage,
+  VersionStep,
+} from '../../shared/sync/protocol.ts';
+import { NO_WATERMARKS } from '../../shared/sync/status.ts';
+import { refreshConversationStats } from './conversation-stats.ts';
+import type { ChatDatabase, LocalConversation, LocalMessage } from './db.ts';
+import { marksOf, receiptFields, withMemberMarks } from './marks.ts';
+import { mergeMessage } from './message-merge.ts';
+
+const WRITE_CHUNK = 1000;
+
+/** Every table a change set can touch: callers open their transaction over these. */
+export function changeTables(db: ChatDatabase) {
+  return [db.conversations, db.messages, db.outbox, db.syncState, db.drafts];
+}
+
+/** How the version steps of a change set are read (DESIGN §3.3, docs/sync.md):
+ * - `live`: steps of a live event or push answer, which must join what the device has;
+ * - `full`: a pull page, which brings every message change up to its versions;
+ * - `check`: a head check, which brings versions but no messages, so a version ahead of
+ *   the device's means messages it is missing. */
+export type ApplyMode = 'live' | 'full' | 'check';
+
+export interface Applied {
+  /** Someone else's messages stored here for the first time, unread and not deleted. */
+  incoming: LocalMessage[];
+  /** Conversations (server ids) whose history this device is missing a part of: steps
+   * that do not join what it has, messages the head check says it lacks, or rows of a
+   * conversation it has never heard of. */
+  gaps: Set<number>;
+  /** Steps that arrived ahead of the one they follow, to try again when it comes. */
+  ahead: VersionStep[];
+  /** Whether this user's marks rose past what the server confirmed (a receipt is due). */
+  isReceiptDue: boolean;
+}
+
+export function serverConversationKey(serverId: number): string {
+  return `s${serverId}`;
+}
+
+export function newConversationRow(key: string, view: ConversationView): LocalConversation {
+  return withServerFields(
+    {
+      key,
+      serverId: view.conversationId,
+      otherUserId: view.otherUser.userId,
+      otherDisplayName: view.otherUser.displayName,
+      conversationType: view.conversationType,
+      contextId: view.contextId,
+      contextTitle: view.contextTitle,
+      createdAt: view.createdAt,
+      lastActivityAt: view.lastMessageAt ?? view.createdAt,
+      lastMessagePreview: null,
+      lastMessageSenderId: null,
+      unreadCount: 0,
+      pendingCount: 0,
+      failedCount: 0,
+      muted: false,
+      version: 0,
+      members: [],
+      confirmedMarks: NO_WATERMARKS,
+    },
+    view,
+  );
+}
+
+function withServerFields(base: LocalConversation, view: ConversationView): LocalConversation {
+  return {
+    ...base,
+    serverId: view.conversationId,
+    otherUserId: view.otherUser.userId,
+    otherDisplayName: view.otherUser.displayName,
+    conversationType: view.conversationType,
+    contextId: view.contextId,
+    contextTitle: view.contextTitle,
+    createdAt: view.createdAt,
+    createFailure: null,
+  };
+}
+
+function isSameConversation(local: LocalConversation, view: ConversationView): boolean {
+  return (
+    local.otherUserId === view.otherUser.userId &&
+    local.conversationType === view.conversationType &&
+    (local.contextId ?? null) === (view.contextId ?? null)
+  );
+}
+
+/** Points queued sends of a locally created conversation at its server id. */
+export async function rewriteConversationRefs(
+  db: ChatDatabase,
+  convKey: string,
+  conversationId: number,
+): Promise<void> {
+  await db.outbox
+    .where('[convKey+kind]')
+    .equals([convKey, 'send'])
+    .modify((entry) => {
+      if (entry.op.kind === 'send' && 'clientConvId' in entry.op.conversation) {
+        entry.op = { ...entry.op, conversation: { conversationId } };
+      }
+    });
+}
+
+/** Moves everything of conversation `from` into `into` and deletes `from`: the same
+ * server conversation was known here under two keys. */
+export async function mergeConversationInto(
+  db: ChatDatabase,
+  from: string,
+  into: string,
+): Promise<void> {
+  await db.messages
+    .where('[convKey+sortKey]')
+    .between([from, Dexie.minKey], [from, Dexie.maxKey])
+    .modify((m) => {
+      m.convKey = into;
+    });
+  await db.outbox
+    .where('convKey')
+    .equals(from)
+    .modify((e) => {
+      e.convKey = into;
+    });
+  const [fromDraft, intoDraft] = await db.drafts.bulkGet([from, into]);
+  if (fromDraft && !intoDraft) await db.drafts.put({ ...fromDraft, convKey: into });
+  await db.drafts.delete(from);
+  await db.conversations.delete(from);
+}
+
+/** The create of a locally started conversation was accepted: record its server id,
+ * merging a copy pulled meanwhile under the server key. */
+export async function adoptServerConversation(
+  db: ChatDatabase,
+  localKey: string,
+  view: ConversationView,
+): Promise<string> {
+  const local = await db.conversations.get(localKey);
+  const twin = await db.conversations.where('serverId').equals(view.conversationId).first();
+  if (!local) {
+    if (!twin) {
+      await db.conversations.add(
+        newConversationRow(serverConversationKey(view.conversationId), view),
+      );
+    }
+    return twin?.key ?? serverConversationKey(view.conversationId);
+  }
+  let adopted = local;
+  if (twin && twin.key !== localKey) {
+    await mergeConversationInto(db, twin.key, localKey);
+    let members = local.members;
+    for (const m of twin.members) members = withMemberMarks(members, m);
+    adopted = {
+      ...local,
+      members,
+      version: Math.max(local.version, twin.version),
+      muted: local.muted || twin.muted,
+    };
+  }
+  await db.conversations.put(withServerFields(adopted, view));
+  await rewriteConversationRefs(db, localKey, view.conversationId);
+  return localKey;
+}
+
+/** Upserts conversations. One not known here by server id may be the server copy of a
+ * conversation this device started and is still creating: adopt it then. */
+async function storeConversations(
+  db: ChatDatabase,
+  views: readonly ConversationView[],
+  byServerId: Map<number, LocalConversation>,
+): Promise<void> {
+  if (views.length === 0) return;
+  const unknown = views.filter((v) => !byServerId.has(v.conversationId));
+  const waiting = unknown.length
+    ? (
+        await db.conversations
+          .where('otherUserId')
+          .anyOf(unknown.map((v) => v.otherUser.userId))
+          .toArray()
+      ).filter((c) => c.serverId === null)
+    : [];
+  const rows: LocalConversation[] = [];
+  for (const view of views) {
+    const existing = byServerId.get(view.conversationId);
+    if (existing) {
+      rows.push(withServerFields(existing, view));
+      continue;
+    }
+    const index = waiting.findIndex((c) => isSameConversation(c, view));
+    const starting = index >= 0 ? waiting.splice(index, 1)[0] : undefined;
+    if (starting) await rewriteConversationRefs(db, starting.key, view.conversationId);
+    rows.push(
+      starting
+        ? withServerFields(starting, view)
+        : newConversationRow(serverConversationKey(view.conversationId), view),
+    );
+  }
+  await db.conversations.bulkPut(rows);
+  for (const row of rows) if (row.serverId !== null) byServerId.set(row.serverId, row);
+}
+
+/** Rows as written by this module keep one field order, so text equality is exact;
+ * any other difference only costs a write. */
+function isSameRow(a: LocalMessage, b: LocalMessage): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+async function storeMessages(
+  db: ChatDatabase,
+  userId: number,
+  copies: readonly SyncMessage[],
+  byServerId: ReadonlyMap<number, LocalConversation>,
+  touched: Set<string>,
+  incoming: LocalMessage[],
+  gaps: Set<number>,
+): Promise<Map<string, number>> {
+  /** Per conversation key, the highest id of someone else's message stored. */
+  const delivered = new Map<string, number>();
+  if (copies.length === 0) return delivered;
+  // One answer may hold several copies of a message (a send and its edit): newest wins.
+  const latest = new Map<number, SyncMessage>();
+  for (const copy of copies) {
+    const seen = latest.get(copy.messageId);
+    if (!seen || copy.version >= seen.version) latest.set(copy.messageId, copy);
+  }
+  const list = [...latest.values()].filter((c) => {
+    if (byServerId.has(c.conversationId)) return true;
+    // Rows of a conversation this device has not heard of: the pull brings it whole.
+    gaps.add(c.conversationId);
+    return false;
+  });
+  const stored = new Map(
+    (
+      await db.messages
+        .where('serverId')
+        .anyOf(list.map((c) => c.messageId))
+        .toArray()
+    ).map((m) => [m.serverId, m]),
+  );
+  const unmatched = list.filter((c) => !stored.has(c.messageId) && c.clientMsgId !== '');
+  const byKey = new Map<string, LocalMessage>();
+  for (const m of await db.messages.bulkGet(unmatched.map((c) => c.clientMsgId))) {
+    if (m) byKey.set(m.clientMsgId, m);
+  }
+  const own = list.filter((c) => c.senderId === userId).map((c) => c.clientMsgId);
+  const changing = new Set<string>();
+  if (own.length) {
+    for (const entry of await db.outbox.where('clientMsgId').anyOf(own).toArray()) {
+      if (entry.clientMsgId && (entry.kind === 'edit' || entry.kind === 'delete')) {
+        changing.add(entry.clientMsgId);
+      }
+    }
+  }
+  const rows: LocalMessage[] = [];
+  const usedKeys = new Set<string>();
+  for (const copy of list) {
+    let local = stored.get(copy.messageId);
+    if (!local) {
+      const candidate = byKey.get(copy.clientMsgId);
+      // The same client id from another sender is a different message (ids are unique
+      // per sender only): it is stored under its server id instead.
+      if (
+        candidate &&
+        candidate.senderId === copy.senderId &&
+        (candidate.serverId === null || candidate.serverId === copy.messageId)
+      ) {
+        local = candidate;
+      }
+    }
+    const isKeyFree =
+      copy.clientMsgId !== '' && !byKey.has(copy.clientMsgId) && !usedKeys.has(copy.clientMsgId);
+    const key = local?.clientMsgId ?? (isKeyFree ? copy.clientMsgId : `s${copy.messageId}`);
+    usedKeys.add(key);
+    const convKey =
+      byServerId.get(copy.conversationId)?.key ?? serverConversationKey(copy.conversationId);
+    const merged = mergeMessage({
+      local,
+      copy,
+      key,
+      convKey,
+      userId,
+      hasLocalChange: changing.has(copy.clientMsgId),
+    });
+    // A copy repeating what is stored writes nothing.
+    if (!local || !isSameRow(local, merged)) rows.push(merged);
+    touched.add(convKey);
+    if (local && local.convKey !== convKey) touched.add(local.convKey);
+    if (merged.senderId === userId) continue;
+    delivered.set(convKey, Math.max(delivered.get(convKey) ?? 0, copy.messageId));
+    if (!local && !merged.isDeleted) incoming.push(merged);
+  }
+  for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
+    await db.messages.bulkPut(rows.slice(i, i + WRITE_CHUNK));
+  }
+  return delivered;
+}
+
+/** Deletes a conversation the user may no longer see, with everything of it here. */
+async function dropConversation(db: ChatDatabase, key: string): Promise<void> {
+  const range = db.messages
+    .where('[convKey+sortKey]')
+    .between([key, Dexie.minKey], [key, Dexie.maxKey]);
+  await range.delete();
+  await db.outbox.where('convKey').equals(key).delete();
+  await db.drafts.delete(key);
+  await db.conversations.delete(key);
+}
+
+function nextVersion(current: number, step: VersionStep, mode: ApplyMode): number | 'gap' {
+  if (step.from === null) {
+    if (mode === 'check' && step.to > current) return 'gap';
+    return Math.max(current, step.to);
+  }
+  if (current >= step.to) return current;
+  return current >= step.from ? step.to : 'gap';
+}
+
+export async function applyChanges(
+  db: ChatDatabase,
+  userId: number,
+  changes: ChangeSet,
+  mode: ApplyMode,
+): Promise<Applied> {
+  const applied: Applied = { incoming: [], gaps: new Set(), ahead: [], isReceiptDue: false };
+  const ids = new Set<number>([
+    ...changes.conversations.map((c) => c.conversationId),
+    ...changes.members.map((m) => m.conversationId),
+    ...changes.messages.map((m) => m.conversationId),
+    ...changes.versions.map((v) => v.conversationId),
+    ...changes.removed,
+  ]);
+  if (ids.size === 0) return applied;
+  const known = await db.conversations
+    .where('serverId')
+    .anyOf([...ids])
+    .toArray();
+  const byServerId = new Map(known.map((c) => [c.serverId ?? 0, c]));
+
+  for (const serverId of changes.removed) {
+    const conversation = byServerId.get(serverId);
+    if (conversation) await dropConversation(db, conversation.key);
+    byServerId.delete(serverId);
+  }
+  const removed = new Set(changes.removed);
+  await storeConversations(
+    db,
+    changes.conversations.filter((c) => !removed.has(c.conversationId)),
+    byServerId,
+  );
+
+  const touched = new Set<string>();
+  const delivered = await storeMessages(
+    db,
+    userId,
+    changes.messages.filter((m) => !removed.has(m.conversationId)),
+    byServerId,
+    touched,
+    applied.incoming,
+    applied.gaps,
+  );
+
+  const byKey = new Map([...byServerId.values()].map((c) => [c.key, c]));
+  // Per conversation: marks and version, written once.
+  const updates = new Map<string, Partial<LocalConversation>>();
+  const current = (c: LocalConversation) => ({ ...c, ...updates.get(c.key) });
+  const note = (c: LocalConversation, fields: Partial<LocalConversation>) =>
+    updates.set(c.key, { ...updates.get(c.key), ...fields });
+
+  const marks = new Map<number, MemberState[]>();
+  for (const m of changes.members)
+    marks.set(m.conversationId, [...(marks.get(m.conversationId) ?? []), m]);
+  const keysWithMarks = new Set<string>();
+  for (const [serverId, states] of marks) {
+    const conversation = byServerId.get(serverId);
+    if (!conversation) {
+      if (!removed.has(serverId)) applied.gaps.add(serverId);
+      continue;
+    }
+    let { members, confirmedMarks } = current(conversation);
+    for (const state of states) {
+      members = withMemberMarks(members, state);
+      // What the server says of this user's own marks, it has confirmed.
+      if (state.userId === userId) {
+        confirmedMarks = {
+          deliveredUpTo: Math.max(
+            confirmedMarks.deliveredUpTo,
+            state.deliveredUpTo,
+            state.readUpTo,
+          ),
+          readUpTo: Math.max(confirmedMarks.readUpTo, state.readUpTo),
+        };
+      }
+    }
+    note(conversation, { members, confirmedMarks });
+    keysWithMarks.add(conversation.key);
+  }
+  // Storing someone else's message here is delivering it (DESIGN §3.5).
+  for (const [key, messageId] of delivered) {
+    const conversation = byKey.get(key);
+    if (!conversation) continue;
+    const { members } = current(conversation);
+    note(conversation, {
+      members: withMemberMarks(members, { userId, deliveredUpTo: messageId, readUpTo: 0 }),
+    });
+    keysWithMarks.add(key);
+  }
+  for (const key of keysWithMarks) {
+    const conversation = byKey.get(key);
+    if (!conversation) continue;
+    const state = current(conversation);
+    const fields = receiptFields(state.members, state.confirmedMarks, userId);
+    if (fields.receiptDue) applied.isReceiptDue = true;
+    note(conversation, fields);
+    // A read mark that moved changes what is unread.
+    if (marksOf(state, userId).readUpTo !== marksOf(conversation, userId).readUpTo)
+      touched.add(key);
+  }
+
+  for (const step of changes.versions) {
+    const conversation = byServerId.get(step.conversationId);
+    if (!conversation) {
+      if (!removed.has(step.conversationId)) applied.gaps.add(step.conversationId);
+      continue;
+    }
+    const next = nextVersion(current(conversation).version, step, mode);
+    if (next === 'gap') {
+      applied.gaps.add(step.conversationId);
+      if (mode === 'live') applied.ahead.push(step);
+    } else if (next !== current(conversation).version) note(conversation, { version: next });
+  }
+
+  for (const [key, fields] of updates) await db.conversations.update(key, fields);
+  // Only conversations whose messages or read mark changed: a new row without messages
+  // already has its list fields.
+  await refreshConversationStats(db, userId, touched);
+  return applied;
+}

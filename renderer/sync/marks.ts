@@ -1,0 +1,69 @@
+// Watermarks on the device (DESIGN §3.5): every member's marks live on the conversation
+// row and only ever rise. One's own marks also say which receipt the server still has to
+// hear: `receiptDue` stays set while they are ahead of what it confirmed.
+import {
+  mergeWatermarks,
+  NO_WATERMARKS,
+  type ServerStatus,
+  statusFromWatermarks,
+  type Watermarks,
+} from '../../shared/sync/status.ts';
+import type { LocalConversation, LocalMessage, MemberMarks } from './db.ts';
+
+export function marksOf(
+  conversation: Pick<LocalConversation, 'members'>,
+  userId: number,
+): Watermarks {
+  return conversation.members.find((m) => m.userId === userId) ?? NO_WATERMARKS;
+}
+
+/** How far the other participants got: in a two-person conversation, the other one. */
+export function othersMarks(
+  conversation: Pick<LocalConversation, 'members' | 'otherUserId'>,
+): Watermarks {
+  return marksOf(conversation, conversation.otherUserId);
+}
+
+export function withMemberMarks(members: readonly MemberMarks[], next: MemberMarks): MemberMarks[] {
+  const current = members.find((m) => m.userId === next.userId);
+  if (!current)
+    return [...members, { ...mergeWatermarks(NO_WATERMARKS, next), userId: next.userId }];
+  const merged = mergeWatermarks(current, next);
+  if (merged.deliveredUpTo === current.deliveredUpTo && merged.readUpTo === current.readUpTo) {
+    return members as MemberMarks[];
+  }
+  return members.map((m) => (m.userId === next.userId ? { ...merged, userId: m.userId } : m));
+}
+
+function isAhead(a: Watermarks, b: Watermarks): boolean {
+  return a.deliveredUpTo > b.deliveredUpTo || a.readUpTo > b.readUpTo;
+}
+
+/** The fields to write after this user's marks or the confirmed ones moved. */
+export function receiptFields(
+  members: readonly MemberMarks[],
+  confirmedMarks: Watermarks,
+  userId: number,
+): Pick<LocalConversation, 'members' | 'confirmedMarks' | 'receiptDue'> {
+  const mine = marksOf({ members: [...members] }, userId);
+  const fields: Pick<LocalConversation, 'members' | 'confirmedMarks' | 'receiptDue'> = {
+    members: [...members],
+    confirmedMarks,
+  };
+  if (isAhead(mine, confirmedMarks)) fields.receiptDue = 1;
+  else fields.receiptDue = undefined;
+  return fields;
+}
+
+/** What a message shows: pending and failed as stored; a synced one as far as the
+ * recipient's watermarks say (one's own), or as far as one's own marks say (others'). */
+export function displayedStatus(
+  message: Pick<LocalMessage, 'status' | 'serverId' | 'senderId'>,
+  conversation: Pick<LocalConversation, 'members' | 'otherUserId'>,
+  userId: number,
+): 'pending' | 'failed' | ServerStatus {
+  if (message.status !== 'sent' || message.serverId === null) return message.status;
+  const recipient =
+    message.senderId === userId ? othersMarks(conversation) : marksOf(conversation, userId);
+  return statusFromWatermarks(message.serverId, recipient);
+}

@@ -1,0 +1,117 @@
+// Edits and deletes of one's own message (DESIGN §3.7). Each takes the next message
+// version of its conversation and restamps the message with the epoch; a delete leaves a
+// tombstone (the row stays, its text goes) and wins over any edit, before or after it.
+import type { OpOfKind, OpResult, SyncMessage } from '../../../shared/sync/protocol.ts';
+import { MESSAGE_COLUMN_LIST, type MessageRow, toMessageView } from '../../chat/rows.ts';
+import type { SqlRunner } from '../../db/sql.ts';
+import { type Caller, type Outcome, rejected, type SyncContext, storedNow } from '../context.ts';
+
+type ChangeOp = OpOfKind<'edit' | 'delete'>;
+
+const BUMP_SQL = `UPDATE conversations c
+    JOIN sync_clock k ON k.id = 1
+    JOIN conversation_members mm ON mm.conversation_id = c.conversation_id AND mm.left_at IS NULL
+     SET c.message_version = LAST_INSERT_ID(c.message_version + 1), mm.change_epoch = k.epoch
+   WHERE c.conversation_id = ? AND ? IN (c.user1_id, c.user2_id)`;
+
+const STAMP = '(SELECT epoch FROM sync_clock WHERE id = 1 LOCK IN SHARE MODE)';
+
+/** Why a change was not made: the transaction is rolled back and the op answered. */
+class Unchanged extends Error {
+  constructor(readonly why: 'not-member' | 'already-applied' | 'deleted') {
+    super(why);
+  }
+}
+
+async function currentMessage(sql: SqlRunner, messageId: number): Promise<SyncMessage | null> {
+  const [row] = await sql.rows<MessageRow & { message_version: number }>(
+    `SELECT ${MESSAGE_COLUMN_LIST}, c.message_version FROM messages m
+       JOIN conversations c ON c.conversation_id = m.conversation_id WHERE m.message_id = ?`,
+    [messageId],
+  );
+  return row ? { ...toMessageView(row), version: row.message_version } : null;
+}
+
+/** `target` is the caller's own message the op names, as read before the push ran. */
+export async function applyMessageChange(
+  ctx: SyncContext,
+  caller: Caller,
+  op: ChangeOp,
+  target: MessageRow,
+): Promise<Outcome> {
+  const conversationId = target.conversation_id;
+  const at = storedNow();
+  let version: number;
+  try {
+    version = await ctx.sql.transaction(async (tx) => {
+      const bumped = await tx.write(BUMP_SQL, [conversationId, caller.userId]);
+      if (bumped.affectedRows === 0) throw new Unchanged('not-member');
+      if (op.kind === 'edit') {
+        // A retried edit must not overwrite a newer edit made since.
+        const noted = await tx.write(
+          'INSERT IGNORE INTO applied_edits (sender_id, op_id, message_id) VALUES (?, ?, ?)',
+          [caller.userId, op.opId, target.message_id],
+        );
+        if (noted.affectedRows === 0) throw new Unchanged('already-applied');
+      }
+      const changed =
+        op.kind === 'edit'
+          ? await tx.write(
+              `UPDATE messages SET content = ?, is_edited = 1, updated_at = ?, change_epoch = ${STAMP}
+                WHERE message_id = ? AND sender_id = ? AND is_deleted = 0`,
+              [op.content, at, target.message_id, caller.userId],
+            )
+          : await tx.write(
+              `UPDATE messages SET content = '', is_deleted = 1, updated_at = ?, change_epoch = ${STAMP}
+                WHERE message_id = ? AND sender_id = ? AND is_deleted = 0`,
+              [at, target.message_id, caller.userId],
+            );
+      if (changed.affectedRows === 0) throw new Unchanged('deleted');
+      await ctx.beforeCommit?.(conversationId);
+      return bumped.insertId;
+    });
+  } catch (error) {
+    if (!(error instanceof Unchanged)) throw error;
+    if (error.why === 'not-member') {
+      return answer(rejected(op.opId, 'NOT_FOUND', 'message not found among your messages'));
+    }
+    const message = await currentMessage(ctx.sql, target.message_id);
+    if (!message) return answer(rejected(op.opId, 'NOT_FOUND', 'message not found'));
+    // A repeat of an applied change, or an edit that a delete overtook (the delete wins).
+    const duplicate = error.why === 'already-applied' || op.kind === 'delete';
+    return answer({ opId: op.opId, status: 'accepted', message, duplicate });
+  }
+
+  const before = toMessageView(target);
+  const message: SyncMessage = {
+    ...before,
+    content: op.kind === 'edit' ? op.content : '',
+    isEdited: op.kind === 'edit' ? true : before.isEdited,
+    isDeleted: op.kind === 'delete',
+    updatedAt: at.toISOString(),
+    version,
+  };
+  const step = { conversationId, from: version - 1, to: version };
+  const to = (await ctx.participants.of(conversationId)) ?? [caller.userId];
+  return {
+    results: [{ opId: op.opId, status: 'accepted', message }],
+    publications: [
+      {
+        to,
+        changes: {
+          conversations: [],
+          members: [],
+          messages: [message],
+          versions: [step],
+          removed: [],
+        },
+      },
+    ],
+    versions: [step],
+    members: [],
+  };
+}
+
+function answer(result: OpResult): Outcome {
+  return { results: [result], publications: [], versions: [], members: [] };
+}

@@ -1,0 +1,343 @@
+// Sends (docs/sync.md, "What a write costs"). A batch is one transaction: an INSERT that
+// checks each sender's membership, locks the conversation and stamps each row with the
+// epoch (a batch of several conversations locks them first, in ascending order, so two
+// batches cannot deadlock); an UPDATE that takes the
+// message versions, moves the seed's last_message columns and restamps every member's
+// index row. A batch of one conversation reads its new version from LAST_INSERT_ID; one
+// of several reads them back. Batches come from send-queue.ts: the sends of one push to
+// one conversation, or, under load, those of several pushes together.
+import type {
+  ChangeSet,
+  OpOfKind,
+  OpResult,
+  SyncMessage,
+  VersionStep,
+} from '../../../shared/sync/protocol.ts';
+import { MESSAGE_COLUMN_LIST, type MessageRow, toMessageView } from '../../chat/rows.ts';
+import { placeholders, type SqlRunner } from '../../db/sql.ts';
+import {
+  type Caller,
+  type Outcome,
+  type Publication,
+  rejected,
+  type SyncContext,
+  storedNow,
+} from '../context.ts';
+
+export type SendOp = OpOfKind<'send'>;
+
+/** The sends of one caller to one conversation. */
+export interface SendRequest {
+  caller: Caller;
+  conversationId: number;
+  ops: readonly SendOp[];
+}
+
+type StoredRow = MessageRow & { message_version: number };
+
+const insertSql = (count: number) => `INSERT IGNORE INTO messages
+    (conversation_id, sender_id, message_type, content, client_msg_id, created_at, updated_at,
+     change_epoch, status)
+  SELECT c.conversation_id, v.sender_id, v.message_type, v.content, v.client_msg_id, ?, ?,
+         (SELECT epoch FROM sync_clock WHERE id = 1 LOCK IN SHARE MODE), 'sent'
+    FROM (${Array.from(
+      { length: count },
+      () =>
+        'SELECT ? AS ord, ? AS conversation_id, ? AS sender_id, ? AS message_type, ? AS content, ? AS client_msg_id',
+    ).join(' UNION ALL ')}) v
+    JOIN conversations c ON c.conversation_id = v.conversation_id AND v.sender_id IN (c.user1_id, c.user2_id)
+   ORDER BY v.ord
+     FOR UPDATE`;
+
+// Listing the conversation first makes its row the first lock (it is held already).
+const BUMP_ONE_SQL = `UPDATE conversations c
+    JOIN sync_clock k ON k.id = 1
+    JOIN conversation_members mm ON mm.conversation_id = c.conversation_id AND mm.left_at IS NULL
+     SET c.message_version = LAST_INSERT_ID(c.message_version + ?),
+         c.last_message_id = GREATEST(COALESCE(c.last_message_id, 0), ?),
+         c.last_message_at = ?,
+         mm.change_epoch = k.epoch
+   WHERE c.conversation_id = ?`;
+
+const bumpManySql = (count: number) => `UPDATE conversations c
+    JOIN (${Array.from({ length: count }, () => 'SELECT ? AS id, ? AS n, ? AS last').join(' UNION ALL ')}) v
+      ON v.id = c.conversation_id
+    JOIN sync_clock k ON k.id = 1
+    JOIN conversation_members mm ON mm.conversation_id = c.conversation_id AND mm.left_at IS NULL
+     SET c.message_version = c.message_version + v.n,
+         c.last_message_id = GREATEST(COALESCE(c.last_message_id, 0), v.last),
+         c.last_message_at = ?,
+         mm.change_epoch = k.epoch`;
+
+/** One unique send of the batch, in the order it is inserted. */
+interface Row {
+  request: number;
+  op: SendOp;
+  senderId: number;
+  conversationId: number;
+}
+
+interface Stored {
+  /** Row index → message id, for the rows this transaction inserted. */
+  fresh: Map<number, number>;
+  /** Row index → the row that was there before (a retry, or an id used elsewhere). */
+  earlier: Map<number, StoredRow>;
+  /** Per conversation with fresh rows: the version step they took. */
+  steps: Map<number, { from: number; to: number }>;
+}
+
+const keyOf = (senderId: number, clientMsgId: string) => `${senderId}:${clientMsgId}`;
+
+async function storedBy(
+  sql: SqlRunner,
+  pairs: readonly { senderId: number; clientMsgId: string }[],
+): Promise<Map<string, StoredRow>> {
+  const rows = await sql.rows<StoredRow>(
+    `SELECT ${MESSAGE_COLUMN_LIST}, c.message_version FROM messages m
+       JOIN conversations c ON c.conversation_id = m.conversation_id
+      WHERE (m.sender_id, m.client_msg_id) IN (${pairs.map(() => '(?, ?)').join(', ')})`,
+    pairs.flatMap((p) => [p.senderId, p.clientMsgId]),
+  );
+  return new Map(rows.map((r) => [keyOf(r.sender_id, r.client_msg_id ?? ''), r]));
+}
+
+/** The first op of each client_msg_id is the one stored; repeats answer like it. */
+function uniqueOps(ops: readonly SendOp[]): SendOp[] {
+  const seen = new Set<string>();
+  return ops.filter((op) => !seen.has(op.clientMsgId) && Boolean(seen.add(op.clientMsgId)));
+}
+
+export async function applySendBatch(
+  ctx: SyncContext,
+  requests: readonly SendRequest[],
+): Promise<Outcome[]> {
+  const at = storedNow();
+  const rows: Row[] = requests
+    .flatMap((request, index) =>
+      uniqueOps(request.ops).map((op) => ({
+        request: index,
+        op,
+        senderId: request.caller.userId,
+        conversationId: request.conversationId,
+      })),
+    )
+    // Ascending conversations (stable: each request's ops keep their order).
+    .sort((a, b) => a.conversationId - b.conversationId);
+
+  const conversationIds = [...new Set(rows.map((row) => row.conversationId))];
+  const stored = await ctx.sql.transaction(async (tx): Promise<Stored | null> => {
+    // An INSERT … SELECT holds the table's AUTO-INC lock until it ends: if it locked a
+    // second conversation row mid-statement, it could wait on a transaction that waits
+    // for AUTO-INC. Several conversations are therefore locked first, in order.
+    if (conversationIds.length > 1) {
+      await tx.rows(
+        `SELECT conversation_id FROM conversations
+          WHERE conversation_id IN (${placeholders(conversationIds.length)})
+          ORDER BY conversation_id FOR UPDATE`,
+        conversationIds,
+      );
+    }
+    const inserted = await tx.write(insertSql(rows.length), [
+      at,
+      at,
+      ...rows.flatMap((row, i) => [
+        i,
+        row.conversationId,
+        row.senderId,
+        row.op.messageType,
+        row.op.content,
+        row.op.clientMsgId,
+      ]),
+    ]);
+    if (inserted.affectedRows === 0) return null;
+    const fresh = new Map<number, number>();
+    const earlier = new Map<number, StoredRow>();
+    if (inserted.affectedRows === rows.length && ctx.hasConsecutiveInsertIds) {
+      for (let i = 0; i < rows.length; i++) fresh.set(i, inserted.insertId + i);
+    } else {
+      // Some were there already: the ids this statement took are the insert id and above.
+      const found = await storedBy(
+        tx,
+        rows.map((r) => ({ senderId: r.senderId, clientMsgId: r.op.clientMsgId })),
+      );
+      rows.forEach((row, i) => {
+        const existing = found.get(keyOf(row.senderId, row.op.clientMsgId));
+        if (!existing) return;
+        const isFresh =
+          existing.message_id >= inserted.insertId &&
+          existing.conversation_id === row.conversationId;
+        if (isFresh) fresh.set(i, existing.message_id);
+        else earlier.set(i, existing);
+      });
+    }
+    const perConversation = new Map<number, { n: number; last: number }>();
+    for (const [i, messageId] of fresh) {
+      const { conversationId } = rows[i]!;
+      const counted = perConversation.get(conversationId) ?? { n: 0, last: 0 };
+      perConversation.set(conversationId, {
+        n: counted.n + 1,
+        last: Math.max(counted.last, messageId),
+      });
+    }
+    const steps = new Map<number, { from: number; to: number }>();
+    const [only, ...others] = perConversation;
+    if (only && others.length === 0) {
+      const [conversationId, { n, last }] = only;
+      const bumped = await tx.write(BUMP_ONE_SQL, [n, last, at, conversationId]);
+      steps.set(conversationId, { from: bumped.insertId - n, to: bumped.insertId });
+    } else if (only) {
+      const entries = [...perConversation];
+      await tx.write(bumpManySql(entries.length), [
+        ...entries.flatMap(([id, { n, last }]) => [id, n, last]),
+        at,
+      ]);
+      const versions = await tx.rows<{ conversation_id: number; message_version: number }>(
+        `SELECT conversation_id, message_version FROM conversations
+          WHERE conversation_id IN (${placeholders(entries.length)})`,
+        entries.map(([id]) => id),
+      );
+      for (const v of versions) {
+        const n = perConversation.get(v.conversation_id)?.n ?? 0;
+        steps.set(v.conversation_id, { from: v.message_version - n, to: v.message_version });
+      }
+    }
+    for (const conversationId of perConversation.keys()) await ctx.beforeCommit?.(conversationId);
+    return { fresh, earlier, steps };
+  });
+
+  if (!stored) return Promise.all(requests.map((r) => answerUnstored(ctx, r)));
+  return Promise.all(
+    requests.map((request, index) => answer(ctx, request, index, rows, stored, at)),
+  );
+}
+
+/** Builds the answer of one request and the events of its conversation (once per
+ * conversation: the first request of it carries them, for every sender in the batch). */
+async function answer(
+  ctx: SyncContext,
+  request: SendRequest,
+  index: number,
+  rows: readonly Row[],
+  stored: Stored,
+  at: Date,
+): Promise<Outcome> {
+  const { conversationId } = request;
+  const step = stored.steps.get(conversationId);
+  const views = new Map<string, SyncMessage>();
+  const everyFresh: SyncMessage[] = [];
+  let rank = 0;
+  rows.forEach((row, i) => {
+    if (row.conversationId !== conversationId) return;
+    const messageId = stored.fresh.get(i);
+    if (messageId === undefined || !step) return;
+    rank++;
+    const view: SyncMessage = {
+      messageId,
+      conversationId,
+      senderId: row.senderId,
+      messageType: row.op.messageType,
+      content: row.op.content,
+      createdAt: at.toISOString(),
+      updatedAt: at.toISOString(),
+      status: 'sent',
+      isEdited: false,
+      isDeleted: false,
+      fileUrl: null,
+      fileName: null,
+      fileSize: null,
+      clientMsgId: row.op.clientMsgId,
+      version: step.from + rank,
+    };
+    everyFresh.push(view);
+    if (row.request === index) views.set(row.op.clientMsgId, view);
+  });
+  if (views.size === 0 && !rows.some((row, i) => row.request === index && stored.earlier.has(i))) {
+    return answerUnstored(ctx, request);
+  }
+  const earlierOf = new Map<string, StoredRow>();
+  rows.forEach((row, i) => {
+    const earlier = stored.earlier.get(i);
+    if (row.request === index && earlier) earlierOf.set(row.op.clientMsgId, earlier);
+  });
+  const reported = new Set<string>();
+  const results = request.ops.map((op): OpResult => {
+    const fresh = views.get(op.clientMsgId);
+    if (fresh) {
+      const duplicate = reported.has(op.clientMsgId);
+      reported.add(op.clientMsgId);
+      return { opId: op.opId, status: 'accepted', message: fresh, duplicate };
+    }
+    const row = earlierOf.get(op.clientMsgId);
+    if (!row) return { opId: op.opId, status: 'retry', reason: 'message not stored' };
+    if (row.conversation_id !== conversationId) {
+      return rejected(
+        op.opId,
+        'VALIDATION_FAILED',
+        'client_msg_id already used in another conversation',
+      );
+    }
+    // Stored before this transaction, so its content is as of the version before it.
+    const message = { ...toMessageView(row), version: step?.from ?? row.message_version };
+    return { opId: op.opId, status: 'accepted', message, duplicate: true };
+  });
+
+  const versionStep: VersionStep | null = step ? { conversationId, ...step } : null;
+  const isFirstOfConversation =
+    rows.find((r) => r.conversationId === conversationId)?.request === index;
+  const publications: Publication[] = [];
+  if (versionStep && isFirstOfConversation) {
+    const senders = new Set(
+      rows.filter((r) => r.conversationId === conversationId).map((r) => r.request),
+    );
+    const changes: ChangeSet = {
+      conversations: [],
+      members: [],
+      messages: everyFresh,
+      versions: [versionStep],
+      removed: [],
+    };
+    const to = (await ctx.participants.of(conversationId)) ?? [request.caller.userId];
+    // A step made of one push's sends skips that device's stream (its answer has them);
+    // one mixing several pushes goes to every device, the pushers' included.
+    publications.push({ to, changes, ...(senders.size === 1 ? {} : { everyDevice: true }) });
+  }
+  // The pushing device may take the step only if every message of it is in its answer.
+  const isWholeStep = everyFresh.length === views.size;
+  return {
+    results,
+    publications,
+    versions: versionStep && isWholeStep ? [versionStep] : [],
+    members: [],
+  };
+}
+
+/** Nothing of this request went in: every op is a retry of a stored message, or names a
+ * conversation the caller is not in, or reuses an id of another conversation. */
+async function answerUnstored(ctx: SyncContext, request: SendRequest): Promise<Outcome> {
+  const { caller, conversationId, ops } = request;
+  const rows = await storedBy(
+    ctx.sql,
+    ops.map((op) => ({ senderId: caller.userId, clientMsgId: op.clientMsgId })),
+  );
+  const mine = (op: SendOp) => rows.get(keyOf(caller.userId, op.clientMsgId));
+  const isMissing = ops.some((op) => !mine(op));
+  const participants = isMissing ? await ctx.participants.of(conversationId) : null;
+  const isMember = participants?.includes(caller.userId) ?? false;
+  const results = ops.map((op): OpResult => {
+    const row = mine(op);
+    if (row && row.conversation_id === conversationId) {
+      const message = { ...toMessageView(row), version: row.message_version };
+      return { opId: op.opId, status: 'accepted', message, duplicate: true };
+    }
+    if (row) {
+      return rejected(
+        op.opId,
+        'VALIDATION_FAILED',
+        'client_msg_id already used in another conversation',
+      );
+    }
+    if (!isMember) return rejected(op.opId, 'NOT_FOUND', 'conversation not found');
+    return { opId: op.opId, status: 'retry', reason: 'message not stored' };
+  });
+  return { results, publications: [], versions: [], members: [] };
+}
