@@ -5,11 +5,8 @@
 // WebSocket each that carries their live stream and their pushes, as the app's does.
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
-import { WebSocket } from 'ws';
-import type { AppRouter } from '../server/routers/index.ts';
 import { PROTOCOL_VERSION } from '../shared/sync/protocol.ts';
-import { waitFor } from '../tests/support/clients.ts';
+import { trpcSocketClient, waitFor } from '../tests/support/clients.ts';
 import { freePort } from '../tests/support/process-server.ts';
 import { connectMemoryProbe } from './server-memory.ts';
 import {
@@ -20,12 +17,7 @@ import {
   startBenchServer,
 } from './support.ts';
 
-interface Client {
-  userId: number;
-  trpc: ReturnType<typeof createTRPCClient<AppRouter>>;
-  close: () => void;
-  isLive: boolean;
-}
+type Client = ReturnType<typeof trpcSocketClient> & { userId: number; isLive: boolean };
 
 const progress = (what: string) => process.stderr.write(`  realtime: ${what}\n`);
 
@@ -33,18 +25,6 @@ async function rssBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
   return kb * 1024;
-}
-
-function socketClient(url: string, token: string) {
-  const ws = createWSClient({
-    url: `${url.replace(/^http/, 'ws')}/trpc`,
-    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-    connectionParams: () => ({ token }),
-  });
-  return {
-    trpc: createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] }),
-    close: () => void ws.close(),
-  };
 }
 
 export async function benchRealtime(scale = 1): Promise<BenchResults> {
@@ -83,7 +63,7 @@ export async function benchRealtime(scale = 1): Promise<BenchResults> {
       // steady state this bench is about.
       for (let i = from; i < to; i += 50) {
         const wave = users.slice(i, Math.min(i + 50, to)).map((user) => {
-          const socket = socketClient(server.url, user.token);
+          const socket = trpcSocketClient(server.url, user.token);
           const client: Client = { userId: user.user.userId, ...socket, isLive: false };
           client.trpc.sync.live.subscribe(
             { protocolVersion: PROTOCOL_VERSION },

@@ -9,9 +9,13 @@ import type {
   SyncMessage,
   VersionStep,
 } from '../../shared/sync/protocol.ts';
-import { NO_WATERMARKS } from '../../shared/sync/status.ts';
 import { refreshConversationStats } from './conversation-stats.ts';
-import type { ChatDatabase, LocalConversation, LocalMessage } from './db.ts';
+import {
+  type ChatDatabase,
+  type LocalConversation,
+  type LocalMessage,
+  UNTOUCHED_CONVERSATION,
+} from './db.ts';
 import { marksOf, receiptFields, withMemberMarks } from './marks.ts';
 import { mergeMessage } from './message-merge.ts';
 
@@ -58,15 +62,7 @@ export function newConversationRow(key: string, view: ConversationView): LocalCo
       contextTitle: view.contextTitle,
       createdAt: view.createdAt,
       lastActivityAt: view.lastMessageAt ?? view.createdAt,
-      lastMessagePreview: null,
-      lastMessageSenderId: null,
-      unreadCount: 0,
-      pendingCount: 0,
-      failedCount: 0,
-      muted: false,
-      version: 0,
-      members: [],
-      confirmedMarks: NO_WATERMARKS,
+      ...UNTOUCHED_CONVERSATION,
     },
     view,
   );

@@ -4,7 +4,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { ConversationType, MessageType } from '../../shared/schemas.ts';
 import type { PushOp, PushOpKind } from '../../shared/sync/protocol.ts';
-import type { Watermarks } from '../../shared/sync/status.ts';
+import { NO_WATERMARKS, type Watermarks } from '../../shared/sync/status.ts';
 
 /** A member's watermarks in a conversation (DESIGN §3.5). */
 export interface MemberMarks extends Watermarks {
@@ -44,6 +44,19 @@ export interface LocalConversation {
   /** Why the server refused to create this locally started conversation, if it did. */
   createFailure?: { code: string; reason: string } | null;
 }
+
+/** What a conversation holds before any message or receipt of it has been seen. */
+export const UNTOUCHED_CONVERSATION = {
+  lastMessagePreview: null,
+  lastMessageSenderId: null,
+  unreadCount: 0,
+  pendingCount: 0,
+  failedCount: 0,
+  muted: false,
+  version: 0,
+  members: [],
+  confirmedMarks: NO_WATERMARKS,
+} as const satisfies Partial<LocalConversation>;
 
 /** Synced messages are `sent` here; whether they were delivered or read is read off the
  * members' watermarks (see message-status.ts). */

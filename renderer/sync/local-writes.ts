@@ -4,7 +4,6 @@
 // leader tab pushes (see engine.ts).
 import { messageTextSchema } from '../../shared/schemas.ts';
 import type { PushOp } from '../../shared/sync/protocol.ts';
-import { NO_WATERMARKS } from '../../shared/sync/status.ts';
 import type { OpenConversationRequest } from './api.ts';
 import { laterTime, PREVIEW_CHARS, refreshConversationStats } from './conversation-stats.ts';
 import {
@@ -14,6 +13,7 @@ import {
   PENDING_SORT_PREFIX,
   pendingSortKey,
   syncedSortKey,
+  UNTOUCHED_CONVERSATION,
 } from './db.ts';
 import { marksOf, receiptFields, withMemberMarks } from './marks.ts';
 import type { Outbox } from './outbox.ts';
@@ -317,15 +317,7 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
           contextTitle: request.contextTitle,
           createdAt,
           lastActivityAt: createdAt,
-          lastMessagePreview: null,
-          lastMessageSenderId: null,
-          unreadCount: 0,
-          pendingCount: 0,
-          failedCount: 0,
-          muted: false,
-          version: 0,
-          members: [],
-          confirmedMarks: NO_WATERMARKS,
+          ...UNTOUCHED_CONVERSATION,
           createFailure: null,
         };
         await db.conversations.add(conversation);

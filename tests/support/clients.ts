@@ -93,6 +93,19 @@ export function trpcRealtimeClient(baseUrl: string, token: string) {
   return { client, close: () => wsClient.close() };
 }
 
+/** A client whose every call goes over one WebSocket, as the app's does while live. */
+export function trpcSocketClient(baseUrl: string, token: string) {
+  const wsClient = createWSClient({
+    url: `${baseUrl.replace(/^http/, 'ws')}/trpc`,
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    connectionParams: () => ({ token }),
+  });
+  return {
+    trpc: createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] }),
+    close: () => void wsClient.close(),
+  };
+}
+
 /** Listens to the live sync stream of a realtime client; returns what stops it. */
 export function listenLive(
   realtime: ReturnType<typeof trpcRealtimeClient>,

@@ -2,10 +2,7 @@
 // stored once, every conversation's version counts its messages exactly, and every
 // participant hears every message with version steps that join up.
 import { randomUUID } from 'node:crypto';
-import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import type { AppRouter } from '../../server/routers/index.ts';
 import { type LiveEvent, PROTOCOL_VERSION, type PushResult } from '../../shared/sync/protocol.ts';
 import { openSqlProbe, type SqlProbe } from '../server/support/sql-probe.ts';
 import {
@@ -14,6 +11,7 @@ import {
   type TestUser,
   trpcClient,
   trpcRealtimeClient,
+  trpcSocketClient,
   waitFor,
 } from '../support/clients.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -28,18 +26,6 @@ afterAll(async () => {
   await probe?.close();
   await server?.dispose();
 });
-
-function socketClient(url: string, token: string) {
-  const ws = createWSClient({
-    url: `${url.replace(/^http/, 'ws')}/trpc`,
-    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-    connectionParams: () => ({ token }),
-  });
-  return {
-    trpc: createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] }),
-    close: () => void ws.close(),
-  };
-}
 
 const send = (conversationId: number, content: string) => ({
   opId: randomUUID(),
@@ -161,7 +147,9 @@ it('[S3.3] batches spanning many conversations never deadlock: every concurrent 
     }),
   );
   // Over sockets, as the app pushes when live: fast enough to fill every batch.
-  const sockets = pairs.flatMap(({ a, b }) => [a, b].map((p) => socketClient(server.url, p.token)));
+  const sockets = pairs.flatMap(({ a, b }) =>
+    [a, b].map((p) => trpcSocketClient(server.url, p.token)),
+  );
   // A steady stream in a shuffled order, so batches catch varied sets of conversations
   // (all at once, every batch would hold all of them and they would simply queue).
   const pushes: Promise<PushResult>[] = [];

@@ -2,18 +2,10 @@
 // Read on the sparse index of conversations with something unread, so the cost follows
 // those conversations only.
 import { useLiveQuery } from 'dexie-react-hooks';
+import { totalUnread } from '../../sync/queries.ts';
 import { useApp } from './app-context.tsx';
 
 export function useUnreadTotal(): number | undefined {
   const { db } = useApp();
-  return useLiveQuery(async () => {
-    let total = 0;
-    await db.conversations
-      .where('hasUnread')
-      .equals(1)
-      .each((c) => {
-        if (!c.muted) total += c.unreadCount;
-      });
-    return total;
-  }, [db]);
+  return useLiveQuery(() => totalUnread(db), [db]);
 }
