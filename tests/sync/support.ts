@@ -1,6 +1,7 @@
 // Builders for client-driven sync tests: a real server that can be restarted on the same
 // port and database, and devices (the real engine on fake-indexeddb, the real tRPC
 // transport over `ws`) whose network a test can break in precise ways.
+
 import { randomBytes } from 'node:crypto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { Redis } from 'ioredis';
@@ -16,6 +17,7 @@ import { createSyncEngine, type SyncEngine } from '../../renderer/sync/engine.ts
 import type { LockManagerLike } from '../../renderer/sync/leader.ts';
 import { displayedStatus } from '../../renderer/sync/marks.ts';
 import { broadcastTabChannel, type TabChannel } from '../../renderer/sync/tab-channel.ts';
+import { countWriteTransactions } from '../../renderer/sync/test-support/count-writes.ts';
 import { memoryLocks } from '../../renderer/sync/test-support/locks.ts';
 import {
   type LiveHandlers,
@@ -385,19 +387,7 @@ export function openDevice(
     const db = openChatDatabase(user.user.userId, { indexedDB: factory, IDBKeyRange });
     if (options.watchStatuses ?? true) watchStatuses(db, name, regressions);
     const onWrite = options.onWriteTransaction;
-    if (onWrite) {
-      db.use({
-        stack: 'dbcore',
-        name: 'count-write-transactions',
-        create: (down) => ({
-          ...down,
-          transaction(stores, mode, txOptions) {
-            if (mode === 'readwrite') onWrite();
-            return down.transaction(stores, mode, txOptions);
-          },
-        }),
-      });
-    }
+    if (onWrite) countWriteTransactions(db, onWrite);
     return db;
   };
   let tabs: TabChannel | null = null;

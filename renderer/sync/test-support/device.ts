@@ -1,12 +1,14 @@
 // Builders for the engine's unit tests: the in-memory server with two users, devices (a
 // fresh in-memory IndexedDB each, or one shared by the tabs of a profile) whose engine
 // talks to it, and timers the test fires by hand.
+
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import type { PushOp } from '../../../shared/sync/protocol.ts';
 import { type ChatDatabase, openChatDatabase } from '../db.ts';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../engine.ts';
 import type { LockManagerLike } from '../leader.ts';
 import { broadcastTabChannel, type TabChannel } from '../tab-channel.ts';
+import { countWriteTransactions } from './count-writes.ts';
 import { createFakeServer, type FakeServer, type FakeTransport } from './fake-transport.ts';
 import { memoryLocks } from './locks.ts';
 
@@ -116,19 +118,7 @@ export function openTestDevice(options: TestDeviceOptions = {}): TestDevice {
   const open = () => {
     const db = openChatDatabase(userId, { indexedDB: factory, IDBKeyRange });
     const onWrite = options.onWriteTransaction;
-    if (onWrite) {
-      db.use({
-        stack: 'dbcore',
-        name: 'count-write-transactions',
-        create: (down) => ({
-          ...down,
-          transaction(stores, mode, txOptions) {
-            if (mode === 'readwrite') onWrite();
-            return down.transaction(stores, mode, txOptions);
-          },
-        }),
-      });
-    }
+    if (onWrite) countWriteTransactions(db, onWrite);
     return db;
   };
   const build = (db: ChatDatabase) => {
