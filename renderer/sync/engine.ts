@@ -236,8 +236,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function drainOutbox(): Promise<'done' | 'failed'> {
     for (;;) {
       if (!isLeading() || !transport) return 'done';
-      const batch = await outbox.takeBatch(batchSize, PUSH_BATCH_JSON_CHARS);
-      const due = await receipts.due(Math.min(RECEIPTS_PER_PUSH, batchSize - batch.length + 1));
+      // Receipts first: a push of at most `batchSize` operations always has room for some.
+      const due = await receipts.due(Math.min(RECEIPTS_PER_PUSH, batchSize));
+      const batch = await outbox.takeBatch(batchSize - due.length, PUSH_BATCH_JSON_CHARS);
       if (batch.length === 0 && due.length === 0) return 'done';
       let answer: PushResult;
       try {

@@ -64,6 +64,24 @@ describe('receipts due from the marks', () => {
     ]);
   });
 
+  test('[S3.2] receipts due never exceed the operations asked for; what is left stays due', async () => {
+    const { db, receipts } = setup();
+    await db.conversations.bulkAdd([
+      conversation(5, { deliveredUpTo: 12, readUpTo: 9 }),
+      conversation(6, { deliveredUpTo: 8, readUpTo: 7 }),
+    ]);
+    const first = await receipts.due(3);
+    expect(first.map((r) => r.op)).toMatchObject([
+      { kind: 'readUpTo', conversationId: 5 },
+      { kind: 'deliveredUpTo', conversationId: 5 },
+      { kind: 'readUpTo', conversationId: 6 },
+    ]);
+    receipts.confirm(first);
+    expect((await receipts.due(3)).map((r) => r.op)).toMatchObject([
+      { kind: 'deliveredUpTo', conversationId: 6, messageId: 8 },
+    ]);
+  });
+
   test('[S3.5] only what the server has not confirmed is due', async () => {
     const { db, receipts } = setup();
     await db.conversations.bulkAdd([

@@ -19,8 +19,9 @@ export interface DueReceipt {
 }
 
 export interface Receipts {
-  /** Receipts to push now (at most `max`), newest marks of each conversation. */
-  due(max: number): Promise<DueReceipt[]>;
+  /** Receipts to push now, newest marks of each conversation: at most `maxOps`
+   * operations (a conversation may need two, read and delivered). */
+  due(maxOps: number): Promise<DueReceipt[]>;
   /** The server answered these: remember them as confirmed. */
   confirm(receipts: readonly DueReceipt[]): void;
   /** Writes what was confirmed since the last call; inside a transaction over
@@ -44,10 +45,11 @@ export function createReceipts({
     a.readUpTo > b.readUpTo || a.deliveredUpTo > Math.max(b.deliveredUpTo, a.readUpTo);
 
   return {
-    async due(max) {
+    async due(maxOps) {
       const receipts: DueReceipt[] = [];
-      const rows = await db.conversations.where('receiptDue').equals(1).limit(max).toArray();
+      const rows = await db.conversations.where('receiptDue').equals(1).limit(maxOps).toArray();
       for (const conversation of rows) {
+        if (receipts.length >= maxOps) break;
         if (conversation.serverId === null) continue;
         const mine = marksOf(conversation, userId);
         const known = mergeWatermarks(
@@ -64,7 +66,10 @@ export function createReceipts({
             marks: { deliveredUpTo: mine.readUpTo, readUpTo: mine.readUpTo },
           });
         }
-        if (mine.deliveredUpTo > Math.max(known.deliveredUpTo, mine.readUpTo)) {
+        if (
+          mine.deliveredUpTo > Math.max(known.deliveredUpTo, mine.readUpTo) &&
+          receipts.length < maxOps
+        ) {
           receipts.push({
             op: {
               opId: newId(),
