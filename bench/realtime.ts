@@ -16,6 +16,7 @@ import {
   percentile,
   startBenchServer,
 } from './support.ts';
+import { trpcFloorBytesPerClient } from './trpc-floor.ts';
 
 type Client = ReturnType<typeof trpcSocketClient> & { userId: number; isLive: boolean };
 
@@ -182,6 +183,7 @@ export async function benchRealtime(scale = 1): Promise<BenchResults> {
       latency_achieved_at_500_per_s: target.achieved,
       latency_p50_ms_saturated: flood.p50,
       bytes_per_idle_client: (liveAll - liveHalf) / (users.length - half),
+      bytes_per_idle_client_trpc_floor: await trpcFloorBytesPerClient(users.length),
       server_rss_idle_bytes: rssIdle,
     };
   } finally {

@@ -50,10 +50,6 @@ function runner(target: Pool | PoolConnection): SqlRunner {
   };
 }
 
-export function createSqlPool(address: DatabaseAddress, connectionLimit: number): Sql {
-  return wrapPool(createPool(poolConfig(address, connectionLimit)));
-}
-
 export function wrapPool(pool: Pool): Sql {
   return {
     pool,

@@ -28,22 +28,3 @@ export function isRetryableTransactionError(error: unknown): boolean {
   const text = String(error);
   return /deadlock|lock wait timeout|write conflict/i.test(text);
 }
-
-export async function withTransaction<T>(
-  db: Db,
-  work: (tx: Tx) => Promise<T>,
-  attempts = 5,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.$transaction(work, {
-        isolationLevel: 'ReadCommitted',
-        maxWait: 10_000,
-        timeout: 30_000,
-      });
-    } catch (error) {
-      if (attempt >= attempts || !isRetryableTransactionError(error)) throw error;
-      await new Promise((r) => setTimeout(r, 5 * 2 ** attempt + Math.random() * 20));
-    }
-  }
-}

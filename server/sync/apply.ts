@@ -22,6 +22,7 @@ import {
   type Outcome,
   type Publication,
   rejected,
+  resultsOnly,
   type SyncContext,
 } from './context.ts';
 import { applyMessageChange } from './ops/change-message.ts';
@@ -173,7 +174,7 @@ async function applyRun(
   switch (op.kind) {
     case 'send': {
       const target = sendTarget(op, scope);
-      if (typeof target !== 'number') return single(target);
+      if (typeof target !== 'number') return resultsOnly([target]);
       const sends = run.entries.map((e) => e.op).filter((o): o is SendOp => o.kind === 'send');
       return deps.sends.submit({ caller, conversationId: target, ops: sends });
     }
@@ -196,7 +197,9 @@ async function applyRun(
         scope.ownMessages.get(op.clientMsgId) ??
         (await messagesNamedBy(deps, caller.userId, [{ op }])).get(op.clientMsgId);
       if (!target)
-        return single(rejected(op.opId, 'NOT_FOUND', 'message not found among your messages'));
+        return resultsOnly([
+          rejected(op.opId, 'NOT_FOUND', 'message not found among your messages'),
+        ]);
       scope.ownMessages.delete(op.clientMsgId);
       return applyMessageChange(deps, caller, op, target);
     }
@@ -204,10 +207,6 @@ async function applyRun(
     case 'readUpTo':
       return applyReceipt(deps, caller, op);
   }
-}
-
-function single(result: OpResult): Outcome {
-  return { results: [result], publications: [], versions: [], members: [] };
 }
 
 async function messagesNamedBy(

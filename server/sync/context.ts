@@ -46,6 +46,11 @@ export interface Outcome {
 
 export const NO_OUTCOME: Outcome = { results: [], publications: [], versions: [], members: [] };
 
+/** The outcome of operations that changed nothing anyone else must hear of. */
+export function resultsOnly(results: OpResult[]): Outcome {
+  return { ...NO_OUTCOME, results };
+}
+
 export function rejected(
   opId: string,
   code: Extract<OpResult, { status: 'rejected' }>['code'],

@@ -2,7 +2,7 @@
 // while all are busy wait and then go together, in one transaction of the same few
 // statements. At low load a send runs at once, alone; under load each transaction carries
 // more messages, so statements and fsyncs per message fall as traffic rises.
-import type { Outcome, SyncContext } from './context.ts';
+import { type Outcome, resultsOnly, type SyncContext } from './context.ts';
 import { applySendBatch, type SendRequest } from './ops/send.ts';
 
 export interface SendQueue {
@@ -69,10 +69,7 @@ export function createSendQueue(
 }
 
 function failed(request: SendRequest): Outcome {
-  return {
-    results: request.ops.map((op) => ({ opId: op.opId, status: 'retry', reason: 'not applied' })),
-    publications: [],
-    versions: [],
-    members: [],
-  };
+  return resultsOnly(
+    request.ops.map((op) => ({ opId: op.opId, status: 'retry', reason: 'not applied' })),
+  );
 }

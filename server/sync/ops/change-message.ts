@@ -1,10 +1,22 @@
 // Edits and deletes of one's own message (DESIGN §3.7). Each takes the next message
 // version of its conversation and restamps the message with the epoch; a delete leaves a
 // tombstone (the row stays, its text goes) and wins over any edit, before or after it.
-import type { OpOfKind, OpResult, SyncMessage } from '../../../shared/sync/protocol.ts';
+import {
+  EMPTY_CHANGES,
+  type OpOfKind,
+  type OpResult,
+  type SyncMessage,
+} from '../../../shared/sync/protocol.ts';
 import { MESSAGE_COLUMN_LIST, type MessageRow, toMessageView } from '../../chat/rows.ts';
 import type { SqlRunner } from '../../db/sql.ts';
-import { type Caller, type Outcome, rejected, type SyncContext, storedNow } from '../context.ts';
+import {
+  type Caller,
+  type Outcome,
+  rejected,
+  resultsOnly,
+  type SyncContext,
+  storedNow,
+} from '../context.ts';
 
 type ChangeOp = OpOfKind<'edit' | 'delete'>;
 
@@ -73,13 +85,13 @@ export async function applyMessageChange(
   } catch (error) {
     if (!(error instanceof Unchanged)) throw error;
     if (error.why === 'not-member') {
-      return answer(rejected(op.opId, 'NOT_FOUND', 'message not found among your messages'));
+      return resultsOnly([rejected(op.opId, 'NOT_FOUND', 'message not found among your messages')]);
     }
     const message = await currentMessage(ctx.sql, target.message_id);
-    if (!message) return answer(rejected(op.opId, 'NOT_FOUND', 'message not found'));
+    if (!message) return resultsOnly([rejected(op.opId, 'NOT_FOUND', 'message not found')]);
     // A repeat of an applied change, or an edit that a delete overtook (the delete wins).
     const duplicate = error.why === 'already-applied' || op.kind === 'delete';
-    return answer({ opId: op.opId, status: 'accepted', message, duplicate });
+    return resultsOnly([{ opId: op.opId, status: 'accepted', message, duplicate }]);
   }
 
   const before = toMessageView(target);
@@ -98,20 +110,10 @@ export async function applyMessageChange(
     publications: [
       {
         to,
-        changes: {
-          conversations: [],
-          members: [],
-          messages: [message],
-          versions: [step],
-          removed: [],
-        },
+        changes: { ...EMPTY_CHANGES, messages: [message], versions: [step] },
       },
     ],
     versions: [step],
     members: [],
   };
-}
-
-function answer(result: OpResult): Outcome {
-  return { results: [result], publications: [], versions: [], members: [] };
 }

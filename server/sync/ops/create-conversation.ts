@@ -17,6 +17,7 @@ import {
   type Outcome,
   type Publication,
   rejected,
+  resultsOnly,
   type SyncContext,
 } from '../context.ts';
 
@@ -146,10 +147,7 @@ export async function applyCreateConversation(
       (error.code === 'NOT_FOUND' || error.code === 'VALIDATION_FAILED')
     ) {
       return {
-        results: [rejected(op.opId, error.code, error.message)],
-        publications: [],
-        versions: [],
-        members: [],
+        ...resultsOnly([rejected(op.opId, error.code, error.message)]),
         conversationId: null,
         refusal: error.message,
       };

@@ -2,8 +2,8 @@
 // §3.5): the member row's delivered/read mark (never past the conversation's last
 // message), every member's index row, and the seed's messages.status of the messages it
 // covers, which stays true for REST clients. No message is renumbered or sent again.
-import type { OpOfKind, OpResult } from '../../../shared/sync/protocol.ts';
-import { type Caller, type Outcome, rejected, type SyncContext } from '../context.ts';
+import { EMPTY_CHANGES, type OpOfKind, type OpResult } from '../../../shared/sync/protocol.ts';
+import { type Caller, type Outcome, rejected, resultsOnly, type SyncContext } from '../context.ts';
 
 type ReceiptOp = OpOfKind<'deliveredUpTo' | 'readUpTo'>;
 
@@ -59,7 +59,7 @@ export async function applyReceipt(
     const result: OpResult = participants?.includes(me)
       ? { opId: op.opId, status: 'accepted', duplicate: true }
       : rejected(op.opId, 'NOT_FOUND', 'conversation not found');
-    return { results: [result], publications: [], versions: [], members: [] };
+    return resultsOnly([result]);
   }
   // A delivered receipt leaves the read mark where it was (member states merge by
   // maximum, so 0 changes nothing).
@@ -75,13 +75,7 @@ export async function applyReceipt(
     publications: [
       {
         to,
-        changes: {
-          conversations: [],
-          members: [member],
-          messages: [],
-          versions: [],
-          removed: [],
-        },
+        changes: { ...EMPTY_CHANGES, members: [member] },
       },
     ],
     versions: [],

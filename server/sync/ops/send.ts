@@ -6,12 +6,13 @@
 // index row. A batch of one conversation reads its new version from LAST_INSERT_ID; one
 // of several reads them back. Batches come from send-queue.ts: the sends of one push to
 // one conversation, or, under load, those of several pushes together.
-import type {
-  ChangeSet,
-  OpOfKind,
-  OpResult,
-  SyncMessage,
-  VersionStep,
+import {
+  type ChangeSet,
+  EMPTY_CHANGES,
+  type OpOfKind,
+  type OpResult,
+  type SyncMessage,
+  type VersionStep,
 } from '../../../shared/sync/protocol.ts';
 import { MESSAGE_COLUMN_LIST, type MessageRow, toMessageView } from '../../chat/rows.ts';
 import { placeholders, type SqlRunner } from '../../db/sql.ts';
@@ -20,6 +21,7 @@ import {
   type Outcome,
   type Publication,
   rejected,
+  resultsOnly,
   type SyncContext,
   storedNow,
 } from '../context.ts';
@@ -289,13 +291,7 @@ async function answer(
     const senders = new Set(
       rows.filter((r) => r.conversationId === conversationId).map((r) => r.request),
     );
-    const changes: ChangeSet = {
-      conversations: [],
-      members: [],
-      messages: everyFresh,
-      versions: [versionStep],
-      removed: [],
-    };
+    const changes: ChangeSet = { ...EMPTY_CHANGES, messages: everyFresh, versions: [versionStep] };
     const to = (await ctx.participants.of(conversationId)) ?? [request.caller.userId];
     // A step made of one push's sends skips that device's stream (its answer has them);
     // one mixing several pushes goes to every device, the pushers' included.
@@ -339,5 +335,5 @@ async function answerUnstored(ctx: SyncContext, request: SendRequest): Promise<O
     if (!isMember) return rejected(op.opId, 'NOT_FOUND', 'conversation not found');
     return { opId: op.opId, status: 'retry', reason: 'message not stored' };
   });
-  return { results, publications: [], versions: [], members: [] };
+  return resultsOnly(results);
 }
