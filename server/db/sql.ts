@@ -2,8 +2,7 @@
 // returns the versions the writes take) and as few round trips as the statements
 // themselves. The pool is the one Prisma's adapter uses too. Numbers come back as
 // numbers: every BIGINT here (epochs, versions) stays far below 2^53.
-import { createPool, type Pool, type PoolConnection, type QueryConfig } from 'mariadb';
-import { type DatabaseAddress, poolConfig } from './connection.ts';
+import type { Pool, PoolConnection, QueryConfig } from 'mariadb';
 import { isRetryableTransactionError } from './transaction.ts';
 
 export type SqlValue = string | number | boolean | Date | null;

@@ -1,12 +1,7 @@
 // Edits and deletes of one's own message (DESIGN §3.7). Each takes the next message
 // version of its conversation and restamps the message with the epoch; a delete leaves a
 // tombstone (the row stays, its text goes) and wins over any edit, before or after it.
-import {
-  EMPTY_CHANGES,
-  type OpOfKind,
-  type OpResult,
-  type SyncMessage,
-} from '../../../shared/sync/protocol.ts';
+import { EMPTY_CHANGES, type OpOfKind, type SyncMessage } from '../../../shared/sync/protocol.ts';
 import { MESSAGE_COLUMN_LIST, type MessageRow, toMessageView } from '../../chat/rows.ts';
 import type { SqlRunner } from '../../db/sql.ts';
 import {
