@@ -9,6 +9,7 @@ import type {
   SyncMessage,
   VersionStep,
 } from '../../shared/sync/protocol.ts';
+import { mergeWatermarks } from '../../shared/sync/status.ts';
 import { refreshConversationStats } from './conversation-stats.ts';
 import {
   type ChatDatabase,
@@ -46,29 +47,32 @@ export interface Applied {
   isReceiptDue: boolean;
 }
 
-export function serverConversationKey(serverId: number): string {
+function serverConversationKey(serverId: number): string {
   return `s${serverId}`;
 }
 
 export function newConversationRow(key: string, view: ConversationView): LocalConversation {
   return withServerFields(
-    {
-      key,
-      serverId: view.conversationId,
-      otherUserId: view.otherUser.userId,
-      otherDisplayName: view.otherUser.displayName,
-      conversationType: view.conversationType,
-      contextId: view.contextId,
-      contextTitle: view.contextTitle,
-      createdAt: view.createdAt,
-      lastActivityAt: view.lastMessageAt ?? view.createdAt,
-      ...UNTOUCHED_CONVERSATION,
-    },
+    { key, lastActivityAt: view.lastMessageAt ?? view.createdAt, ...UNTOUCHED_CONVERSATION },
     view,
   );
 }
 
-function withServerFields(base: LocalConversation, view: ConversationView): LocalConversation {
+/** The fields a conversation's server view decides. */
+type ServerFields =
+  | 'serverId'
+  | 'otherUserId'
+  | 'otherDisplayName'
+  | 'conversationType'
+  | 'contextId'
+  | 'contextTitle'
+  | 'createdAt'
+  | 'createFailure';
+
+function withServerFields(
+  base: Omit<LocalConversation, ServerFields>,
+  view: ConversationView,
+): LocalConversation {
   return {
     ...base,
     serverId: view.conversationId,
@@ -91,7 +95,7 @@ function isSameConversation(local: LocalConversation, view: ConversationView): b
 }
 
 /** Points queued sends of a locally created conversation at its server id. */
-export async function rewriteConversationRefs(
+async function rewriteConversationRefs(
   db: ChatDatabase,
   convKey: string,
   conversationId: number,
@@ -108,7 +112,7 @@ export async function rewriteConversationRefs(
 
 /** Moves everything of conversation `from` into `into` and deletes `from`: the same
  * server conversation was known here under two keys. */
-export async function mergeConversationInto(
+async function mergeConversationInto(
   db: ChatDatabase,
   from: string,
   into: string,
@@ -384,14 +388,7 @@ export async function applyChanges(
       members = withMemberMarks(members, state);
       // What the server says of this user's own marks, it has confirmed.
       if (state.userId === userId) {
-        confirmedMarks = {
-          deliveredUpTo: Math.max(
-            confirmedMarks.deliveredUpTo,
-            state.deliveredUpTo,
-            state.readUpTo,
-          ),
-          readUpTo: Math.max(confirmedMarks.readUpTo, state.readUpTo),
-        };
+        confirmedMarks = mergeWatermarks(confirmedMarks, state);
       }
     }
     note(conversation, { members, confirmedMarks });

@@ -18,7 +18,7 @@ export function laterTime(a: string, b: string): string {
 }
 
 /** Someone else's messages after this user's read mark, counted on the sparse index. */
-export function countUnread(db: ChatDatabase, key: string, readUpTo: number): Promise<number> {
+function countUnread(db: ChatDatabase, key: string, readUpTo: number): Promise<number> {
   return db.messages
     .where('[convKey+othersKey]')
     .between([key, syncedSortKey(readUpTo + 1)], [key, PENDING_SORT_PREFIX], true, false)

@@ -271,7 +271,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         await afterApply(settled.applied, 'live');
       } else scheduleReceiptFlush();
       noteSuccess();
-      void refreshCounts();
       if (settled?.hasRetry || hasReceiptRetry) return 'failed';
     }
   }

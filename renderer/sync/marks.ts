@@ -18,7 +18,7 @@ export function marksOf(
 }
 
 /** How far the other participants got: in a two-person conversation, the other one. */
-export function othersMarks(
+function othersMarks(
   conversation: Pick<LocalConversation, 'members' | 'otherUserId'>,
 ): Watermarks {
   return marksOf(conversation, conversation.otherUserId);
@@ -35,7 +35,8 @@ export function withMemberMarks(members: readonly MemberMarks[], next: MemberMar
   return members.map((m) => (m.userId === next.userId ? { ...merged, userId: m.userId } : m));
 }
 
-function isAhead(a: Watermarks, b: Watermarks): boolean {
+/** Whether marks `a` say more than `b`. */
+export function isAhead(a: Watermarks, b: Watermarks): boolean {
   return a.deliveredUpTo > b.deliveredUpTo || a.readUpTo > b.readUpTo;
 }
 

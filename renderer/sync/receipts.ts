@@ -9,9 +9,9 @@
 import type { PushOp } from '../../shared/sync/protocol.ts';
 import { mergeWatermarks, NO_WATERMARKS, type Watermarks } from '../../shared/sync/status.ts';
 import type { ChatDatabase } from './db.ts';
-import { marksOf, receiptFields } from './marks.ts';
+import { isAhead, marksOf, receiptFields } from './marks.ts';
 
-export interface DueReceipt {
+interface DueReceipt {
   op: PushOp;
   convKey: string;
   /** The marks this receipt tells the server. */
@@ -40,9 +40,6 @@ export function createReceipts({
   newId: () => string;
 }): Receipts {
   const confirmed = new Map<string, Watermarks>();
-
-  const isAhead = (a: Watermarks, b: Watermarks) =>
-    a.readUpTo > b.readUpTo || a.deliveredUpTo > Math.max(b.deliveredUpTo, a.readUpTo);
 
   return {
     async due(maxOps) {

@@ -13,7 +13,7 @@ const statusSchema = z.object({
   lastSyncedAt: z.number().nullable(),
 });
 
-export const tabMessageSchema = z.discriminatedUnion('type', [
+const tabMessageSchema = z.discriminatedUnion('type', [
   /** A follower wrote something the leader should push. */
   z.object({ type: z.literal('wake') }),
   /** A follower's user asked to sync now. */

@@ -7,20 +7,6 @@ export type ServerStatus = (typeof SERVER_STATUSES)[number];
 /** What a device shows for its own message: the server lattice plus local states. */
 export type LocalStatus = 'pending' | 'failed' | ServerStatus;
 
-const RANK: Record<ServerStatus, number> = { sent: 0, delivered: 1, read: 2 };
-
-export function statusRank(status: ServerStatus): number {
-  return RANK[status];
-}
-
-export function mergeStatus(a: ServerStatus, b: ServerStatus): ServerStatus {
-  return RANK[a] >= RANK[b] ? a : b;
-}
-
-export function isAtLeast(status: ServerStatus, floor: ServerStatus): boolean {
-  return RANK[status] >= RANK[floor];
-}
-
 /** How far a member has got in a conversation: every message with an id up to
  * `deliveredUpTo` is stored on one of their devices, up to `readUpTo` read. Reading
  * implies delivery, so `deliveredUpTo >= readUpTo` always. */
