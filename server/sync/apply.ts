@@ -66,6 +66,9 @@ export async function applyPush(
   };
   const outcomes: Outcome[] = [];
   const duplicated = new Set<number>();
+  // A message sent twice in one push is a duplicate too, but its events went out with
+  // the first copy: only one stored before this push tells of a lost answer.
+  const mentioned = new Set<string>();
   let pos = 0;
   try {
     while (pos < ops.length) {
@@ -74,7 +77,10 @@ export async function applyPush(
       run.entries.forEach((entry, i) => {
         const result = outcome.results[i];
         results[entry.index] = result;
-        if (result?.status === 'accepted' && result.duplicate && result.message) {
+        const key = `${entry.op.kind}:${'clientMsgId' in entry.op ? entry.op.clientMsgId : entry.op.opId}`;
+        const isRepeat = mentioned.has(key);
+        mentioned.add(key);
+        if (result?.status === 'accepted' && result.duplicate && result.message && !isRepeat) {
           duplicated.add(result.message.conversationId);
         }
       });

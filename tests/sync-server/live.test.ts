@@ -167,6 +167,30 @@ it('[S3.4] a retried push whose answer was lost tells the other side to catch up
   }
 });
 
+it('[S3.4] a message repeated within one push arrives once and tells nobody to catch up', async () => {
+  const { alice, bob, conversationId } = await pair();
+  const bobs = watch(bob);
+  try {
+    await waitFor(() => bobs.of('hello').length === 1);
+    const op = sendOp(conversationId, 'in one push twice');
+    const answer = await trpcClient(server.url, alice.token).sync.push.mutate({
+      protocolVersion: PROTOCOL_VERSION,
+      ops: [op, { ...op, opId: randomUUID() }],
+    });
+    expect(answer.results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+    await waitFor(() => bobs.of('changes').length === 1, { what: 'the message' });
+    // The next message comes after: had a catch-up been sent, it would be there by now.
+    await trpcClient(server.url, alice.token).sync.push.mutate({
+      protocolVersion: PROTOCOL_VERSION,
+      ops: [sendOp(conversationId, 'then another')],
+    });
+    await waitFor(() => bobs.of('changes').length === 2, { what: 'the next message' });
+    expect(bobs.of('catchUp')).toEqual([]);
+  } finally {
+    bobs.close();
+  }
+});
+
 it('[S3.4] a stream opened before a sign-out ends at once with UNAUTHORIZED', async () => {
   const carol = await createUser(server.url, 'Carol');
   const carols = watch(carol);
