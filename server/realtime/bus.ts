@@ -26,6 +26,8 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
+const recipientsSchema = z.object({ to: z.array(z.number().int()) });
+
 const wireSchema = z.object({
   to: z.array(z.number().int()),
   event: z.discriminatedUnion('kind', [
@@ -50,6 +52,9 @@ function createLocalFanout() {
     },
     deliverToAll(event: BusEvent) {
       for (const set of listeners.values()) for (const listener of set) listener(event);
+    },
+    isListening(userId: number): boolean {
+      return listeners.has(userId);
     },
     subscribe(userId: number, listener: BusListener) {
       const set = listeners.get(userId) ?? new Set<BusListener>();
@@ -86,7 +91,12 @@ export async function createRedisBus(url: string, channel: string, log: Logger):
     if (from !== channel) return;
     let parsed: z.infer<typeof wireSchema>;
     try {
-      parsed = wireSchema.parse(JSON.parse(payload));
+      const wire: unknown = JSON.parse(payload);
+      // Every instance hears every event: only those for users listening here are
+      // validated in full.
+      const { to } = recipientsSchema.parse(wire);
+      if (!to.some((id) => fanout.isListening(id))) return;
+      parsed = wireSchema.parse(wire);
     } catch {
       log.warn('ignored a malformed event on the bus');
       return;
