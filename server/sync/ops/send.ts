@@ -208,9 +208,74 @@ export async function applySendBatch(
   });
 
   if (!stored) return Promise.all(requests.map((r) => answerUnstored(ctx, r)));
-  return Promise.all(
-    requests.map((request, index) => answer(ctx, request, index, rows, stored, at)),
-  );
+  const batch = groupBatch(rows, stored, at);
+  return Promise.all(requests.map((request, index) => answer(ctx, request, index, batch)));
+}
+
+/** What the batch stored in one conversation. */
+interface ConversationBatch {
+  step: { from: number; to: number } | undefined;
+  /** Its new messages, in version order. */
+  messages: SyncMessage[];
+  /** Row index → the view of the message that row stored. */
+  viewOfRow: Map<number, SyncMessage>;
+  /** The requests (by index) with rows in it; the first one carries its events. */
+  requests: Set<number>;
+  firstRequest: number;
+}
+
+interface GroupedBatch {
+  rows: readonly Row[];
+  stored: Stored;
+  conversations: Map<number, ConversationBatch>;
+  /** Request index → the indexes of its rows. */
+  rowsOf: Map<number, number[]>;
+}
+
+/** One pass over the batch's rows, so each request's answer reads only its own. */
+function groupBatch(rows: readonly Row[], stored: Stored, at: Date): GroupedBatch {
+  const conversations = new Map<number, ConversationBatch>();
+  const rowsOf = new Map<number, number[]>();
+  const time = at.toISOString();
+  rows.forEach((row, i) => {
+    const own = rowsOf.get(row.request) ?? [];
+    own.push(i);
+    rowsOf.set(row.request, own);
+    let conversation = conversations.get(row.conversationId);
+    if (!conversation) {
+      conversation = {
+        step: stored.steps.get(row.conversationId),
+        messages: [],
+        viewOfRow: new Map(),
+        requests: new Set(),
+        firstRequest: row.request,
+      };
+      conversations.set(row.conversationId, conversation);
+    }
+    conversation.requests.add(row.request);
+    const messageId = stored.fresh.get(i);
+    if (messageId === undefined || !conversation.step) return;
+    const view: SyncMessage = {
+      messageId,
+      conversationId: row.conversationId,
+      senderId: row.senderId,
+      messageType: row.op.messageType,
+      content: row.op.content,
+      createdAt: time,
+      updatedAt: time,
+      status: 'sent',
+      isEdited: false,
+      isDeleted: false,
+      fileUrl: null,
+      fileName: null,
+      fileSize: null,
+      clientMsgId: row.op.clientMsgId,
+      version: conversation.step.from + conversation.messages.length + 1,
+    };
+    conversation.messages.push(view);
+    conversation.viewOfRow.set(i, view);
+  });
+  return { rows, stored, conversations, rowsOf };
 }
 
 /** Builds the answer of one request and the events of its conversation (once per
@@ -219,48 +284,23 @@ async function answer(
   ctx: SyncContext,
   request: SendRequest,
   index: number,
-  rows: readonly Row[],
-  stored: Stored,
-  at: Date,
+  { rows, stored, conversations, rowsOf }: GroupedBatch,
 ): Promise<Outcome> {
   const { conversationId } = request;
-  const step = stored.steps.get(conversationId);
+  const conversation = conversations.get(conversationId);
+  const step = conversation?.step;
   const views = new Map<string, SyncMessage>();
-  const everyFresh: SyncMessage[] = [];
-  let rank = 0;
-  rows.forEach((row, i) => {
-    if (row.conversationId !== conversationId) return;
-    const messageId = stored.fresh.get(i);
-    if (messageId === undefined || !step) return;
-    rank++;
-    const view: SyncMessage = {
-      messageId,
-      conversationId,
-      senderId: row.senderId,
-      messageType: row.op.messageType,
-      content: row.op.content,
-      createdAt: at.toISOString(),
-      updatedAt: at.toISOString(),
-      status: 'sent',
-      isEdited: false,
-      isDeleted: false,
-      fileUrl: null,
-      fileName: null,
-      fileSize: null,
-      clientMsgId: row.op.clientMsgId,
-      version: step.from + rank,
-    };
-    everyFresh.push(view);
-    if (row.request === index) views.set(row.op.clientMsgId, view);
-  });
-  if (views.size === 0 && !rows.some((row, i) => row.request === index && stored.earlier.has(i))) {
+  const earlierOf = new Map<string, StoredRow>();
+  for (const i of rowsOf.get(index) ?? []) {
+    const { clientMsgId } = rows[i]!.op;
+    const view = conversation?.viewOfRow.get(i);
+    if (view) views.set(clientMsgId, view);
+    const earlier = stored.earlier.get(i);
+    if (earlier) earlierOf.set(clientMsgId, earlier);
+  }
+  if (!conversation || (views.size === 0 && earlierOf.size === 0)) {
     return answerUnstored(ctx, request);
   }
-  const earlierOf = new Map<string, StoredRow>();
-  rows.forEach((row, i) => {
-    const earlier = stored.earlier.get(i);
-    if (row.request === index && earlier) earlierOf.set(row.op.clientMsgId, earlier);
-  });
   const reported = new Set<string>();
   const results = request.ops.map((op): OpResult => {
     const fresh = views.get(op.clientMsgId);
@@ -284,21 +324,24 @@ async function answer(
   });
 
   const versionStep: VersionStep | null = step ? { conversationId, ...step } : null;
-  const isFirstOfConversation =
-    rows.find((r) => r.conversationId === conversationId)?.request === index;
   const publications: Publication[] = [];
-  if (versionStep && isFirstOfConversation) {
-    const senders = new Set(
-      rows.filter((r) => r.conversationId === conversationId).map((r) => r.request),
-    );
-    const changes: ChangeSet = { ...EMPTY_CHANGES, messages: everyFresh, versions: [versionStep] };
+  if (versionStep && conversation.firstRequest === index) {
+    const changes: ChangeSet = {
+      ...EMPTY_CHANGES,
+      messages: conversation.messages,
+      versions: [versionStep],
+    };
     const to = (await ctx.participants.of(conversationId)) ?? [request.caller.userId];
     // A step made of one push's sends skips that device's stream (its answer has them);
     // one mixing several pushes goes to every device, the pushers' included.
-    publications.push({ to, changes, ...(senders.size === 1 ? {} : { everyDevice: true }) });
+    publications.push({
+      to,
+      changes,
+      ...(conversation.requests.size === 1 ? {} : { everyDevice: true }),
+    });
   }
   // The pushing device may take the step only if every message of it is in its answer.
-  const isWholeStep = everyFresh.length === views.size;
+  const isWholeStep = conversation.messages.length === views.size;
   return {
     results,
     publications,
