@@ -112,11 +112,7 @@ async function rewriteConversationRefs(
 
 /** Moves everything of conversation `from` into `into` and deletes `from`: the same
  * server conversation was known here under two keys. */
-async function mergeConversationInto(
-  db: ChatDatabase,
-  from: string,
-  into: string,
-): Promise<void> {
+async function mergeConversationInto(db: ChatDatabase, from: string, into: string): Promise<void> {
   await db.messages
     .where('[convKey+sortKey]')
     .between([from, Dexie.minKey], [from, Dexie.maxKey])

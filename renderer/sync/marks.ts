@@ -18,9 +18,7 @@ export function marksOf(
 }
 
 /** How far the other participants got: in a two-person conversation, the other one. */
-function othersMarks(
-  conversation: Pick<LocalConversation, 'members' | 'otherUserId'>,
-): Watermarks {
+function othersMarks(conversation: Pick<LocalConversation, 'members' | 'otherUserId'>): Watermarks {
   return marksOf(conversation, conversation.otherUserId);
 }
 
