@@ -15,6 +15,7 @@ import {
   introducePartners,
 } from './realtime/online.ts';
 import type { Services } from './services.ts';
+import { publishChanges } from './sync/apply.ts';
 import { createSyncClock } from './sync/clock.ts';
 import type { SyncContext } from './sync/context.ts';
 import { openConversation } from './sync/ops/create-conversation.ts';
@@ -82,10 +83,8 @@ export async function startServer(
     sync,
     async openConversation(callerId, key) {
       const opened = await openConversation(services.sync, callerId, key);
-      await Promise.all(
-        opened.publications.map((p) => bus.publish(p.to, { kind: 'changes', changes: p.changes })),
-      );
-      if (opened.created) void introducePartners(online, bus, callerId, key.otherUserId);
+      await publishChanges(bus, opened.publications);
+      if (opened.created) sync.onConversationCreated(callerId, key.otherUserId);
       return opened;
     },
   };

@@ -105,21 +105,35 @@ export async function applyPush(
   };
 }
 
+/** Puts publications on the bus; `originSessionId` is the pushing device's session,
+ * whose own stream skips what its answer already carried. */
+export function publishChanges(
+  bus: EventBus,
+  publications: readonly Publication[],
+  originSessionId?: number,
+): Promise<void> {
+  const origin = originSessionId === undefined ? {} : { originSessionId };
+  return Promise.all(
+    publications.map((p) =>
+      bus.publish(p.to, { kind: 'changes', changes: p.changes, ...(p.everyDevice ? {} : origin) }),
+    ),
+  ).then(() => undefined);
+}
+
 async function publish(
   deps: ApplyDeps,
   caller: Caller,
   outcomes: readonly Outcome[],
   duplicated: ReadonlySet<number>,
 ): Promise<void> {
-  const publications: Publication[] = outcomes.flatMap((o) => o.publications);
   const origin = caller.sessionId === undefined ? {} : { originSessionId: caller.sessionId };
-  const sent = publications.map((p) =>
-    deps.bus.publish(p.to, {
-      kind: 'changes',
-      changes: p.changes,
-      ...(p.everyDevice ? {} : origin),
-    }),
-  );
+  const sent = [
+    publishChanges(
+      deps.bus,
+      outcomes.flatMap((o) => o.publications),
+      caller.sessionId,
+    ),
+  ];
   // A retried push whose first answer was lost: its events may have been lost with it.
   for (const conversationId of duplicated) {
     const to = await deps.participants.of(conversationId);
