@@ -1,11 +1,11 @@
 // Sends (docs/sync.md, "What a write costs"). A batch is one transaction: an INSERT that
 // checks each sender's membership, locks the conversation and stamps each row with the
-// epoch (a batch of several conversations locks them first, in ascending order, so two
-// batches cannot deadlock); an UPDATE that takes the
-// message versions, moves the seed's last_message columns and restamps every member's
-// index row. A batch of one conversation reads its new version from LAST_INSERT_ID; one
-// of several reads them back. Batches come from send-queue.ts: the sends of one push to
-// one conversation, or, under load, those of several pushes together.
+// epoch; an UPDATE that takes the message versions, moves the seed's last_message columns
+// and restamps every member's index row. A batch of one conversation reads its new
+// version from LAST_INSERT_ID. One of several conversations first locks them in
+// ascending order, so two batches cannot deadlock, restamps the members in a statement of
+// its own and reads the versions back. Batches come from send-queue.ts: the sends of one
+// push to one conversation, or, under load, those of several pushes together.
 import {
   type ChangeSet,
   EMPTY_CHANGES,
@@ -64,12 +64,16 @@ const BUMP_ONE_SQL = `UPDATE conversations c
 const bumpManySql = (count: number) => `UPDATE conversations c
     JOIN (${Array.from({ length: count }, () => 'SELECT ? AS id, ? AS n, ? AS last').join(' UNION ALL ')}) v
       ON v.id = c.conversation_id
-    JOIN sync_clock k ON k.id = 1
-    JOIN conversation_members mm ON mm.conversation_id = c.conversation_id AND mm.left_at IS NULL
      SET c.message_version = c.message_version + v.n,
          c.last_message_id = GREATEST(COALESCE(c.last_message_id, 0), v.last),
-         c.last_message_at = ?,
-         mm.change_epoch = k.epoch`;
+         c.last_message_at = ?`;
+
+// On its own, by primary key: joined to the update above, the member rows could be read
+// through a plan that waits on rows of conversations another batch holds.
+const restampMembersSql = (count: number) => `UPDATE conversation_members mm
+    JOIN sync_clock k ON k.id = 1
+     SET mm.change_epoch = k.epoch
+   WHERE mm.conversation_id IN (${placeholders(count)}) AND mm.left_at IS NULL`;
 
 /** One unique send of the batch, in the order it is inserted. */
 interface Row {
@@ -193,6 +197,10 @@ export async function applySendBatch(
         ...entries.flatMap(([id, { n, last }]) => [id, n, last]),
         at,
       ]);
+      await tx.write(
+        restampMembersSql(entries.length),
+        entries.map(([id]) => id),
+      );
       const versions = await tx.rows<{ conversation_id: number; message_version: number }>(
         `SELECT conversation_id, message_version FROM conversations
           WHERE conversation_id IN (${placeholders(entries.length)})`,
