@@ -1,11 +1,20 @@
 // Builds and starts one server instance: migrations, database client, poke bus, HTTP.
 import type { AddressInfo } from 'node:net';
-import { createRateLimiter } from './auth/rate-limit.ts';
+import { createHashGate } from './auth/hash-gate.ts';
 import type { ServerConfig } from './config.ts';
 import { parseDatabaseUrl } from './db/connection.ts';
 import { ensureDatabase, migrate } from './db/migrator.ts';
 import { createDatabaseClients } from './db/prisma.ts';
 import { createHttpServer, type HttpServer } from './http/server.ts';
+import { createAddressResolver } from './limits/client-address.ts';
+import { createMemoryLimiter, createRedisLimiter } from './limits/limiter.ts';
+import {
+  guardNewConversations,
+  limitRules,
+  type RateLimits,
+  refundConversation,
+} from './limits/policies.ts';
+import { createStreamSlots } from './limits/stream-slots.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { attachPresence } from './presence/presence-server.ts';
 import { createInProcessBus, createRedisBus } from './realtime/bus.ts';
@@ -53,6 +62,11 @@ export async function startServer(
         log,
       )
     : createInProcessOnlineRegistry(db, bus, log);
+  // Shared by every instance of this deployment (per database, like the bus).
+  const limiter = config.REDIS_URL
+    ? await createRedisLimiter(config.REDIS_URL, `timenest:limits:${address.database}`, log)
+    : createMemoryLimiter();
+  const limits: RateLimits = { limiter, rules: limitRules(config) };
   const context: SyncContext = {
     sql,
     log,
@@ -75,14 +89,30 @@ export async function startServer(
     auth: {
       db,
       sessionTtlDays: config.SESSION_TTL_DAYS,
+      sessionIdleDays: config.SESSION_IDLE_DAYS,
+      maxSessionsPerUser: config.MAX_SESSIONS_PER_USER,
       scryptCost: config.SCRYPT_COST,
-      accountLimiter: createRateLimiter(config.LOGIN_MAX_PER_ACCOUNT, config.LOGIN_WINDOW_SECONDS),
-      addressLimiter: createRateLimiter(config.LOGIN_MAX_PER_IP, config.LOGIN_WINDOW_SECONDS),
+      limits,
+      // Two hashes at a time (two cores); more wait while the line is under 5 s.
+      hashing: createHashGate(2, 5_000),
     },
     sql,
     sync,
-    async openConversation(callerId, key) {
-      const opened = await openConversation(services.sync, callerId, key);
+    addresses: createAddressResolver(config.TRUSTED_PROXIES),
+    limits,
+    // A device holds one live stream; a few spare for tabs taking over as leader.
+    streamSlots: createStreamSlots(config.MAX_SESSIONS_PER_USER * 2),
+    async openConversation(callerId, key, clientAddress) {
+      if (clientAddress !== null) await guardNewConversations(limits, callerId, clientAddress, 1);
+      const opened = await openConversation(services.sync, callerId, key).catch(
+        async (error: unknown) => {
+          if (clientAddress !== null) await refundConversation(limits, callerId, clientAddress);
+          throw error;
+        },
+      );
+      if (!opened.created && clientAddress !== null) {
+        await refundConversation(limits, callerId, clientAddress);
+      }
       await publishChanges(bus, opened.publications);
       if (opened.created) sync.onConversationCreated(callerId, key.otherUserId);
       return opened;
@@ -111,6 +141,7 @@ export async function startServer(
         await http.drain();
         await online.close();
         await bus.close();
+        await limiter.close();
         await clock.close();
         await clients.close();
         log.info('server stopped');

@@ -8,10 +8,15 @@ describe('parseConfig', () => {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       SESSION_TTL_DAYS: 30,
-      LOGIN_MAX_PER_ACCOUNT: 10,
+      LOGIN_MAX_PER_ACCOUNT_ADDRESS: 10,
+      LOGIN_MAX_PER_ACCOUNT: 20,
       LOGIN_MAX_PER_IP: 50,
       LOGIN_WINDOW_SECONDS: 900,
-      SCRYPT_COST: 32_768,
+      SCRYPT_COST: 131_072,
+      TRUSTED_PROXIES: [],
+      MAX_CONNECTIONS_PER_ADDRESS: 64,
+      WS_AUTH_TIMEOUT_MS: 5_000,
+      SESSION_IDLE_DAYS: 30,
     });
     expect(parseConfig({})).not.toHaveProperty('DATABASE_URL');
   });
@@ -33,6 +38,15 @@ describe('parseConfig', () => {
       SCRYPT_COST: 1024,
       SESSION_TTL_DAYS: 7,
     });
+  });
+
+  it('reads trusted proxies as addresses and CIDRs, and refuses anything else', () => {
+    expect(parseConfig({ TRUSTED_PROXIES: '10.0.0.0/8, ::1,192.168.1.7' }).TRUSTED_PROXIES).toEqual(
+      ['10.0.0.0/8', '::1', '192.168.1.7'],
+    );
+    for (const bad of ['10.0.0.0/33', 'proxy.local', '10.0.0.1/8/1', 'fd00::/129']) {
+      expect(() => parseConfig({ TRUSTED_PROXIES: bad })).toThrow(ConfigError);
+    }
   });
 
   it('ignores variables it does not own', () => {

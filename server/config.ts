@@ -1,6 +1,17 @@
 // The server's configuration, parsed once from the environment. Nothing else reads
 // process.env; a bad variable stops the start with one clear line per problem.
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** `10.0.0.1`, `10.0.0.0/8`, `::1`, `fd00::/8`. */
+const cidrSchema = z.string().refine((v) => {
+  const [address = '', bits, ...rest] = v.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}, 'must be an IP address or CIDR');
 
 const configSchema = z.object({
   DATABASE_URL: z
@@ -25,7 +36,10 @@ const configSchema = z.object({
         .map((s) => s.trim())
         .filter(Boolean),
     ),
-  LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  /** Failed sign-ins of one account from anywhere before each further one makes it
+   * wait longer (2 s, doubling, at most a minute): slowed, never locked. */
+  LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(20),
+  /** Failed sign-ins from one address (IPv6: per /64), whatever the accounts. */
   LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(50),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   /** Database connections this instance may hold. */
@@ -37,9 +51,40 @@ const configSchema = z.object({
     .number()
     .int()
     .refine((n) => n >= 1024 && (n & (n - 1)) === 0, 'must be a power of two ≥ 1024')
-    .default(32_768),
+    .default(131_072),
   /** Presence sockets: ping interval and session re-check; lowered only by tests. */
   PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(30_000),
+  /** Addresses (IPs or CIDRs) of the load balancers in front of this instance: only a
+   * connection from one of them may name the client in `X-Forwarded-For`. */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(cidrSchema)),
+  /** Concurrent TCP connections one client address may hold (trusted proxies are not
+   * counted). */
+  MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(64),
+  /** A tRPC WebSocket that has not proved a session within this time is closed. */
+  WS_AUTH_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
+  /** A session unused this long has expired. */
+  SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Signed-in devices per account; signing in on one more signs out the least recently
+   * used. */
+  MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Registrations per client address (IPv6: per /64) per hour. */
+  REGISTER_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  /** Failed sign-ins of one account from one address before that pair must wait. */
+  LOGIN_MAX_PER_ACCOUNT_ADDRESS: z.coerce.number().int().min(1).default(10),
+  /** New conversations per account per hour (and per address: four times as many). */
+  CONVERSATIONS_MAX_PER_HOUR: z.coerce.number().int().min(1).default(200),
+  /** Messages per account per minute (and per address: four times as many); an offline
+   * backlog is a burst, so the window is generous. */
+  MESSAGES_MAX_PER_MINUTE: z.coerce.number().int().min(1).default(3_000),
 });
 
 export type ServerConfig = z.infer<typeof configSchema>;

@@ -20,7 +20,13 @@ export interface RequestContext {
   /** The same for the sync calls: over a WebSocket, remembered between calls (see
    * auth/session-cache.ts); over HTTP, once per request like the other. */
   resolveSyncIdentity: () => Promise<SessionIdentity | null>;
+  /** The client's address (see limits/client-address.ts), for rate limits. */
   clientAddress: string;
+  /** Live streams open on this WebSocket, and how many it may hold; null over HTTP. */
+  streams: { open: number; max: number } | null;
+  /** Over a WebSocket, whether it proved a session when it opened (a socket that did
+   * not may call nothing, not even sign-in, and is closed shortly); null over HTTP. */
+  isSocketSignedIn: boolean | null;
 }
 
 /** What a client may learn of a failure: a service's own error in full, a failed input
@@ -90,9 +96,6 @@ const appErrors = t.middleware(async ({ ctx, next, path }) => {
   return result;
 });
 
-export const router = t.router;
-export const publicProcedure = t.procedure.use(appErrors);
-
 function unauthorized(): TRPCError {
   return new TRPCError({
     code: 'UNAUTHORIZED',
@@ -100,6 +103,16 @@ function unauthorized(): TRPCError {
     cause: new AppError('UNAUTHENTICATED', 'missing, invalid or expired session token'),
   });
 }
+
+/** Signing in and creating accounts are HTTP calls: a WebSocket is for a signed-in
+ * device only. */
+const signedInSocketsOnly = t.middleware(({ ctx, next }) => {
+  if (ctx.isSocketSignedIn === false) throw unauthorized();
+  return next();
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(appErrors).use(signedInSocketsOnly);
 
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const identity = await ctx.resolveIdentity();

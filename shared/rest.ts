@@ -1,6 +1,11 @@
 // The seed's REST API (DESIGN §5): snake_case bodies and query strings, validated with
 // the same field schemas as tRPC and turned into the same service inputs.
 import { z } from 'zod';
+import {
+  CONVERSATION_PAGE,
+  conversationCursorSchema,
+  conversationPageSizeText,
+} from './conversation-page.ts';
 import { LIMITS } from './limits.ts';
 import {
   clientIdSchema,
@@ -37,9 +42,17 @@ export const restLoginBody = z
   })
   .transform((b) => ({ email: b.email, password: b.password, deviceName: b.device_name }));
 
-export const restConversationListQuery = z.strictObject({
-  search: z.string().trim().max(LIMITS.searchMaxChars).optional(),
-});
+export const restConversationListQuery = z
+  .strictObject({
+    search: z.string().trim().max(LIMITS.searchMaxChars).optional(),
+    limit: conversationPageSizeText.optional(),
+    cursor: conversationCursorSchema.optional(),
+  })
+  .transform((q) => ({
+    search: q.search,
+    limit: q.limit ?? CONVERSATION_PAGE.default,
+    cursor: q.cursor ?? null,
+  }));
 
 export const restCreateConversationBody = z
   .strictObject({

@@ -1,6 +1,11 @@
 // Input schemas shared by tRPC procedures, the REST layer and the client. Objects are
 // strict: an unknown field is a client bug and is answered with 400, not ignored.
 import { z } from 'zod';
+import {
+  CONVERSATION_PAGE,
+  conversationCursorSchema,
+  conversationPageSize,
+} from './conversation-page.ts';
 import { LIMITS } from './limits.ts';
 
 export const idSchema = z.number().int().positive().max(2_147_483_647);
@@ -52,8 +57,17 @@ export const loginInput = z.strictObject({
 });
 
 export const conversationListInput = z
-  .strictObject({ search: z.string().trim().max(LIMITS.searchMaxChars).optional() })
-  .optional();
+  .strictObject({
+    search: z.string().trim().max(LIMITS.searchMaxChars).optional(),
+    limit: conversationPageSize.optional(),
+    cursor: conversationCursorSchema.optional(),
+  })
+  .optional()
+  .transform((q) => ({
+    search: q?.search,
+    limit: q?.limit ?? CONVERSATION_PAGE.default,
+    cursor: q?.cursor ?? null,
+  }));
 
 export const findOrCreateConversationInput = z
   .strictObject({

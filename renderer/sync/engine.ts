@@ -64,7 +64,7 @@ export interface SyncEngine extends SyncEngineApi {
  * of them: a backlog of short messages goes in few round trips, long ones in pushes a
  * slow network can still finish (a failed push is sent again whole). */
 const PUSH_BATCH_MAX = LIMITS.pushBatchMax;
-const PUSH_BATCH_JSON_CHARS = 1_000_000;
+const PUSH_BATCH_JSON_CHARS = LIMITS.pushBatchMaxJsonChars;
 const RECEIPTS_PER_PUSH = 200;
 const PULL_PAGE = LIMITS.pullPageMax;
 /** A connected device checks its head this often: an event lost on the way (an instance

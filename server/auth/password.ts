@@ -1,5 +1,6 @@
-// Password hashing with scrypt (memory-hard, in node:crypto). The stored string carries
-// its parameters so the cost can be raised later without invalidating old hashes.
+// Password hashing with scrypt (memory-hard, in node:crypto) at OWASP's current minimum
+// (N=2^17, r=8, p=1). The stored string carries its parameters, so the cost can be
+// raised without invalidating old hashes: they are rehashed at the next sign-in.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 const KEY_LENGTH = 32;
@@ -16,7 +17,9 @@ function derive(password: string, salt: Buffer, N: number, r: number, p: number)
   });
 }
 
-export async function hashPassword(password: string, cost = 32_768): Promise<string> {
+export const DEFAULT_SCRYPT_COST = 131_072;
+
+export async function hashPassword(password: string, cost = DEFAULT_SCRYPT_COST): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(password, salt, cost, 8, 1);
   return `scrypt$${cost}$8$1$${salt.toString('base64')}$${key.toString('base64')}`;
@@ -41,6 +44,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   } catch {
     return false;
   }
+}
+
+/** Whether a stored hash was made with less than today's cost (or another scheme). */
+export function needsRehash(stored: string, cost: number): boolean {
+  const [scheme, n, r, p] = stored.split('$');
+  return scheme !== 'scrypt' || Number(n) < cost || r !== '8' || p !== '1';
 }
 
 /** A hash to verify against when the account does not exist, so a missing account

@@ -66,12 +66,16 @@ export async function seedDemoData(
     ],
   });
   const first = services[0]!;
-  const { conversation } = await server.openConversation(bob.userId, {
-    otherUserId: alice.userId,
-    conversationType: 'service',
-    contextId: first.serviceId,
-    contextTitle: first.title,
-  });
+  const { conversation } = await server.openConversation(
+    bob.userId,
+    {
+      otherUserId: alice.userId,
+      conversationType: 'service',
+      contextId: first.serviceId,
+      contextTitle: first.title,
+    },
+    null,
+  );
   const say = (senderId: number, content: string) =>
     applyPush(server.sync, { userId: senderId }, [
       {

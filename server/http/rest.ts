@@ -11,14 +11,28 @@ import {
   restRegisterBody,
   restSendMessageBody,
 } from '../../shared/rest.ts';
-import { login, register, resolveSession, type SessionIdentity } from '../auth/accounts.ts';
+import {
+  login,
+  type Opened,
+  register,
+  resolveSession,
+  type SessionIdentity,
+} from '../auth/accounts.ts';
+import { announceEnded, endSession, listDevices } from '../auth/sessions.ts';
 import { getConversationForParticipant, listConversations } from '../chat/conversations.ts';
 import { listMessages } from '../chat/messages.ts';
 import { AppError, unauthenticated } from '../errors.ts';
+import { guardMessages } from '../limits/policies.ts';
 import type { Services } from '../services.ts';
 import { sendOneMessage } from '../sync/apply.ts';
 import { bearerToken, readJsonBody, sendJson, validationError } from './respond.ts';
-import { conversationJson, conversationSummaryJson, messageJson, userJson } from './serialize.ts';
+import {
+  conversationJson,
+  conversationSummaryJson,
+  deviceJson,
+  messageJson,
+  userJson,
+} from './serialize.ts';
 
 const MAX_REST_BODY = 256 * 1024;
 
@@ -31,7 +45,7 @@ interface RestRequest {
 }
 
 interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   pattern: RegExp;
   handle: (r: RestRequest) => Promise<void>;
 }
@@ -51,7 +65,11 @@ function query<T>(r: RestRequest, schema: ZodType<T>): T {
 }
 
 async function caller(r: RestRequest): Promise<SessionIdentity> {
-  const identity = await resolveSession(r.services.db, bearerToken(r.req));
+  const identity = await resolveSession(
+    r.services.db,
+    bearerToken(r.req),
+    r.services.config.SESSION_IDLE_DAYS,
+  );
   if (!identity) throw unauthenticated();
   return identity;
 }
@@ -66,7 +84,23 @@ function conversationIdParam(r: RestRequest): number {
   return parsed.data;
 }
 
-const clientAddress = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
+function sessionIdParam(r: RestRequest): number {
+  const parsed = restConversationIdParam.safeParse(r.params[0]);
+  if (!parsed.success) {
+    throw new AppError('VALIDATION_FAILED', 'the session id is not valid', {
+      session_id: ['must be a positive integer'],
+    });
+  }
+  return parsed.data;
+}
+
+const clientAddress = (r: RestRequest) => r.services.addresses.clientOf(r.req);
+
+/** A sign-in's answer; devices it pushed over the account's cap are told to end. */
+async function sendSignedIn(r: RestRequest, status: number, opened: Opened) {
+  await announceEnded(r.services.bus, opened.user.userId, opened.signedOut);
+  sendJson(r.res, status, { token: opened.token, user: userJson(opened.user) });
+}
 
 const routes: Route[] = [
   {
@@ -74,8 +108,7 @@ const routes: Route[] = [
     pattern: /^\/api\/v1\/auth\/register$/,
     async handle(r) {
       const input = await body(r, restRegisterBody);
-      const signedIn = await register(r.services.auth, input);
-      sendJson(r.res, 201, { token: signedIn.token, user: userJson(signedIn.user) });
+      await sendSignedIn(r, 201, await register(r.services.auth, input, clientAddress(r)));
     },
   },
   {
@@ -83,8 +116,25 @@ const routes: Route[] = [
     pattern: /^\/api\/v1\/auth\/login$/,
     async handle(r) {
       const input = await body(r, restLoginBody);
-      const signedIn = await login(r.services.auth, input, clientAddress(r.req));
-      sendJson(r.res, 200, { token: signedIn.token, user: userJson(signedIn.user) });
+      await sendSignedIn(r, 200, await login(r.services.auth, input, clientAddress(r)));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/v1\/auth\/sessions$/,
+    async handle(r) {
+      const me = await caller(r);
+      const devices = await listDevices(r.services.db, me.userId, me.sessionId);
+      sendJson(r.res, 200, { sessions: devices.map(deviceJson) });
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: /^\/api\/v1\/auth\/sessions\/([^/]+)$/,
+    async handle(r) {
+      const me = await caller(r);
+      await endSession(r.services, me.userId, sessionIdParam(r));
+      r.res.writeHead(204, { 'cache-control': 'no-store' }).end();
     },
   },
   {
@@ -92,9 +142,16 @@ const routes: Route[] = [
     pattern: /^\/api\/v1\/chat\/conversations$/,
     async handle(r) {
       const me = await caller(r);
-      const { search } = query(r, restConversationListQuery);
-      const conversations = await listConversations(r.services.db, me.userId, search);
-      sendJson(r.res, 200, { conversations: conversations.map(conversationSummaryJson) });
+      const page = await listConversations(
+        r.services.db,
+        me.userId,
+        query(r, restConversationListQuery),
+      );
+      sendJson(r.res, 200, {
+        conversations: page.conversations.map(conversationSummaryJson),
+        has_more: page.nextCursor !== null,
+        next_cursor: page.nextCursor,
+      });
     },
   },
   {
@@ -103,7 +160,11 @@ const routes: Route[] = [
     async handle(r) {
       const me = await caller(r);
       const input = await body(r, restCreateConversationBody);
-      const { conversation, created } = await r.services.openConversation(me.userId, input);
+      const { conversation, created } = await r.services.openConversation(
+        me.userId,
+        input,
+        clientAddress(r),
+      );
       sendJson(r.res, created ? 201 : 200, conversationJson(conversation));
     },
   },
@@ -138,6 +199,7 @@ const routes: Route[] = [
     async handle(r) {
       const me = await caller(r);
       const input = await body(r, restSendMessageBody);
+      await guardMessages(r.services.limits, me.userId, clientAddress(r), 1);
       const { message, created } = await sendOneMessage(r.services.sync, me.userId, input);
       sendJson(r.res, created ? 201 : 200, messageJson(message));
     },

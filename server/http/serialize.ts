@@ -5,6 +5,7 @@ import type {
   MessageView,
   UserView,
 } from '../../shared/model.ts';
+import type { DeviceSession } from '../../shared/sessions.ts';
 
 export function userJson(u: UserView) {
   return { user_id: u.userId, email: u.email, display_name: u.displayName };
@@ -51,5 +52,15 @@ export function conversationSummaryJson(c: ConversationSummary) {
     ...conversationJson(c),
     last_message: c.lastMessage ? messageJson(c.lastMessage) : null,
     unread_count: c.unreadCount,
+  };
+}
+
+export function deviceJson(d: DeviceSession) {
+  return {
+    session_id: d.sessionId,
+    device_name: d.deviceName,
+    created_at: d.signedInAt,
+    last_seen_at: d.lastSeenAt,
+    is_current: d.isCurrent,
   };
 }

@@ -5,14 +5,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
+import { LIMITS } from '../../shared/limits.ts';
 import { resolveSession, type SessionIdentity } from '../auth/accounts.ts';
 import { cachedSession } from '../auth/session-cache.ts';
 import { AppError } from '../errors.ts';
 import { appRouter } from '../routers/index.ts';
 import type { Services } from '../services.ts';
 import type { RequestContext } from '../trpc.ts';
+import { guardConnections } from './connection-guard.ts';
 import { applyCors } from './cors.ts';
 import { bearerToken, sendError, sendJson } from './respond.ts';
 import { handleRest } from './rest.ts';
@@ -33,10 +35,18 @@ export interface HttpServer {
   drain: () => Promise<void>;
 }
 
-const MAX_TRPC_BODY = 64 * 1024 * 1024;
 const wsConnectionParams = z.object({ token: z.string().max(512).optional() }).nullish();
 
 const DRAIN_LIMIT_MS = 10_000;
+/** WebSocket close codes (4400–4499: the client must not simply reconnect with the
+ * same credentials). */
+export const CLOSE_UNAUTHENTICATED = 4401;
+/** How long a client may take to send its request headers, and its whole request. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+/** Live streams one socket may hold: the app opens one. */
+const MAX_STREAMS_PER_SOCKET = 2;
+const TRPC_METHODS = new Set(['GET', 'POST']);
 
 /** A subscription over server-sent events: it never finishes by itself. */
 function isEventStream(res: ServerResponse): boolean {
@@ -57,19 +67,22 @@ export function createHttpServer(services: Services): HttpServer {
     basePath: '/trpc/',
     // Queries may come as POST (sync.pull does: a page of answers is a POST's worth).
     allowMethodOverride: true,
-    maxBodySize: MAX_TRPC_BODY,
+    maxBodySize: LIMITS.requestMaxBytes,
+    maxBatchSize: LIMITS.trpcBatchMax,
     createContext: ({ req }): RequestContext => {
       const token = bearerToken(req);
       let identity: Promise<SessionIdentity | null> | undefined;
       const resolveIdentity = () => {
-        identity ??= resolveSession(services.db, token);
+        identity ??= resolveSession(services.db, token, services.config.SESSION_IDLE_DAYS);
         return identity;
       };
       return {
         services,
         resolveIdentity,
         resolveSyncIdentity: resolveIdentity,
-        clientAddress: req.socket.remoteAddress ?? 'unknown',
+        clientAddress: services.addresses.clientOf(req),
+        streams: null,
+        isSocketSignedIn: null,
       };
     },
     responseMeta({ errors }) {
@@ -88,6 +101,16 @@ export function createHttpServer(services: Services): HttpServer {
       return;
     }
     if (url.pathname.startsWith('/trpc/')) {
+      // Anything else (TRACE, PUT, …) is not a call: refused before tRPC sees it.
+      if (!TRPC_METHODS.has(req.method ?? '')) {
+        sendJson(
+          res,
+          405,
+          { error: { code: 'VALIDATION_FAILED', message: `method ${req.method} not allowed` } },
+          { allow: 'GET, POST' },
+        );
+        return;
+      }
       trpcHttp(req, res);
       return;
     }
@@ -108,44 +131,79 @@ export function createHttpServer(services: Services): HttpServer {
     }
   };
 
-  const server = createServer((req, res) => {
-    open.add(res);
-    res.on('close', () => {
-      open.delete(res);
-      if (onSettled && isSettled()) onSettled();
-    });
-    void handle(req, res);
+  const server = createServer(
+    {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      // How often those two are checked; Node's default (30 s) would let a slow client
+      // keep its socket for up to that long past its deadline.
+      connectionsCheckingInterval: 1_000,
+    },
+    (req, res) => {
+      open.add(res);
+      res.on('close', () => {
+        open.delete(res);
+        if (onSettled && isSettled()) onSettled();
+      });
+      void handle(req, res);
+    },
+  );
+  guardConnections(server, {
+    maxPerAddress: services.config.MAX_CONNECTIONS_PER_ADDRESS,
+    addresses: services.addresses,
+    log: services.log,
   });
 
-  const trpcWss = new WebSocketServer({ noServer: true, maxPayload: MAX_TRPC_BODY });
+  const trpcWss = new WebSocketServer({
+    noServer: true,
+    maxPayload: LIMITS.requestMaxBytes,
+    perMessageDeflate: false,
+  });
+  // A socket must prove a session soon after it opens, or it is closed: nothing
+  // long-lived is held for a stranger.
+  const signedInSockets = new WeakSet<WebSocket>();
+  trpcWss.on('connection', (ws: WebSocket) => {
+    const deadline = setTimeout(() => {
+      if (!signedInSockets.has(ws)) ws.close(CLOSE_UNAUTHENTICATED, 'sign in first');
+    }, services.config.WS_AUTH_TIMEOUT_MS);
+    ws.once('close', () => clearTimeout(deadline));
+  });
   const wsHandler = applyWSSHandler({
     wss: trpcWss,
     router: appRouter,
+    // Over a signed-in socket, the client's own burst (its calls of one tick travel as
+    // one batch); a frame's size bounds it too.
+    maxBatchSize: LIMITS.trpcSocketBatchMax,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
-    // One context per connection: the session is checked again on every call, except by
-    // the sync calls, which remember it until it ends (see auth/session-cache.ts).
-    createContext: ({ info, req, res }): RequestContext => {
+    // One context per connection, made once the client has sent its token. A socket
+    // whose session is valid is signed in: when that session ends anywhere (the bus
+    // tells every instance), the socket closes at once. The session is still checked
+    // again on every call, except by the sync calls, which remember it until it ends
+    // (see auth/session-cache.ts).
+    createContext: async ({ info, req, res }): Promise<RequestContext> => {
       const params = wsConnectionParams.safeParse(info.connectionParams);
       const token = params.success ? (params.data?.token ?? null) : null;
-      const resolveIdentity = () => resolveSession(services.db, token);
+      const resolveIdentity = () =>
+        resolveSession(services.db, token, services.config.SESSION_IDLE_DAYS);
       const cache = cachedSession(resolveIdentity, services.config.SESSION_RECHECK_MS);
-      let stopListening: (() => void) | null = null;
-      res.once('close', () => stopListening?.());
+      const identity = await cache.get();
+      if (identity && res.readyState === res.OPEN) {
+        signedInSockets.add(res);
+        const stopListening = services.bus.subscribe(identity.userId, (event) => {
+          if (event.kind === 'sessionEnded' && event.sessionId === identity.sessionId) {
+            cache.invalidate();
+            res.close(CLOSE_UNAUTHENTICATED, 'the session has ended');
+          }
+        });
+        res.once('close', stopListening);
+      }
       return {
         services,
         resolveIdentity,
-        async resolveSyncIdentity() {
-          const identity = await cache.get();
-          if (identity && !stopListening) {
-            stopListening = services.bus.subscribe(identity.userId, (event) => {
-              if (event.kind === 'sessionEnded' && event.sessionId === identity.sessionId) {
-                cache.invalidate();
-              }
-            });
-          }
-          return identity;
-        },
-        clientAddress: req.socket.remoteAddress ?? 'unknown',
+        resolveSyncIdentity: () => cache.get(),
+        clientAddress: services.addresses.clientOf(req),
+        streams: { open: 0, max: MAX_STREAMS_PER_SOCKET },
+        isSocketSignedIn: identity !== null,
       };
     },
   });

@@ -17,14 +17,18 @@ export interface AdmittedSocket {
 
 export type UpgradeDecision =
   | ({ isAdmitted: true } & AdmittedSocket)
-  | { isAdmitted: false; status: 400 | 401 | 404; reason: string };
+  | { isAdmitted: false; status: 400 | 401 | 404 | 429; reason: string };
 
-export async function authorizeUpgrade(db: Db, url: URL): Promise<UpgradeDecision> {
+export async function authorizeUpgrade(
+  db: Db,
+  url: URL,
+  sessionIdleDays: number,
+): Promise<UpgradeDecision> {
   const conversationId = parseRoomPath(url.pathname);
   if (conversationId === null) {
     return { isAdmitted: false, status: 400, reason: 'the room must be conversation-<id>' };
   }
-  const session = await resolveSession(db, url.searchParams.get('token'));
+  const session = await resolveSession(db, url.searchParams.get('token'), sessionIdleDays);
   const user = session
     ? await db.user.findUnique({ where: { userId: session.userId }, select: { displayName: true } })
     : null;

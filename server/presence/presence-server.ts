@@ -22,6 +22,8 @@ export const PRESENCE_LIMITS: PresenceLimits = {
 };
 
 const CLOSE_SERVER_RESTARTING = 1012;
+/** Sockets one room holds: two people, each with a few devices and windows. */
+const MAX_SOCKETS_PER_ROOM = 16;
 /** A socket is dropped when two pings in a row go unanswered: one late pong (a busy event
  * loop on either side) is not a dead peer. */
 const MAX_UNANSWERED_PINGS = 2;
@@ -32,7 +34,7 @@ export interface Presence {
 }
 
 export function attachPresence(http: HttpServer, services: Services): Presence {
-  const { log, db } = services;
+  const { log, db, bus } = services;
   const wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,
@@ -50,7 +52,15 @@ export function attachPresence(http: HttpServer, services: Services): Presence {
     rooms.set(id, room);
     const connection = openConnection(ws, room, admitted, PRESENCE_LIMITS, log);
     connections.add(connection);
+    // A sign-out anywhere closes this device's presence at once, not at the next
+    // heartbeat: nothing is relayed for an ended session.
+    const stopListening = bus.subscribe(admitted.identity.userId, (event) => {
+      if (event.kind === 'sessionEnded' && event.sessionId === admitted.sessionId) {
+        connection.close(CLOSE_SESSION_ENDED, 'the session has ended');
+      }
+    });
     ws.on('close', () => {
+      stopListening();
       connections.delete(connection);
       if (room.size() === 0 && rooms.get(id) === room) {
         rooms.delete(id);
@@ -68,12 +78,14 @@ export function attachPresence(http: HttpServer, services: Services): Presence {
     // The socket idles while the database answers; a reset then must not crash the process.
     const onError = () => socket.destroy();
     socket.on('error', onError);
-    authorizeUpgrade(db, url)
+    authorizeUpgrade(db, url, services.config.SESSION_IDLE_DAYS)
       .then((decision) => {
         socket.off('error', onError);
         if (socket.destroyed) return;
         if (!decision.isAdmitted) refuseUpgrade(socket, decision.status, decision.reason);
-        else if (isClosing) refuseUpgrade(socket, 503, 'the server is restarting');
+        else if ((rooms.get(decision.conversationId)?.size() ?? 0) >= MAX_SOCKETS_PER_ROOM) {
+          refuseUpgrade(socket, 429, 'this conversation has too many presence connections');
+        } else if (isClosing) refuseUpgrade(socket, 503, 'the server is restarting');
         else wss.handleUpgrade(req, socket, head, (ws) => enter(ws, decision));
       })
       .catch((err: unknown) => {

@@ -10,18 +10,20 @@ import { authedProcedure, participantProcedure, router } from '../trpc.ts';
 export const conversationsRouter = router({
   list: authedProcedure
     .input(conversationListInput)
-    .query(({ ctx, input }) =>
-      listConversations(ctx.services.db, ctx.identity.userId, input?.search),
-    ),
+    .query(({ ctx, input }) => listConversations(ctx.services.db, ctx.identity.userId, input)),
   findOrCreate: authedProcedure
     .input(findOrCreateConversationInput)
     .mutation(async ({ ctx, input }) => {
-      const { conversation, created } = await ctx.services.openConversation(ctx.identity.userId, {
-        otherUserId: input.otherUserId,
-        conversationType: input.conversationType,
-        contextId: input.contextId ?? null,
-        contextTitle: input.contextTitle || null,
-      });
+      const { conversation, created } = await ctx.services.openConversation(
+        ctx.identity.userId,
+        {
+          otherUserId: input.otherUserId,
+          conversationType: input.conversationType,
+          contextId: input.contextId ?? null,
+          contextTitle: input.contextTitle || null,
+        },
+        ctx.clientAddress,
+      );
       return { conversation, created };
     }),
   get: participantProcedure

@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { liveInput, PROTOCOL_VERSION, pullInput, pushInput } from '../../shared/sync/protocol.ts';
 import { AppError } from '../errors.ts';
+import { guardPush } from '../limits/policies.ts';
 import { applyPush } from '../sync/apply.ts';
 import { liveEvents } from '../sync/live.ts';
 import { pullChanges } from '../sync/pull.ts';
@@ -22,8 +23,9 @@ function requireProtocol(version: number): void {
 }
 
 export const syncRouter = router({
-  push: syncProcedure.input(pushInput).mutation(({ ctx, input }) => {
+  push: syncProcedure.input(pushInput).mutation(async ({ ctx, input }) => {
     requireProtocol(input.protocolVersion);
+    await guardPush(ctx.services.limits, ctx.identity.userId, ctx.clientAddress, input.ops);
     return applyPush(ctx.services.sync, ctx.identity, input.ops);
   }),
   pull: syncProcedure.input(pullInput).query(({ ctx, input }) => {
@@ -32,7 +34,7 @@ export const syncRouter = router({
   }),
   live: syncProcedure.input(liveInput).subscription(({ ctx, input, signal }) => {
     requireProtocol(input.protocolVersion);
-    const { db, bus, online, config } = ctx.services;
+    const { db, bus, online, config, streamSlots } = ctx.services;
     return liveEvents(
       {
         db,
@@ -40,6 +42,7 @@ export const syncRouter = router({
         online,
         sessionRecheckMs: config.SESSION_RECHECK_MS,
         resolveIdentity: ctx.resolveSyncIdentity,
+        takeSlot: () => streamSlots.take(ctx.identity.userId, ctx.streams),
       },
       ctx.identity,
       signal,

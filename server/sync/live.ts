@@ -17,6 +17,9 @@ export interface LiveDeps {
   sessionRecheckMs: number;
   /** Whether the session behind this stream is still valid. */
   resolveIdentity: () => Promise<SessionIdentity | null>;
+  /** Takes this stream's slot (throws when the user or socket holds too many); the
+   * answer gives it back. */
+  takeSlot: () => () => void;
 }
 
 /** Rows held for a slow subscriber before it is told to catch up instead. */
@@ -48,6 +51,7 @@ export async function* liveEvents(
   signal: AbortSignal | undefined,
 ): AsyncGenerator<LiveEvent> {
   const { userId, sessionId } = identity;
+  const releaseSlot = deps.takeSlot();
   let queued: ChangeSet[] = [];
   let queuedRows = 0;
   let catchUp: Extract<LiveEvent, { type: 'catchUp' }>['reason'] | null = null;
@@ -80,7 +84,14 @@ export async function* liveEvents(
     }
     wake?.();
   });
-  const disconnect = await deps.online.connect(userId);
+  let disconnect: () => Promise<void>;
+  try {
+    disconnect = await deps.online.connect(userId);
+  } catch (error) {
+    unsubscribe();
+    releaseSlot();
+    throw error;
+  }
   // Not a race against an "aborted" promise: each race would leave a reaction on it for
   // the stream's whole life.
   const onAbort = () => wake?.();
@@ -137,6 +148,7 @@ export async function* liveEvents(
   } finally {
     signal?.removeEventListener('abort', onAbort);
     unsubscribe();
+    releaseSlot();
     await disconnect();
   }
 }

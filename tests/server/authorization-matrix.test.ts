@@ -15,6 +15,7 @@ import {
   type Scene,
   signInAgain,
   startScene,
+  tokenHash,
 } from './support/actors.ts';
 import { firstLiveOutcome } from './support/realtime.ts';
 import { openSqlProbe, type SqlProbe } from './support/sql-probe.ts';
@@ -40,6 +41,9 @@ const SIGNED_IN_OK = statuses(401, 401, 401, 200, 200);
 const SIGNED_IN_CREATED = statuses(401, 401, 401, 201, 201);
 const PARTICIPANT_OK = statuses(401, 401, 401, 404, 200);
 const PARTICIPANT_CREATED = statuses(401, 401, 401, 404, 201);
+/** Signing out a device: its owner may, anyone else finds no such session. */
+const OWNER_OK = statuses(401, 401, 401, 404, 200);
+const OWNER_NO_CONTENT = statuses(401, 401, 401, 404, 204);
 
 const NONEXISTENT_CONVERSATION = 2_147_483_647;
 
@@ -49,6 +53,17 @@ let scene: Scene;
 let expiredToken: string;
 /** Signs in with the login routes; never rate limited because it never fails. */
 let dora: TestUser;
+/** Other devices of the participant (alice), for the sign-out-a-device cells. */
+const aliceDevices: number[] = [];
+
+/** One of alice's other devices; a call "in" the missing conversation names a session
+ * that does not exist, so a stranger's answer can be compared with it. */
+function aliceDevice(conversationId: number): number {
+  if (conversationId === NONEXISTENT_CONVERSATION) return NONEXISTENT_CONVERSATION;
+  const id = aliceDevices.pop();
+  if (id === undefined) throw new Error('no spare device session left');
+  return id;
+}
 
 beforeAll(async () => {
   server = await startTestServer({ label: 'authz' });
@@ -57,6 +72,14 @@ beforeAll(async () => {
   dora = await createUser(server.url, 'Dora');
   expiredToken = await signInAgain(server.url, scene.alice);
   await expireSession(probe, expiredToken);
+  for (let i = 0; i < 12; i++) {
+    const token = await signInAgain(server.url, scene.alice);
+    const [row] = await probe.query<{ session_id: number }>(
+      'SELECT session_id FROM sessions WHERE token_hash = ?',
+      [tokenHash(token)],
+    );
+    aliceDevices.push(row!.session_id);
+  }
 });
 
 afterAll(async () => {
@@ -150,14 +173,28 @@ const TRPC_ENDPOINTS: Endpoint[] = [
   },
   { name: 'auth.me', expected: SIGNED_IN_OK, call: trpc('query', 'auth.me', () => undefined) },
   {
+    name: 'auth.devices',
+    expected: SIGNED_IN_OK,
+    call: trpc('query', 'auth.devices', () => undefined),
+  },
+  {
+    name: 'auth.signOutDevice',
+    expected: OWNER_OK,
+    call: (token, conversationId) =>
+      callProcedure(server.url, 'mutation', 'auth.signOutDevice', {
+        token,
+        input: { sessionId: aliceDevice(conversationId) },
+      }),
+  },
+  {
     name: 'conversations.list',
     expected: SIGNED_IN_OK,
     call: trpc('query', 'conversations.list', () => undefined),
     check({ principal, answer }) {
       if (answer.status !== 200) return;
       const ids = (
-        answer.body as { result: { data: { conversationId: number }[] } }
-      ).result.data.map((c) => c.conversationId);
+        answer.body as { result: { data: { conversations: { conversationId: number }[] } } }
+      ).result.data.conversations.map((c) => c.conversationId);
       if (principal === 'participant') expect(ids).toContain(scene.conversationId);
       else expect(ids).not.toContain(scene.conversationId);
     },
@@ -234,6 +271,19 @@ const TRPC_ENDPOINTS: Endpoint[] = [
 ];
 
 const REST_ENDPOINTS: Endpoint[] = [
+  {
+    name: 'GET /api/v1/auth/sessions',
+    expected: SIGNED_IN_OK,
+    call: restCall('GET', () => '/api/v1/auth/sessions'),
+  },
+  {
+    name: 'DELETE /api/v1/auth/sessions/{id}',
+    expected: OWNER_NO_CONTENT,
+    call: (token, conversationId) =>
+      rest(server.url, 'DELETE', `/api/v1/auth/sessions/${aliceDevice(conversationId)}`, {
+        token,
+      }),
+  },
   {
     name: 'POST /api/v1/auth/register',
     expected: PUBLIC_CREATED,
@@ -374,7 +424,7 @@ describe('[§5] tRPC procedures', () => {
 describe('[§5] REST routes', () => {
   it.each(cells(REST_ENDPOINTS))('%s with %s answers %i', async (name, principal, status) => {
     const answer = await runCell(name, principal, status);
-    const error = (answer.body as { error?: { code: string; message: string } }).error;
+    const error = (answer.body as { error?: { code: string; message: string } } | null)?.error;
     if (status === 401)
       expect(error).toEqual({ code: 'UNAUTHENTICATED', message: expect.any(String) });
     if (status === 404) expect(error).toEqual({ code: 'NOT_FOUND', message: expect.any(String) });

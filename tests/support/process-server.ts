@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { waitFor } from './clients.ts';
+import { LOAD_LIMITS } from './limits.ts';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -34,6 +35,7 @@ export async function startProcessServer(
         ...process.env,
         LOG_LEVEL: 'warn',
         SCRYPT_COST: '1024',
+        ...LOAD_LIMITS,
         ...env,
         PORT: String(port),
         HOST: '127.0.0.1',

@@ -3,6 +3,7 @@ import { type RunningServer, startServer } from '../../server/app.ts';
 import { parseConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { type FreshDatabase, freshDatabase } from './database.ts';
+import { LOAD_LIMITS } from './limits.ts';
 
 export interface TestServer extends RunningServer {
   database: FreshDatabase;
@@ -28,7 +29,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     SCRYPT_COST: '1024',
     // Test files run two at a time, some with two servers: stay well under max_connections.
     DB_POOL_SIZE: '8',
-    LOGIN_MAX_PER_IP: '100000',
+    ...LOAD_LIMITS,
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...options.env,
   });
