@@ -103,16 +103,25 @@ export async function startServer(
     // A device holds one live stream; a few spare for tabs taking over as leader.
     streamSlots: createStreamSlots(config.MAX_SESSIONS_PER_USER * 2),
     async openConversation(callerId, key, clientAddress) {
-      if (clientAddress !== null) await guardNewConversations(limits, callerId, clientAddress, 1);
-      const opened = await openConversation(services.sync, callerId, key).catch(
+      let charged = false;
+      const admitNew = async () => {
+        if (clientAddress === null) return;
+        await guardNewConversations(limits, callerId, clientAddress, 1);
+        charged = true;
+      };
+      const refund = async () => {
+        if (charged && clientAddress !== null) {
+          await refundConversation(limits, callerId, clientAddress);
+        }
+      };
+      const opened = await openConversation(services.sync, callerId, key, admitNew).catch(
         async (error: unknown) => {
-          if (clientAddress !== null) await refundConversation(limits, callerId, clientAddress);
+          await refund();
           throw error;
         },
       );
-      if (!opened.created && clientAddress !== null) {
-        await refundConversation(limits, callerId, clientAddress);
-      }
+      // Another request created it first.
+      if (!opened.created) await refund();
       await publishChanges(bus, opened.publications);
       if (opened.created) sync.onConversationCreated(callerId, key.otherUserId);
       return opened;

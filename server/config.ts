@@ -69,6 +69,9 @@ const configSchema = z.object({
   /** Concurrent TCP connections one client address may hold (trusted proxies are not
    * counted). */
   MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(64),
+  /** How long a client may take to send its request headers, and its whole request. */
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /** A tRPC WebSocket that has not proved a session within this time is closed. */
   WS_AUTH_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
   /** A session unused this long has expired. */

@@ -41,9 +41,6 @@ const DRAIN_LIMIT_MS = 10_000;
 /** WebSocket close codes (4400–4499: the client must not simply reconnect with the
  * same credentials). */
 export const CLOSE_UNAUTHENTICATED = 4401;
-/** How long a client may take to send its request headers, and its whole request. */
-const HEADERS_TIMEOUT_MS = 10_000;
-const REQUEST_TIMEOUT_MS = 30_000;
 /** Live streams one socket may hold: the app opens one. */
 const MAX_STREAMS_PER_SOCKET = 2;
 const TRPC_METHODS = new Set(['GET', 'POST']);
@@ -133,8 +130,8 @@ export function createHttpServer(services: Services): HttpServer {
 
   const server = createServer(
     {
-      headersTimeout: HEADERS_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
+      headersTimeout: services.config.HEADERS_TIMEOUT_MS,
+      requestTimeout: services.config.REQUEST_TIMEOUT_MS,
       // How often those two are checked; Node's default (30 s) would let a slow client
       // keep its socket for up to that long past its deadline.
       connectionsCheckingInterval: 1_000,

@@ -1,5 +1,6 @@
 // Live streams are the long-lived thing a signed-in user holds: a few per socket, a few
 // per device, so one account cannot make every change fan out a thousand times.
+import { TRPCError } from '@trpc/server';
 import { AppError } from '../errors.ts';
 
 export interface StreamSlots {
@@ -14,7 +15,9 @@ export function createStreamSlots(maxPerUser: number): StreamSlots {
     take(userId, socket) {
       const held = byUser.get(userId) ?? 0;
       if (held >= maxPerUser || (socket && socket.open >= socket.max)) {
-        throw new AppError('RATE_LIMITED', 'too many live streams open', undefined, 5);
+        // Thrown while the stream runs, past the middleware that maps AppErrors.
+        const cause = new AppError('RATE_LIMITED', 'too many live streams open', undefined, 5);
+        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: cause.message, cause });
       }
       byUser.set(userId, held + 1);
       if (socket) socket.open++;

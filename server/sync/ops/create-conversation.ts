@@ -62,10 +62,13 @@ function announcement(view: ConversationView, userIds: readonly number[]): Chang
   };
 }
 
+/** `admitNew` runs only when the conversation does not exist yet, before it is created
+ * (a rate limit: finding an existing conversation costs nothing). */
 export async function openConversation(
   ctx: SyncContext,
   callerId: number,
   key: ConversationKey,
+  admitNew: () => Promise<void> = async () => {},
 ): Promise<OpenedConversation> {
   if (key.otherUserId === callerId) {
     throw new AppError('VALIDATION_FAILED', 'cannot start a conversation with yourself', {
@@ -80,6 +83,7 @@ export async function openConversation(
     [key.otherUserId],
   );
   if (other.length === 0) throw notFound('user');
+  await admitNew();
   const createdId = await ctx.sql.transaction(async (tx) => {
     // Of concurrent creators exactly one inserts; the others find the winner's row.
     const inserted = await tx.write(
