@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { type ErrorCode, errorCodeFromTrpc } from '../../shared/errors.ts';
 import type { ServiceListing, UserView } from '../../shared/model.ts';
+import { type DeviceSession, deviceListSchema } from '../../shared/sessions.ts';
 
 export class ServerError extends Error {
   constructor(
@@ -61,6 +62,9 @@ export interface ServerClient {
   }): Promise<SignedIn>;
   logout(token: string): Promise<void>;
   listCatalog(token: string): Promise<ServiceListing[]>;
+  /** The account's signed-in devices, this one included. */
+  listDevices(token: string): Promise<DeviceSession[]>;
+  signOutDevice(token: string, sessionId: number): Promise<void>;
 }
 
 function toServerError(body: unknown, status: number): ServerError {
@@ -118,6 +122,12 @@ export function createServerClient(
     },
     async listCatalog(token) {
       return catalogSchema.parse(await call('query', 'catalog.list', undefined, token));
+    },
+    async listDevices(token) {
+      return deviceListSchema.parse(await call('query', 'auth.devices', undefined, token)).devices;
+    },
+    async signOutDevice(token, sessionId) {
+      await call('mutation', 'auth.signOutDevice', { sessionId }, token);
     },
   };
 }

@@ -2,6 +2,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useApp } from '../app/app-context.tsx';
 import { SettingsIcon } from '../components/icons.tsx';
+import { DevicesPanel } from './DevicesPanel.tsx';
 import { useSettings } from './settings-store.ts';
 
 export function SettingsMenu() {
@@ -53,6 +54,7 @@ export function SettingsMenu() {
             />
             <span>Hide message text in notifications</span>
           </label>
+          <DevicesPanel />
         </div>
       )}
     </div>

@@ -152,6 +152,8 @@ export function appServices(db: ChatDatabase, overrides: Partial<AppServices> = 
     },
     logout: async () => {},
     listCatalog: async () => [],
+    listDevices: async () => [],
+    signOutDevice: async () => {},
   };
   let active: string | null = null;
   return {
