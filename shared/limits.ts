@@ -3,6 +3,7 @@ export const LIMITS = {
   messageMaxChars: 10_000,
   contextTitleMaxChars: 200,
   displayNameMaxChars: 100,
+  deviceNameMaxChars: 100,
   emailMaxChars: 254,
   passwordMinChars: 8,
   passwordMaxChars: 200,

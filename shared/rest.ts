@@ -12,12 +12,14 @@ import {
   clientMessageTypeSchema,
   contextTitleSchema,
   conversationTypeSchema,
+  deviceNameSchema,
   displayNameSchema,
   emailSchema,
   idFromText,
   idSchema,
   messageTextSchema,
   passwordSchema,
+  searchTextSchema,
 } from './schemas.ts';
 
 export const restRegisterBody = z
@@ -25,7 +27,7 @@ export const restRegisterBody = z
     email: emailSchema,
     password: passwordSchema,
     display_name: displayNameSchema,
-    device_name: z.string().trim().max(100).optional(),
+    device_name: deviceNameSchema.optional(),
   })
   .transform((b) => ({
     email: b.email,
@@ -38,13 +40,13 @@ export const restLoginBody = z
   .strictObject({
     email: emailSchema,
     password: z.string().min(1).max(LIMITS.passwordMaxChars),
-    device_name: z.string().trim().max(100).optional(),
+    device_name: deviceNameSchema.optional(),
   })
   .transform((b) => ({ email: b.email, password: b.password, deviceName: b.device_name }));
 
 export const restConversationListQuery = z
   .strictObject({
-    search: z.string().trim().max(LIMITS.searchMaxChars).optional(),
+    search: searchTextSchema.optional(),
     limit: conversationPageSizeText.optional(),
     cursor: conversationCursorSchema.optional(),
   })

@@ -7,6 +7,7 @@ import {
   conversationPageSize,
 } from './conversation-page.ts';
 import { LIMITS } from './limits.ts';
+import { isWellFormedText, TEXT_PROBLEM_MESSAGE, userText } from './user-text.ts';
 
 export const idSchema = z.number().int().positive().max(2_147_483_647);
 /** Ids that arrive as text (paths, query strings). */
@@ -21,17 +22,30 @@ export const uuidSchema = z.uuid();
  * canonical lower case everywhere, because the database compares them case-insensitively. */
 export const clientIdSchema = z.uuid().transform((id) => id.toLowerCase());
 
+// Every field a person types is a `userText` (user-text.ts), but for these two.
+/** Its format admits only ASCII letters, digits and `._'+-`: nothing for the rule to refuse
+ * or normalize. */
 export const emailSchema = z.email().max(LIMITS.emailMaxChars).trim().toLowerCase();
-export const passwordSchema = z.string().min(LIMITS.passwordMinChars).max(LIMITS.passwordMaxChars);
-export const displayNameSchema = z.string().trim().min(1).max(LIMITS.displayNameMaxChars);
-
-export const messageTextSchema = z
+/** Compared, never shown, so not normalized: hashes were made from the text as typed, and
+ * NFC at sign-in would lock out whoever typed a decomposed one. Only refused if not
+ * well-formed: UTF-8 turns every lone surrogate into U+FFFD, so two different passwords
+ * would hash alike. */
+export const passwordSchema = z
   .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(LIMITS.messageMaxChars, `must be at most ${LIMITS.messageMaxChars} characters`);
+  .min(LIMITS.passwordMinChars)
+  .max(LIMITS.passwordMaxChars)
+  .refine(isWellFormedText, TEXT_PROBLEM_MESSAGE['lone-surrogate']);
+export const displayNameSchema = userText({ min: 1, max: LIMITS.displayNameMaxChars });
+export const deviceNameSchema = userText({ max: LIMITS.deviceNameMaxChars });
+export const searchTextSchema = userText({ max: LIMITS.searchMaxChars });
 
-export const contextTitleSchema = z.string().trim().max(LIMITS.contextTitleMaxChars);
+export const messageTextSchema = userText({
+  multiline: true,
+  min: 1,
+  max: LIMITS.messageMaxChars,
+});
+
+export const contextTitleSchema = userText({ max: LIMITS.contextTitleMaxChars });
 
 export const CONVERSATION_TYPES = ['service', 'request', 'general'] as const;
 export const conversationTypeSchema = z.enum(CONVERSATION_TYPES);
@@ -48,17 +62,17 @@ export const registerInput = z.strictObject({
   email: emailSchema,
   password: passwordSchema,
   displayName: displayNameSchema,
-  deviceName: z.string().trim().max(100).optional(),
+  deviceName: deviceNameSchema.optional(),
 });
 export const loginInput = z.strictObject({
   email: emailSchema,
   password: z.string().min(1).max(LIMITS.passwordMaxChars),
-  deviceName: z.string().trim().max(100).optional(),
+  deviceName: deviceNameSchema.optional(),
 });
 
 export const conversationListInput = z
   .strictObject({
-    search: z.string().trim().max(LIMITS.searchMaxChars).optional(),
+    search: searchTextSchema.optional(),
     limit: conversationPageSize.optional(),
     cursor: conversationCursorSchema.optional(),
   })

@@ -2,7 +2,6 @@
 // and queues its operation in one Dexie transaction, so a crash never leaves a message
 // without its operation or an operation without its message. Any tab may write; the
 // leader tab pushes (see engine.ts).
-import { messageTextSchema } from '../../shared/schemas.ts';
 import type { PushOp } from '../../shared/sync/protocol.ts';
 import type { OpenConversationRequest } from './api.ts';
 import { laterTime, PREVIEW_CHARS, refreshConversationStats } from './conversation-stats.ts';
@@ -17,6 +16,7 @@ import {
 } from './db.ts';
 import { marksOf, receiptFields, withMemberMarks } from './marks.ts';
 import type { Outbox } from './outbox.ts';
+import { prepareContextTitle, prepareMessageText } from './typed-text.ts';
 import { messageWords } from './words.ts';
 
 export interface LocalWriteDeps {
@@ -28,13 +28,6 @@ export interface LocalWriteDeps {
 }
 
 export type LocalWrites = ReturnType<typeof createLocalWrites>;
-
-/** The text a message will have on the server (trimmed), or an error for the UI. */
-export function parseMessageText(content: string): string {
-  const parsed = messageTextSchema.safeParse(content);
-  if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'invalid message');
-  return parsed.data;
-}
 
 function createOp(conversation: LocalConversation, opId: string): PushOp {
   return {
@@ -152,7 +145,7 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
 
   return {
     async sendMessage(convKey: string, content: string): Promise<string> {
-      const text = parseMessageText(content);
+      const text = prepareMessageText(content);
       const createdAtMs = now();
       const clientMsgId = newId();
       await inTransaction(async () => {
@@ -208,7 +201,7 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
 
     /** Returns whether an operation was queued. */
     async editMessage(clientMsgId: string, content: string): Promise<boolean> {
-      const text = parseMessageText(content);
+      const text = prepareMessageText(content);
       return inTransaction(async () => {
         const message = await ownMessage(clientMsgId);
         // A delete wins over an edit.
@@ -295,6 +288,7 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
     async openConversation(request: OpenConversationRequest): Promise<string> {
       if (request.otherUserId === userId)
         throw new Error('cannot start a conversation with yourself');
+      const contextTitle = prepareContextTitle(request.contextTitle);
       return inTransaction(async () => {
         const sameUser = await db.conversations
           .where('otherUserId')
@@ -314,7 +308,7 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
           otherDisplayName: request.otherDisplayName,
           conversationType: request.conversationType,
           contextId: request.contextId,
-          contextTitle: request.contextTitle,
+          contextTitle,
           createdAt,
           lastActivityAt: createdAt,
           ...UNTOUCHED_CONVERSATION,

@@ -81,7 +81,10 @@ export async function register(
   clientAddress: string,
 ): Promise<Opened> {
   await guardRegistration(deps.limits, clientAddress);
-  const passwordHash = await deps.hashing.run(() => hashPassword(input.password, deps.scryptCost));
+  const passwordHash = await deps.hashing.run(
+    () => hashPassword(input.password, deps.scryptCost),
+    'sign-up',
+  );
   try {
     const user = await deps.db.user.create({
       data: { email: input.email, displayName: input.displayName, passwordHash },
@@ -106,14 +109,17 @@ export async function register(
 async function findVerifiedUser(deps: AuthDeps, email: string, password: string) {
   const user = await deps.db.user.findUnique({ where: { email } });
   const stored = user?.passwordHash ?? (await dummyPasswordHash(deps.scryptCost));
-  const ok = await deps.hashing.run(() => verifyPassword(password, stored));
+  const ok = await deps.hashing.run(() => verifyPassword(password, stored), 'sign-in');
   return user && ok ? user : null;
 }
 
 /** A hash made at an older cost is replaced now that the password is known. */
 async function upgradeHash(deps: AuthDeps, userId: number, stored: string, password: string) {
   if (!needsRehash(stored, deps.scryptCost)) return;
-  const passwordHash = await deps.hashing.run(() => hashPassword(password, deps.scryptCost));
+  const passwordHash = await deps.hashing.run(
+    () => hashPassword(password, deps.scryptCost),
+    'sign-in',
+  );
   await deps.db.user.updateMany({
     where: { userId, passwordHash: stored },
     data: { passwordHash },

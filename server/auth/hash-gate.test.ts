@@ -17,7 +17,7 @@ describe('createHashGate', () => {
           await later(5);
           order.push(i);
           running--;
-        }),
+        }, 'sign-up'),
       ),
     );
     expect(peak).toBe(2);
@@ -27,12 +27,29 @@ describe('createHashGate', () => {
   it('when the expected wait is too long, says it is busy (UNAVAILABLE, retry in 1 s) at once', async () => {
     const gate = createHashGate(1, 50);
     // Teach it that a hash takes ~30 ms.
-    for (let i = 0; i < 5; i++) await gate.run(() => later(30));
-    const slow = Array.from({ length: 3 }, () => gate.run(() => later(30)));
-    await expect(gate.run(() => later(30))).rejects.toMatchObject({
+    for (let i = 0; i < 5; i++) await gate.run(() => later(30), 'sign-up');
+    const slow = Array.from({ length: 3 }, () => gate.run(() => later(30), 'sign-up'));
+    await expect(gate.run(() => later(30), 'sign-up')).rejects.toMatchObject({
       code: 'UNAVAILABLE',
       retryAfterSeconds: 1,
     });
     await Promise.all(slow);
+  });
+
+  it('a sign-in waits only behind other sign-ins, never behind queued sign-ups', async () => {
+    const gate = createHashGate(1, 60_000);
+    const order: string[] = [];
+    const job = (name: string) => async () => {
+      await later(10);
+      order.push(name);
+    };
+    const all = [
+      gate.run(job('up-1'), 'sign-up'),
+      gate.run(job('up-2'), 'sign-up'),
+      gate.run(job('up-3'), 'sign-up'),
+      gate.run(job('in'), 'sign-in'),
+    ];
+    await Promise.all(all);
+    expect(order).toEqual(['up-1', 'in', 'up-2', 'up-3']);
   });
 });

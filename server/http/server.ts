@@ -41,6 +41,15 @@ const DRAIN_LIMIT_MS = 10_000;
 /** WebSocket close codes (4400–4499: the client must not simply reconnect with the
  * same credentials). */
 export const CLOSE_UNAUTHENTICATED = 4401;
+/** A peer gets this long to answer our close frame before its socket is dropped: a
+ * client that never answers must not keep a descriptor for ws's default 30 s. */
+const CLOSE_GRACE_MS = 1_000;
+
+function closeSocket(ws: WebSocket, code: number, reason: string): void {
+  ws.close(code, reason);
+  setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+}
+
 /** Live streams one socket may hold: the app opens one. */
 const MAX_STREAMS_PER_SOCKET = 2;
 const TRPC_METHODS = new Set(['GET', 'POST']);
@@ -161,7 +170,7 @@ export function createHttpServer(services: Services): HttpServer {
   const signedInSockets = new WeakSet<WebSocket>();
   trpcWss.on('connection', (ws: WebSocket) => {
     const deadline = setTimeout(() => {
-      if (!signedInSockets.has(ws)) ws.close(CLOSE_UNAUTHENTICATED, 'sign in first');
+      if (!signedInSockets.has(ws)) closeSocket(ws, CLOSE_UNAUTHENTICATED, 'sign in first');
     }, services.config.WS_AUTH_TIMEOUT_MS);
     ws.once('close', () => clearTimeout(deadline));
   });
@@ -189,7 +198,7 @@ export function createHttpServer(services: Services): HttpServer {
         const stopListening = services.bus.subscribe(identity.userId, (event) => {
           if (event.kind === 'sessionEnded' && event.sessionId === identity.sessionId) {
             cache.invalidate();
-            res.close(CLOSE_UNAUTHENTICATED, 'the session has ended');
+            closeSocket(res, CLOSE_UNAUTHENTICATED, 'the session has ended');
           }
         });
         res.once('close', stopListening);

@@ -91,6 +91,8 @@ function endOf(socket: Socket): Promise<void> {
   return new Promise((resolve) => {
     if (socket.destroyed) return resolve();
     socket.on('error', () => {});
+    // Read what the server sends, or its end would never be seen.
+    socket.resume();
     socket.once('close', () => resolve());
   });
 }
@@ -123,6 +125,17 @@ describe('a tRPC WebSocket before sign-in', () => {
       if (data.toString() === 'PING') ws.send('PONG');
     });
     expect((await closeOf(ws)).code).toBe(4401);
+  });
+
+  it('an upgraded socket that never answers the close frame is still dropped soon after the deadline', async () => {
+    const socket = await rawConnection('127.0.9.6');
+    socket.write(
+      'GET /trpc HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    const startedAt = performance.now();
+    await endOf(socket);
+    expect(performance.now() - startedAt).toBeLessThan(AUTH_TIMEOUT_MS + 1_000 + 1_500);
   });
 
   it('a socket that has not signed in may not call sign-up or sign-in (they are HTTP calls)', async () => {

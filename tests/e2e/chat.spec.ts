@@ -99,8 +99,9 @@ test('a message notifies only when its conversation is not the one on screen', a
     .poll(() => shownNotifications(b.page))
     .toEqual([
       {
-        title: 'Alice Sender · Direct message',
-        body: 'ping while you read Carol',
+        // Someone else's words are bidi-isolated in the plain strings the OS shows.
+        title: '\u2068Alice Sender\u2069 · Direct message',
+        body: '\u2068ping while you read Carol\u2069',
         tag: expect.any(String),
       },
     ]);

@@ -16,6 +16,7 @@ import { SessionEndedBanner } from '../sync-state/SessionEndedBanner.tsx';
 import { SyncIndicator } from '../sync-state/SyncIndicator.tsx';
 import { UpdateRequiredBanner } from '../sync-state/UpdateRequiredBanner.tsx';
 import { useSyncStatus } from '../sync-state/use-sync-status.ts';
+import { isolateText } from '../text/bidi-isolate.ts';
 import { useApp } from './app-context.tsx';
 
 function MainPane() {
@@ -107,7 +108,7 @@ function NavRail() {
         >
           <SignOutIcon size={22} />
         </button>
-        <span className="rail-me" title={`${user.displayName} (${user.email})`}>
+        <span className="rail-me" title={`${isolateText(user.displayName)} (${user.email})`}>
           <Avatar name={user.displayName} seed={user.userId} size={34} />
         </span>
       </div>

@@ -29,6 +29,8 @@ function describeError(error: unknown, mode: AuthMode): string {
       if (fields.includes('password'))
         return `The password needs at least ${LIMITS.passwordMinChars} characters.`;
       if (fields.includes('email')) return 'Enter a valid email address.';
+      const nameProblem = error.fields?.displayName?.[0];
+      if (nameProblem) return `The display name ${nameProblem}.`;
       return mode === 'sign-in'
         ? 'Check the email and password.'
         : 'Check the fields and try again.';
@@ -87,6 +89,7 @@ export function AuthScreen({
               <span>Display name</span>
               <input
                 name="displayName"
+                dir="auto"
                 autoComplete="name"
                 required
                 maxLength={LIMITS.displayNameMaxChars}

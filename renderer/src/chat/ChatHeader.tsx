@@ -5,6 +5,7 @@ import { useApp } from '../app/app-context.tsx';
 import { Avatar } from '../components/Avatar.tsx';
 import { ContextBadge } from '../components/ContextBadge.tsx';
 import { ArrowLeftIcon, BellIcon, BellOffIcon } from '../components/icons.tsx';
+import { UserText } from '../components/UserText.tsx';
 import { Link } from '../routing/router.tsx';
 
 export interface PresenceSummary {
@@ -36,7 +37,9 @@ export function ChatHeader({
         {presence.isOnline && <span className="presence-dot" title="Online" />}
       </span>
       <div className="chat-title">
-        <h2>{conversation.otherDisplayName}</h2>
+        <h2>
+          <UserText text={conversation.otherDisplayName} />
+        </h2>
         <p className="chat-subtitle">
           {presence.isTyping ? (
             <span className="typing" aria-live="polite">
@@ -49,10 +52,10 @@ export function ChatHeader({
               {conversation.contextTitle &&
                 (listingAnchor ? (
                   <Link to={listingAnchor} className="chat-context-link">
-                    {conversation.contextTitle}
+                    <UserText text={conversation.contextTitle} />
                   </Link>
                 ) : (
-                  <span>{conversation.contextTitle}</span>
+                  <UserText text={conversation.contextTitle} />
                 ))}
               {presence.isOnline && <span className="online-label">· online</span>}
             </>

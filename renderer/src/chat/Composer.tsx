@@ -1,6 +1,7 @@
 // The composer: Enter sends, Shift+Enter starts a new line; the draft of each conversation
 // is kept in Dexie while typing; text over the message limit is counted and can be sent
-// as several messages. Also edits one's own message in place.
+// as several messages. Also edits one's own message in place. What it sends and counts is
+// the text as the server will store it: invisible control characters dropped, NFC, trimmed.
 import {
   type FormEvent,
   type KeyboardEvent,
@@ -12,6 +13,7 @@ import {
   useState,
 } from 'react';
 import type { ChatDatabase, LocalMessage } from '../../sync/db.ts';
+import { cleanTypedText } from '../../sync/typed-text.ts';
 import { CloseIcon, EditIcon, SendIcon } from '../components/icons.tsx';
 import { createDraftWriter, loadDraft } from './drafts.ts';
 import { COUNTER_FROM, MESSAGE_MAX, splitLongText } from './long-text.ts';
@@ -42,6 +44,7 @@ export function Composer({
   const [text, setText] = useState('');
   const [isLoaded, setLoaded] = useState(false);
   const [isSending, setSending] = useState(false);
+  const [sendError, setSendError] = useState<string | null>(null);
   const draftBeforeEdit = useRef<string | null>(null);
   const areaRef = useRef<HTMLTextAreaElement>(null);
   const writer = useMemo(() => createDraftWriter(db, convKey), [db, convKey]);
@@ -90,20 +93,24 @@ export function Composer({
 
   const change = (value: string) => {
     setText(value);
+    setSendError(null);
     if (!editing) {
       writer.update(value);
       onTyping?.(value.length > 0);
     }
   };
 
-  const length = text.length;
+  const prepared = useMemo(() => cleanTypedText(text, true), [text]);
+  const length = prepared.length;
   const isTooLong = length > MESSAGE_MAX;
-  const isBlank = text.trim() === '';
-  const parts = isTooLong && !editing ? splitLongText(text) : null;
+  const isBlank = prepared === '';
+  const parts = isTooLong && !editing ? splitLongText(prepared) : null;
 
   const send = async (pieces: string[]) => {
     if (isSending) return;
     setSending(true);
+    setSendError(null);
+    let sent = 0;
     try {
       if (editing) {
         await onSaveEdit(editing, pieces[0] ?? '');
@@ -111,7 +118,21 @@ export function Composer({
         setText('');
         onTyping?.(false);
         await writer.clear();
-        for (const piece of pieces) await onSend(piece);
+        for (const piece of pieces) {
+          await onSend(piece);
+          sent += 1;
+        }
+      }
+    } catch (error) {
+      setSendError(
+        `Not sent: ${error instanceof Error ? error.message : 'it could not be saved'}.`,
+      );
+      // Nothing typed is lost: what was not sent goes back into the box, unless the user
+      // has started typing something else meanwhile.
+      if (!editing && !areaRef.current?.value) {
+        const unsent = pieces.slice(sent).join('\n\n');
+        setText(unsent);
+        writer.update(unsent);
       }
     } finally {
       setSending(false);
@@ -122,7 +143,7 @@ export function Composer({
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
     if (isBlank || isTooLong || disabledReason) return;
-    void send([text.trim()]);
+    void send([prepared]);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -165,6 +186,11 @@ export function Composer({
         </div>
       )}
       {disabledReason && <div className="composer-banner is-warning">{disabledReason}</div>}
+      {sendError && (
+        <div className="composer-banner is-warning" role="alert">
+          {sendError}
+        </div>
+      )}
       <div className="composer-row">
         <textarea
           ref={areaRef}
@@ -172,6 +198,7 @@ export function Composer({
           aria-describedby={length >= COUNTER_FROM ? counterId : undefined}
           placeholder={isLoaded ? 'Write a message' : ''}
           rows={1}
+          dir="auto"
           value={text}
           onChange={(e) => change(e.target.value)}
           onKeyDown={onKeyDown}

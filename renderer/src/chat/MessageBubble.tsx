@@ -4,6 +4,7 @@ import { memo, useState } from 'react';
 import type { LocalStatus } from '../../../shared/sync/status.ts';
 import type { LocalMessage } from '../../sync/db.ts';
 import { EditIcon, RetryIcon, TrashIcon } from '../components/icons.tsx';
+import { UserText } from '../components/UserText.tsx';
 import { formatClock } from '../time/format-time.ts';
 import { MessageStatus } from './MessageStatus.tsx';
 
@@ -62,7 +63,11 @@ function BubbleImpl({
     .join(' ');
 
   if (message.messageType === 'system') {
-    return <div className="system-message">{message.content}</div>;
+    return (
+      <div className="system-message">
+        <UserText text={message.content} />
+      </div>
+    );
   }
 
   return (
@@ -94,7 +99,7 @@ function BubbleImpl({
           {message.isDeleted ? (
             <span className="deleted-text">message deleted</span>
           ) : (
-            <span className="message-text">{message.content}</span>
+            <UserText className="message-text" text={message.content} />
           )}
           <span className="message-meta">
             {message.isEdited && !message.isDeleted && <span className="edited">edited</span>}

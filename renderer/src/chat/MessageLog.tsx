@@ -8,6 +8,7 @@ import { displayedStatus } from '../../sync/marks.ts';
 import { useApp } from '../app/app-context.tsx';
 import { Spinner } from '../components/EmptyState.tsx';
 import { ArrowDownIcon } from '../components/icons.tsx';
+import { UserText } from '../components/UserText.tsx';
 import { useNow } from '../time/use-now.ts';
 import { type MessageActions, MessageBubble } from './MessageBubble.tsx';
 import {
@@ -31,7 +32,7 @@ function LogHeader({ context }: { context: EdgeContext }) {
     <div className="log-edge">Loading earlier messages…</div>
   ) : (
     <div className="log-edge is-start">
-      This is the beginning of your conversation with {context.otherName}.
+      This is the beginning of your conversation with <UserText text={context.otherName} />.
     </div>
   );
 }
@@ -187,7 +188,9 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
       {rows.length === 0 ? (
         <div className="log-empty">
           <p>No messages yet.</p>
-          <p className="muted">Say hello to {conversation.otherDisplayName}.</p>
+          <p className="muted">
+            Say hello to <UserText text={conversation.otherDisplayName} />.
+          </p>
         </div>
       ) : (
         <Virtuoso<MessageRow, EdgeContext>

@@ -99,3 +99,53 @@ describe('composer keys and limits', () => {
     expect(sent.every((part) => part.length <= 10_000)).toBe(true);
   });
 });
+
+describe('[§5 text] the composer sends what the server will store', () => {
+  it('drops invisible control characters and sends NFC', async () => {
+    db = freshDatabase().db;
+    const sent: string[] = [];
+    renderComposer(db, 's10', sent);
+    await waitFor(() => expect(box().placeholder).toBe('Write a message'));
+    fireEvent.change(box(), { target: { value: 'cafe\u0301\u0000 at\t10\u0007\r\nok? ' } });
+    await act(async () => {
+      fireEvent.keyDown(box(), { key: 'Enter' });
+    });
+    await waitFor(() => expect(sent).toEqual(['café at\t10\nok?']));
+  });
+
+  it('treats text of nothing but control characters as blank', async () => {
+    db = freshDatabase().db;
+    const sent: string[] = [];
+    renderComposer(db, 's10', sent);
+    await waitFor(() => expect(box().placeholder).toBe('Write a message'));
+    fireEvent.change(box(), { target: { value: '\u0000\u0008 \u009B' } });
+    expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('a send that fails shows why and gives the text back', async () => {
+    db = freshDatabase().db;
+    render(
+      <Composer
+        db={db}
+        convKey="s10"
+        editing={null}
+        onSend={async () => {
+          throw new Error('the message must not be empty');
+        }}
+        onSaveEdit={async () => {}}
+        onCancelEdit={() => {}}
+      />,
+    );
+    await waitFor(() => expect(box().placeholder).toBe('Write a message'));
+    fireEvent.change(box(), { target: { value: 'keep me' } });
+    await act(async () => {
+      fireEvent.keyDown(box(), { key: 'Enter' });
+    });
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toBe(
+        'Not sent: the message must not be empty.',
+      ),
+    );
+    expect(box().value).toBe('keep me');
+  });
+});

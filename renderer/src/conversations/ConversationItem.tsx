@@ -6,15 +6,25 @@ import { useApp } from '../app/app-context.tsx';
 import { Avatar } from '../components/Avatar.tsx';
 import { ContextBadge } from '../components/ContextBadge.tsx';
 import { AlertIcon, BellOffIcon, ClockIcon } from '../components/icons.tsx';
+import { UserText } from '../components/UserText.tsx';
 import { contextLabel } from '../notifications/notification-policy.ts';
 import { Link } from '../routing/router.tsx';
 import { chatPath, conversationUrlId } from '../routing/routes.ts';
 import { formatRelative } from '../time/format-time.ts';
 
+const NO_MESSAGES = 'No messages yet';
+
+function lastMessageText(conversation: LocalConversation): string | null {
+  return conversation.lastMessagePreview?.replace(/\s+/g, ' ').trim() ?? null;
+}
+
+function previewPrefix(conversation: LocalConversation, myUserId: number): string {
+  return conversation.lastMessageSenderId === myUserId ? 'You: ' : '';
+}
+
 export function conversationPreview(conversation: LocalConversation, myUserId: number): string {
-  if (conversation.lastMessagePreview === null) return 'No messages yet';
-  const text = conversation.lastMessagePreview.replace(/\s+/g, ' ').trim();
-  return conversation.lastMessageSenderId === myUserId ? `You: ${text}` : text;
+  const text = lastMessageText(conversation);
+  return text === null ? NO_MESSAGES : `${previewPrefix(conversation, myUserId)}${text}`;
 }
 
 export function conversationLabel(
@@ -29,6 +39,24 @@ export function conversationLabel(
   else if (conversation.pendingCount > 0) parts.push(`${conversation.pendingCount} pending`);
   parts.push(conversationPreview(conversation, myUserId));
   return parts.join(', ');
+}
+
+/** The preview as shown: "You: " stays outside the isolated text. */
+function ConversationPreview({
+  conversation,
+  myUserId,
+}: {
+  conversation: LocalConversation;
+  myUserId: number;
+}) {
+  const text = lastMessageText(conversation);
+  if (text === null) return NO_MESSAGES;
+  return (
+    <>
+      {previewPrefix(conversation, myUserId)}
+      <UserText text={text} />
+    </>
+  );
 }
 
 function ConversationItemView({
@@ -62,7 +90,9 @@ function ConversationItemView({
       </span>
       <span className="ci-body">
         <span className="ci-row">
-          <span className="ci-name">{conversation.otherDisplayName}</span>
+          <span className="ci-name">
+            <UserText text={conversation.otherDisplayName} />
+          </span>
           <time className="ci-time" dateTime={conversation.lastActivityAt}>
             {formatRelative(conversation.lastActivityAt, now)}
           </time>
@@ -70,11 +100,15 @@ function ConversationItemView({
         <span className="ci-row ci-context">
           <ContextBadge type={conversation.conversationType} />
           {conversation.contextTitle && (
-            <span className="ci-context-title">{conversation.contextTitle}</span>
+            <span className="ci-context-title">
+              <UserText text={conversation.contextTitle} />
+            </span>
           )}
         </span>
         <span className="ci-row">
-          <span className="ci-preview">{conversationPreview(conversation, myUserId)}</span>
+          <span className="ci-preview">
+            <ConversationPreview conversation={conversation} myUserId={myUserId} />
+          </span>
           <span className="ci-flags">
             {conversation.muted && <BellOffIcon size={14} className="ci-muted" />}
             {conversation.failedCount > 0 ? (

@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { aConversation, aMessage, ME, OTHER } from '../test-support/builders.ts';
 import { notificationFor, type ScreenState, shouldNotify } from './notification-policy.ts';
 
+const FSI = '\u2068';
+const PDI = '\u2069';
+const RLO = '\u202E';
+const PDF = '\u202C';
+const isolated = (text: string) => `${FSI}${text}${PDI}`;
+
 const conversation = aConversation({ key: 's10', serverId: 10 });
 const incoming = {
   message: aMessage({ senderId: OTHER, content: 'Are you free on Saturday?' }),
@@ -47,11 +53,11 @@ describe('shouldNotify', () => {
 });
 
 describe('notificationFor', () => {
-  it('titles with the sender and the context, and shows the text', () => {
+  it('titles with the sender and the context, and shows the text, each isolated', () => {
     expect(notificationFor(incoming, { hidePreviews: false })).toEqual({
       conversationKey: 's10',
-      title: 'Bob Requester · Guitar lessons for beginners',
-      body: 'Are you free on Saturday?',
+      title: `${isolated('Bob Requester')} · ${isolated('Guitar lessons for beginners')}`,
+      body: isolated('Are you free on Saturday?'),
       target: { userId: OTHER, conversationId: 10 },
     });
   });
@@ -70,12 +76,49 @@ describe('notificationFor', () => {
       }),
     };
     expect(notificationFor(general, { hidePreviews: false }).title).toBe(
-      'Bob Requester · Direct message',
+      `${isolated('Bob Requester')} · Direct message`,
     );
   });
 
   it('keeps a long message within what the bridge accepts', () => {
     const long = { ...incoming, message: aMessage({ content: 'x'.repeat(10_000) }) };
     expect(notificationFor(long, { hidePreviews: false }).body.length).toBeLessThanOrEqual(1000);
+  });
+
+  it('[bidi] a name with a right-to-left override cannot reorder the rest of the title', () => {
+    const spoof = {
+      ...incoming,
+      conversation: aConversation({ otherDisplayName: `Bob${RLO}gnp.exe` }),
+    };
+    const { title } = notificationFor(spoof, { hidePreviews: false });
+    // The override is closed, and the name isolated, before the fixed " · " and context.
+    expect(title).toBe(
+      `${isolated(`Bob${RLO}gnp.exe${PDF}`)} · ${isolated('Guitar lessons for beginners')}`,
+    );
+  });
+
+  it('[bidi] a stray isolate closer in a name cannot end the isolation early', () => {
+    const spoof = {
+      ...incoming,
+      conversation: aConversation({ otherDisplayName: `Bob${PDI}${RLO}evil` }),
+    };
+    expect(notificationFor(spoof, { hidePreviews: false }).title).toMatch(
+      new RegExp(`^${FSI}Bob${RLO}evil${PDF}${PDI} · `),
+    );
+  });
+
+  it('[bidi] message text is isolated too, and longest names and titles stay within the limit', () => {
+    const longest = {
+      message: aMessage({ senderId: OTHER, content: `${RLO}hi` }),
+      conversation: aConversation({
+        otherDisplayName: RLO.repeat(100),
+        contextTitle: 't'.repeat(200),
+      }),
+    };
+    const args = notificationFor(longest, { hidePreviews: false });
+    expect(args.body).toBe(isolated(`${RLO}hi${PDF}`));
+    expect(args.title.length).toBeLessThanOrEqual(300);
+    expect(args.title.startsWith(FSI)).toBe(true);
+    expect(args.title.endsWith(PDI)).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ import { failureText } from '../chat/MessageBubble.tsx';
 import { MessageStatus } from '../chat/MessageStatus.tsx';
 import { EmptyState, Spinner } from '../components/EmptyState.tsx';
 import { CheckIcon } from '../components/icons.tsx';
+import { UserText } from '../components/UserText.tsx';
 import { contextLabel } from '../notifications/notification-policy.ts';
 import { Link } from '../routing/router.tsx';
 import { chatPath, conversationUrlId } from '../routing/routes.ts';
@@ -115,19 +116,24 @@ export function OutboxView() {
                         message.clientMsgId,
                       )}
                     >
-                      {conversation.otherDisplayName}
+                      <UserText text={conversation.otherDisplayName} />
                     </Link>
                   ) : (
                     <span>Unknown conversation</span>
                   )}
-                  {conversation && <span className="muted"> · {contextLabel(conversation)}</span>}
+                  {conversation && (
+                    <span className="muted">
+                      {' '}
+                      · <UserText text={contextLabel(conversation)} />
+                    </span>
+                  )}
                   <time className="muted" dateTime={message.createdAt}>
                     {' '}
                     · {formatRelative(message.createdAt, now)}
                   </time>
                 </div>
                 <p className="outbox-text">
-                  {message.isDeleted ? 'Delete this message' : message.content}
+                  {message.isDeleted ? 'Delete this message' : <UserText text={message.content} />}
                 </p>
                 {message.status === 'failed' && (
                   <p className="failure-text">{failureText(message)}</p>

@@ -5,6 +5,7 @@ import { Avatar } from '../components/Avatar.tsx';
 import { ContextBadge } from '../components/ContextBadge.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { SearchIcon } from '../components/icons.tsx';
+import { UserText } from '../components/UserText.tsx';
 import { ConversationItem } from '../conversations/ConversationItem.tsx';
 import { moveFocusInList } from '../conversations/list-keys.ts';
 import { useOnlineUsers } from '../conversations/use-online-users.ts';
@@ -30,26 +31,34 @@ function MessageResult({ hit, tokens, now }: { hit: MessageHit; tokens: string[]
       <Avatar name={conversation.otherDisplayName} seed={conversation.otherUserId} size={36} />
       <span className="ci-body">
         <span className="ci-row">
-          <span className="ci-name">{conversation.otherDisplayName}</span>
+          <span className="ci-name">
+            <UserText text={conversation.otherDisplayName} />
+          </span>
           <time className="ci-time" dateTime={message.createdAt}>
             {formatRelative(message.createdAt, now)}
           </time>
         </span>
         <span className="ci-row ci-context">
           <ContextBadge type={conversation.conversationType} />
-          <span className="ci-context-title">{contextLabel(conversation)}</span>
+          <span className="ci-context-title">
+            <UserText text={contextLabel(conversation)} />
+          </span>
         </span>
         <span className="search-snippet">
-          <span className="snippet-who">{who}: </span>
-          {parts.map((part, i) =>
-            part.isMatch ? (
-              // biome-ignore lint/suspicious/noArrayIndexKey: parts never reorder
-              <mark key={i}>{part.text}</mark>
-            ) : (
-              // biome-ignore lint/suspicious/noArrayIndexKey: parts never reorder
-              <span key={i}>{part.text}</span>
-            ),
-          )}
+          <span className="snippet-who">
+            <UserText text={who} />:{' '}
+          </span>
+          <bdi dir="auto">
+            {parts.map((part, i) =>
+              part.isMatch ? (
+                // biome-ignore lint/suspicious/noArrayIndexKey: parts never reorder
+                <mark key={i}>{part.text}</mark>
+              ) : (
+                // biome-ignore lint/suspicious/noArrayIndexKey: parts never reorder
+                <span key={i}>{part.text}</span>
+              ),
+            )}
+          </bdi>
         </span>
       </span>
     </Link>

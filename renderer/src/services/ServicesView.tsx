@@ -6,6 +6,7 @@ import { useApp } from '../app/app-context.tsx';
 import { Avatar } from '../components/Avatar.tsx';
 import { EmptyState, Spinner } from '../components/EmptyState.tsx';
 import { ChatIcon, StoreIcon } from '../components/icons.tsx';
+import { UserText } from '../components/UserText.tsx';
 import { useNavigate } from '../routing/router.tsx';
 import { chatPath, conversationUrlId } from '../routing/routes.ts';
 import { ServerError } from '../server-client.ts';
@@ -38,12 +39,16 @@ function ListingCard({
           {listing.hours} {listing.hours === 1 ? 'hour' : 'hours'}
         </span>
       </div>
-      <h3 id={`${listing.kind}-${listing.id}-title`}>{listing.title}</h3>
-      <p className="listing-description">{listing.description}</p>
+      <h3 id={`${listing.kind}-${listing.id}-title`}>
+        <UserText text={listing.title} />
+      </h3>
+      <p className="listing-description" dir="auto">
+        {listing.description}
+      </p>
       <div className="listing-bottom">
         <span className="listing-owner">
           <Avatar name={listing.owner.displayName} seed={listing.owner.userId} size={26} />
-          <span>{isMine ? 'You' : listing.owner.displayName}</span>
+          <span>{isMine ? 'You' : <UserText text={listing.owner.displayName} />}</span>
         </span>
         {isMine ? (
           <span className="pill">Your listing</span>
