@@ -54,6 +54,15 @@ function closeSocket(ws: WebSocket, code: number, reason: string): void {
 const MAX_STREAMS_PER_SOCKET = 2;
 const TRPC_METHODS = new Set(['GET', 'POST']);
 
+/** The request's path and query, or null for a target no URL parser accepts (`//[`). */
+function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
 /** A subscription over server-sent events: it never finishes by itself. */
 function isEventStream(res: ServerResponse): boolean {
   return String(res.getHeader('content-type') ?? '').startsWith('text/event-stream');
@@ -100,7 +109,13 @@ export function createHttpServer(services: Services): HttpServer {
   });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
+    if (!url) {
+      sendJson(res, 400, {
+        error: { code: 'VALIDATION_FAILED', message: 'the request target is not a valid path' },
+      });
+      return;
+    }
     if (applyCors(req, res, allowedOrigins)) return;
     if (url.pathname === '/healthz') {
       sendJson(res, ready ? 200 : 503, { ok: ready });
@@ -215,7 +230,11 @@ export function createHttpServer(services: Services): HttpServer {
   });
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
+    if (!url) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      return;
+    }
     if (url.pathname === '/trpc' || url.pathname === '/trpc/') {
       trpcWss.handleUpgrade(req, socket, head, (ws) => trpcWss.emit('connection', ws, req));
       return;

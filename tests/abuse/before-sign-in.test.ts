@@ -98,12 +98,26 @@ function endOf(socket: Socket): Promise<void> {
 }
 
 describe('a tRPC WebSocket before sign-in', () => {
-  it('a frame larger than the largest legitimate request is refused (1009) before it is read', async () => {
-    const ws = await openSocket(`${wsUrl()}?connectionParams=1`, '127.0.9.1');
-    const closed = closeOf(ws);
-    // 60 MB announced in one frame: the server closes on the header, not after buffering.
-    ws.send(Buffer.alloc(60 * 1024 * 1024, 0x61));
-    expect((await closed).code).toBe(1009);
+  it('a frame larger than the largest legitimate request is refused (1009) on its header, before its body is read', async () => {
+    const socket = await rawConnection('127.0.9.1');
+    const received: Buffer[] = [];
+    socket.on('data', (d: Buffer) => received.push(d));
+    socket.write(
+      'GET /trpc?connectionParams=1 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    // A masked binary frame announcing 60 MB, and only its first bytes.
+    const header = Buffer.alloc(14);
+    header[0] = 0x82;
+    header[1] = 0xff;
+    header.writeBigUInt64BE(60n * 1024n * 1024n, 2);
+    socket.write(Buffer.concat([header, Buffer.alloc(1024)]));
+    await endOf(socket);
+    const bytes = Buffer.concat(received);
+    const frames = bytes.subarray(bytes.indexOf('\r\n\r\n') + 4);
+    // A close frame (0x88) whose code is 1009, "message too big".
+    expect(frames[0]).toBe(0x88);
+    expect(frames.readUInt16BE(2)).toBe(1009);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
@@ -255,6 +269,17 @@ describe('strangers asking for expensive work', () => {
       expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
     },
   );
+
+  it('a request target no URL parser accepts answers 400 and the server lives on', async () => {
+    const socket = await rawConnection('127.0.11.3');
+    const answer = new Promise<string>((resolve) =>
+      socket.once('data', (d) => resolve(d.toString())),
+    );
+    socket.write('GET //[ HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await answer).toMatch(/^HTTP\/1\.1 400/);
+    socket.destroy();
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
 
   it('an HTTP body over the request limit is refused with 413 and nothing is written', async () => {
     const before = await probe.rowCounts();
