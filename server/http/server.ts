@@ -144,6 +144,8 @@ export function createHttpServer(services: Services): HttpServer {
         res.destroy();
         return;
       }
+      // A body left half read (refused as too large) would be parsed as the next request.
+      if (!req.complete) res.setHeader('connection', 'close');
       if (error instanceof AppError) sendError(res, error);
       else {
         services.log.error({ err: error, path: url.pathname }, 'request failed');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/sync/protocol.ts';
 import { createUser, rest, type TestUser, trpcClient } from '../support/clients.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { pushMessages, type Scene, startScene } from './support/actors.ts';
+import { pushMessages, type Scene, signInAgain, startScene } from './support/actors.ts';
 import { openSqlProbe, type SqlProbe } from './support/sql-probe.ts';
 
 let server: TestServer;
@@ -218,6 +218,39 @@ describe('[§3.2] idempotent send under 20 concurrent retries with one client_ms
     expect([fromAlice!.status, fromBob!.status]).toEqual([201, 201]);
     expect(fromAlice!.body.message_id).not.toBe(fromBob!.body.message_id);
     expect(fromBob!.body.sender_id).toBe(scene.bob.user.userId);
+  });
+});
+
+describe('[§3.7] an edit and a delete of one message from two devices at once', () => {
+  it('the delete answers with the edited mark the row ends with, in every round', async () => {
+    const otherDevice = trpcClient(server.url, await signInAgain(server.url, scene.alice));
+    const device = trpcClient(server.url, scene.alice.token);
+    const push = (client: typeof device, op: object) =>
+      client.sync.push.mutate({ protocolVersion: PROTOCOL_VERSION, ops: [op] });
+    for (let round = 0; round < 20; round++) {
+      const clientMsgId = randomUUID();
+      await push(device, {
+        opId: randomUUID(),
+        kind: 'send',
+        conversation: { conversationId: scene.conversationId },
+        clientMsgId,
+        content: `round ${round}`,
+        messageType: 'text',
+      });
+      const [, deleted] = await Promise.all([
+        push(device, { opId: randomUUID(), kind: 'edit', clientMsgId, content: 'edited' }),
+        push(otherDevice, { opId: randomUUID(), kind: 'delete', clientMsgId }),
+      ]);
+      const [row] = await probe.query<{ is_edited: number }>(
+        'SELECT is_edited FROM messages WHERE client_msg_id = ?',
+        [clientMsgId],
+      );
+      const result = deleted.results[0];
+      expect(result?.status === 'accepted' && result.message).toMatchObject({
+        isDeleted: true,
+        isEdited: row!.is_edited === 1,
+      });
+    }
   });
 });
 

@@ -49,6 +49,8 @@ export async function applyMessageChange(
   const conversationId = target.conversation_id;
   const at = storedNow();
   let version: number;
+  // An edit from another device can land between reading `target` and this delete.
+  let wasEdited = Boolean(target.is_edited);
   try {
     version = await ctx.sql.transaction(async (tx) => {
       const bumped = await tx.write(BUMP_SQL, [conversationId, caller.userId]);
@@ -74,6 +76,13 @@ export async function applyMessageChange(
               [at, target.message_id, caller.userId],
             );
       if (changed.affectedRows === 0) throw new Unchanged('deleted');
+      if (op.kind === 'delete') {
+        const [row] = await tx.rows<Pick<MessageRow, 'is_edited'>>(
+          'SELECT is_edited FROM messages WHERE message_id = ?',
+          [target.message_id],
+        );
+        wasEdited = Boolean(row?.is_edited);
+      }
       await ctx.beforeCommit?.(conversationId);
       return bumped.insertId;
     });
@@ -93,7 +102,7 @@ export async function applyMessageChange(
   const message: SyncMessage = {
     ...before,
     content: op.kind === 'edit' ? op.content : '',
-    isEdited: op.kind === 'edit' ? true : before.isEdited,
+    isEdited: op.kind === 'edit' ? true : wasEdited,
     isDeleted: op.kind === 'delete',
     updatedAt: at.toISOString(),
     version,
