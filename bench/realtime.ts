@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { PROTOCOL_VERSION } from '../shared/sync/protocol.ts';
 import { trpcSocketClient, waitFor } from '../tests/support/clients.ts';
 import { freePort } from '../tests/support/process-server.ts';
-import { connectMemoryProbe } from './server-memory.ts';
+import { connectMemoryProbe } from '../tests/support/server-memory.ts';
 import {
   type BenchResults,
   messageText,

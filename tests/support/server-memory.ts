@@ -1,4 +1,4 @@
-// Reads a bench server's memory through the inspector protocol: a full garbage
+// Reads a server process's memory through the inspector protocol: a full garbage
 // collection first, so the figure is live memory rather than whatever the collector has
 // not reclaimed yet (RSS alone swings by tens of megabytes between two readings).
 import WebSocket from 'ws';
