@@ -60,6 +60,7 @@ export async function startServer(
         db,
         bus,
         log,
+        config.ONLINE_LEASE_MS,
       )
     : createInProcessOnlineRegistry(db, bus, log);
   // Shared by every instance of this deployment (per database, like the bus).
@@ -146,6 +147,11 @@ export async function startServer(
     http,
     close() {
       closing ??= (async () => {
+        http.setReady(false);
+        if (config.DRAIN_DELAY_MS > 0) {
+          log.info({ ms: config.DRAIN_DELAY_MS }, 'draining: unready, still serving');
+          await new Promise((resolve) => setTimeout(resolve, config.DRAIN_DELAY_MS));
+        }
         presence.close();
         await http.drain();
         await online.close();

@@ -54,6 +54,13 @@ const configSchema = z.object({
     .default(131_072),
   /** Presence sockets: ping interval and session re-check; lowered only by tests. */
   PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(30_000),
+  /** On SIGTERM, how long to go on serving everything while /healthz answers 503, so
+   * the balancer's health checks take the instance out of rotation before it stops
+   * accepting connections. 0 closes the listener at once. */
+  DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0),
+  /** With Redis: how long the users of an instance that died without a word still count
+   * as online. Each instance renews its leases every third of this. */
+  ONLINE_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(90_000),
   /** Addresses (IPs or CIDRs) of the load balancers in front of this instance: only a
    * connection from one of them may name the client in `X-Forwarded-For`. */
   TRUSTED_PROXIES: z

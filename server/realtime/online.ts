@@ -1,8 +1,8 @@
 // Who is online: a user with at least one live sync subscription (any device, any
 // instance). Transitions are announced on the bus to the user's conversation partners.
 // In-process by default; with Redis, each instance keeps a sorted-set entry per online
-// user whose score is an expiry it refreshes, so a crashed instance's users fall offline
-// within the lease instead of staying online forever.
+// user whose score is an expiry it renews, and a heartbeat of its own: when an instance
+// crashes, its users fall offline within the lease, and a surviving instance announces it.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Db } from '../db/prisma.ts';
@@ -33,7 +33,17 @@ interface Store {
   close(): Promise<void>;
 }
 
-function createRegistry(store: Store, db: Db, bus: EventBus, log: Logger): OnlineRegistry {
+type Announce = (userId: number, online: boolean) => Promise<void>;
+
+function announcer(db: Db, bus: EventBus, log: Logger): Announce {
+  return (userId, online) =>
+    partnersOf(db, userId).then(
+      (partners) => bus.publish(partners, { kind: 'presence', userId, online }),
+      (err: unknown) => log.warn({ err }, 'could not announce presence'),
+    );
+}
+
+function createRegistry(store: Store, announce: Announce): OnlineRegistry {
   const local = new Map<number, number>();
   const inFlight = new Set<Promise<unknown>>();
   // Once closing, connections that end (the server is stopping) touch neither the store
@@ -43,11 +53,6 @@ function createRegistry(store: Store, db: Db, bus: EventBus, log: Logger): Onlin
     inFlight.add(work);
     return work.finally(() => inFlight.delete(work));
   };
-  const announce = (userId: number, online: boolean) =>
-    partnersOf(db, userId).then(
-      (partners) => bus.publish(partners, { kind: 'presence', userId, online }),
-      (err: unknown) => log.warn({ err }, 'could not announce presence'),
-    );
   return {
     async connect(userId) {
       const count = (local.get(userId) ?? 0) + 1;
@@ -95,49 +100,112 @@ export function createInProcessOnlineRegistry(db: Db, bus: EventBus, log: Logger
       onlineAmong: async (userIds) => new Set(userIds.filter((id) => online.has(id))),
       close: async () => {},
     },
-    db,
-    bus,
-    log,
+    announcer(db, bus, log),
   );
 }
 
-const LEASE_MS = 90_000;
-const REFRESH_MS = 30_000;
+/** The reply of the last command of a MULTI or pipeline, as a number. */
+function lastNumber(replies: [Error | null, unknown][] | null): number {
+  const [error, value] = replies?.at(-1) ?? [new Error('no reply'), null];
+  if (error) throw error;
+  return Number(value);
+}
 
+/**
+ * Keys, under `prefix`:
+ * - `:<userId>`: sorted set of the instances the user is connected to, scored by lease expiry;
+ * - `:instances`: sorted set of instances, scored by heartbeat expiry;
+ * - `:instance:<id>`: the users connected to an instance, so that when its heartbeat runs
+ *   out (it died without a word) a survivor can take them offline.
+ * Each change writes first and counts after, in one MULTI, so a user connecting to one
+ * instance while a survivor sweeps a dead one is announced by exactly one of them.
+ */
 export async function createRedisOnlineRegistry(
   url: string,
   prefix: string,
   db: Db,
   bus: EventBus,
   log: Logger,
+  leaseMs = 90_000,
 ): Promise<OnlineRegistry> {
   const redis = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: true });
   await redis.connect();
   const instance = randomUUID();
   const mine = new Set<number>();
   const key = (userId: number) => `${prefix}:${userId}`;
-  const live = async (userId: number) => redis.zcount(key(userId), Date.now(), '+inf');
-  const refresh = setInterval(() => {
-    const pipeline = redis.pipeline();
+  const instancesKey = `${prefix}:instances`;
+  const usersOf = (id: string) => `${prefix}:instance:${id}`;
+  // Outlives the leases by far, so a survivor still finds it when it sweeps.
+  const usersOfTtlMs = leaseMs * 10;
+  const announce = announcer(db, bus, log);
+
+  const renew = async () => {
+    const until = Date.now() + leaseMs;
+    const pipeline = redis.pipeline().zadd(instancesKey, until, instance);
     for (const userId of mine) {
-      pipeline.zadd(key(userId), Date.now() + LEASE_MS, instance).pexpire(key(userId), LEASE_MS);
+      pipeline.zadd(key(userId), until, instance).pexpire(key(userId), leaseMs);
     }
-    pipeline.exec().catch((err: unknown) => log.warn({ err }, 'could not refresh presence leases'));
-  }, REFRESH_MS);
-  refresh.unref();
+    await pipeline.pexpire(usersOf(instance), usersOfTtlMs).exec();
+  };
+
+  const sweep = async () => {
+    const dead = await redis.zrangebyscore(instancesKey, '-inf', Date.now());
+    for (const id of dead) {
+      // Only the survivor that removes it takes its users offline.
+      if (id === instance || (await redis.zrem(instancesKey, id)) === 0) continue;
+      const users = (await redis.smembers(usersOf(id))).map(Number);
+      for (const userId of users) {
+        const replies = await redis
+          .multi()
+          .zrem(key(userId), id)
+          .zcount(key(userId), Date.now(), '+inf')
+          .exec();
+        if (lastNumber(replies) === 0) await announce(userId, false);
+      }
+      await redis.del(usersOf(id));
+      log.info(
+        { instance: id, users: users.length },
+        'took the users of a silent instance offline',
+      );
+    }
+  };
+
+  let beat: Promise<void> = renew();
+  await beat;
+  const timer = setInterval(
+    () => {
+      beat = beat
+        .then(renew)
+        .then(sweep)
+        .catch((err: unknown) => log.warn({ err }, 'could not renew or sweep presence leases'));
+    },
+    Math.max(100, Math.floor(leaseMs / 3)),
+  );
+  timer.unref();
+
   return createRegistry(
     {
       async add(userId) {
         mine.add(userId);
-        const before = await live(userId);
-        await redis.zadd(key(userId), Date.now() + LEASE_MS, instance);
-        await redis.pexpire(key(userId), LEASE_MS);
-        return before === 0;
+        const replies = await redis
+          .multi()
+          .zadd(key(userId), Date.now() + leaseMs, instance)
+          .pexpire(key(userId), leaseMs)
+          .sadd(usersOf(instance), userId)
+          .pexpire(usersOf(instance), usersOfTtlMs)
+          .zcount(key(userId), Date.now(), '+inf')
+          .exec();
+        return lastNumber(replies) === 1;
       },
       async remove(userId) {
         mine.delete(userId);
-        await redis.zrem(key(userId), instance);
-        return (await live(userId)) === 0;
+        const replies = await redis
+          .multi()
+          .zrem(key(userId), instance)
+          .srem(usersOf(instance), userId)
+          .zcount(key(userId), Date.now(), '+inf')
+          .exec();
+        return lastNumber(replies) === 0;
       },
       async onlineAmong(userIds) {
         if (userIds.length === 0) return new Set();
@@ -147,16 +215,16 @@ export async function createRedisOnlineRegistry(
         return new Set(userIds.filter((_, i) => Number(counts[i]?.[1] ?? 0) > 0));
       },
       async close() {
-        clearInterval(refresh);
+        clearInterval(timer);
+        await beat;
         const pipeline = redis.pipeline();
         for (const userId of mine) pipeline.zrem(key(userId), instance);
+        pipeline.del(usersOf(instance)).zrem(instancesKey, instance);
         await pipeline.exec().catch(() => undefined);
         await redis.quit().catch(() => undefined);
       },
     },
-    db,
-    bus,
-    log,
+    announce,
   );
 }
 

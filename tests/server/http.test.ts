@@ -50,6 +50,29 @@ describe('health', () => {
   });
 });
 
+describe('graceful stop', () => {
+  it('[§7] with a drain delay, /healthz answers 503 while every other request is still served, then the listener closes', async () => {
+    const draining = await startTestServer({
+      label: 'drain',
+      env: { DRAIN_DELAY_MS: '1500' },
+    });
+    const stopped = draining.dispose();
+    try {
+      const health = await fetch(`${draining.url}/healthz`);
+      expect(health.status).toBe(503);
+      const login = await fetch(`${draining.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'nobody@test.local', password: 'not the password' }),
+      });
+      expect(login.status).toBe(401);
+    } finally {
+      await stopped;
+    }
+    await expect(fetch(`${draining.url}/healthz`)).rejects.toThrow();
+  });
+});
+
 describe('unknown routes and methods', () => {
   it.each([
     '/nope',

@@ -1,6 +1,6 @@
 // [§4] Who is online, for the conversation list: the live subscription starts with a
 // snapshot of the partners online and then carries their transitions, also across
-// instances over Redis.
+// instances over Redis, and when one of them dies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PresenceEvent } from '../../shared/sync/protocol.ts';
 import {
@@ -11,6 +11,8 @@ import {
   trpcRealtimeClient,
   waitFor,
 } from '../support/clients.ts';
+import { type FreshDatabase, freshDatabase } from '../support/database.ts';
+import { type ProcessServer, startProcessServer } from '../support/process-server.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 function watch(url: string, user: TestUser) {
@@ -98,6 +100,75 @@ describe.each([
       expect(bobWatch.presence.some((p) => p.offline.includes(alice.user.userId))).toBe(false);
     } finally {
       phone.stop();
+      bobWatch.stop();
+    }
+  });
+});
+
+describe('[§7] online partners when an instance dies without a word (SIGKILL)', () => {
+  const LEASE_MS = 1_500;
+  let database: FreshDatabase;
+  const servers: ProcessServer[] = [];
+  const start = async () => {
+    const server = await startProcessServer({
+      DATABASE_URL: database.url,
+      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      ONLINE_LEASE_MS: String(LEASE_MS),
+    });
+    servers.push(server);
+    return server;
+  };
+  const kill = (server: ProcessServer) =>
+    new Promise<void>((resolve) => {
+      server.child.once('exit', () => resolve());
+      server.child.kill('SIGKILL');
+    });
+  beforeAll(async () => {
+    database = await freshDatabase('onlinekill');
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    await database?.drop();
+  });
+
+  it('the survivor announces the dead instance’s users offline once their lease runs out', async () => {
+    const [doomed, survivor] = [await start(), await start()];
+    const { alice, bob } = await pair(survivor.url);
+    const bobWatch = watch(survivor.url, bob);
+    const aliceWatch = watch(doomed.url, alice);
+    try {
+      await waitFor(() => bobWatch.presence.find((p) => p.online.includes(alice.user.userId)), {
+        what: 'alice online',
+      });
+      await kill(doomed);
+      await waitFor(() => bobWatch.presence.find((p) => p.offline.includes(alice.user.userId)), {
+        timeoutMs: LEASE_MS * 4,
+        what: 'alice offline after her instance died',
+      });
+    } finally {
+      aliceWatch.stop();
+      bobWatch.stop();
+    }
+  });
+
+  it('a user who also holds a device on the survivor stays online, and goes offline when it leaves', async () => {
+    const [doomed, survivor] = [await start(), await start()];
+    const { alice, bob } = await pair(survivor.url);
+    const bobWatch = watch(survivor.url, bob);
+    const laptop = watch(doomed.url, alice);
+    const phone = watch(survivor.url, alice);
+    try {
+      await waitFor(() => laptop.presence[0] && phone.presence[0], { what: 'both devices' });
+      await kill(doomed);
+      // Past the dead instance's lease and a sweep, alice is still online through her phone.
+      await new Promise((r) => setTimeout(r, LEASE_MS * 2));
+      expect(bobWatch.presence.some((p) => p.offline.includes(alice.user.userId))).toBe(false);
+      phone.stop();
+      await waitFor(() => bobWatch.presence.find((p) => p.offline.includes(alice.user.userId)), {
+        what: 'alice offline once her last device left',
+      });
+    } finally {
+      laptop.stop();
       bobWatch.stop();
     }
   });
