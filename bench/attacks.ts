@@ -25,6 +25,8 @@ async function rssMb(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
+const progress = (what: string) => process.stderr.write(`  attacks: ${what}\n`);
+
 const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
@@ -97,6 +99,7 @@ async function main() {
     const partner = await register(server.url, '127.0.0.1', 'Partner');
     const healthz = () => timed(() => fetch(`${server.url}/healthz`).then((r) => r.status));
 
+    progress('frames before sign-in');
     // 1. Frames before sign-in: 4 sockets × two 60 MB frames.
     results.rss_before_frames_mb = await rssMb(pid);
     let peak = results.rss_before_frames_mb;
@@ -116,6 +119,7 @@ async function main() {
     await later(1000);
     results.rss_after_frames_mb = await rssMb(pid);
 
+    progress('connection hoarding');
     // 2. Hoarding: 974 upgraded sockets from one address that answer every ping.
     const sockets = (
       await Promise.all(Array.from({ length: 974 }, () => hoarder(server.url, '127.0.21.1')))
@@ -130,6 +134,7 @@ async function main() {
     results.login_after_hoarding_status = loginAfterHoard.status;
     for (const s of sockets) s.destroy();
 
+    progress('sign-up flood');
     // 3. Sign-up flood: one tRPC batch of 100 registrations, then 100 one by one, from one
     // address, while the owner signs in from another.
     const calls = Array.from({ length: 100 }, (_, i) => ({
@@ -142,7 +147,10 @@ async function main() {
       `${server.url}/trpc/${calls.map(() => 'auth.register').join(',')}?batch=1`,
       Object.fromEntries(calls.map((c, i) => [String(i), c])),
     );
-    const singles = Promise.all(calls.map((_, i) => register(server.url, '127.0.22.1', `S${i}`)));
+    // Past the per-address connection cap, the server closes a connection unanswered.
+    const singles = Promise.all(
+      calls.map((_, i) => register(server.url, '127.0.22.1', `S${i}`).catch(() => ({ status: 0 }))),
+    );
     const login = timed(() =>
       postJsonFrom('127.0.22.2', `${server.url}/api/v1/auth/login`, {
         email: owner.email,
@@ -150,7 +158,10 @@ async function main() {
       }),
     );
     results.flood_batch_status = (await batch).status;
-    results.flood_accounts_created = (await singles).filter((r) => r.status === 201).length;
+    const single = await singles;
+    results.flood_accounts_created = single.filter((r) => r.status === 201).length;
+    results.flood_refused_429 = single.filter((r) => r.status === 429).length;
+    results.flood_connections_closed_unanswered = single.filter((r) => r.status === 0).length;
     const loginDuring = await login;
     results.login_during_flood_ms = Math.round(loginDuring.ms);
     results.login_during_flood_status = loginDuring.value.status;
@@ -165,6 +176,7 @@ async function main() {
       ).ms,
     );
 
+    progress('password guessing');
     // 4. 15 wrong guesses from another address, then the owner from theirs.
     const guesses: number[] = [];
     for (let i = 0; i < 15; i++) {
@@ -185,6 +197,7 @@ async function main() {
       })
     ).status;
 
+    progress('sign-out elsewhere');
     // 5. Sign-out elsewhere → this device's live socket and presence closed.
     const conversation = await trpcClient(
       server.url,

@@ -17,7 +17,7 @@ describe('createHashGate', () => {
           await later(5);
           order.push(i);
           running--;
-        }, 'sign-up'),
+        }, 'sign-in'),
       ),
     );
     expect(peak).toBe(2);
@@ -51,5 +51,31 @@ describe('createHashGate', () => {
     ];
     await Promise.all(all);
     expect(order).toEqual(['up-1', 'in', 'up-2', 'up-3']);
+  });
+
+  it('sign-ups never hold the last slot: a sign-in starts at once during a sign-up flood', async () => {
+    const gate = createHashGate(2, 60_000);
+    let signUpsRunning = 0;
+    let peakSignUps = 0;
+    const flood = Array.from({ length: 6 }, () =>
+      gate.run(async () => {
+        signUpsRunning++;
+        peakSignUps = Math.max(peakSignUps, signUpsRunning);
+        await later(20);
+        signUpsRunning--;
+      }, 'sign-up'),
+    );
+    let startedWith = -1;
+    await gate.run(async () => {
+      startedWith = signUpsRunning;
+    }, 'sign-in');
+    expect(startedWith).toBe(1);
+    await Promise.all(flood);
+    expect(peakSignUps).toBe(1);
+  });
+
+  it('with a single slot, sign-ups still run', async () => {
+    const gate = createHashGate(1, 60_000);
+    await expect(gate.run(async () => 'created', 'sign-up')).resolves.toBe('created');
   });
 });
