@@ -79,7 +79,10 @@ export async function startServer(
     clock,
     bus,
     sends: createSendQueue(context),
-    onConversationCreated: (a: number, b: number) => void introducePartners(online, bus, a, b),
+    onConversationCreated: (a: number, b: number) =>
+      void introducePartners(online, bus, a, b).catch((err: unknown) =>
+        log.warn({ err }, 'could not introduce new partners'),
+      ),
   });
   const services: Services = {
     config,

@@ -42,7 +42,7 @@ export async function createRedisCounterStore(
     },
     async read(key) {
       const [count, ttl] = await redis
-        .multi()
+        .pipeline()
         .get(k(key))
         .pttl(k(key))
         .exec()

@@ -37,10 +37,9 @@ type Announce = (userId: number, online: boolean) => Promise<void>;
 
 function announcer(db: Db, bus: EventBus, log: Logger): Announce {
   return (userId, online) =>
-    partnersOf(db, userId).then(
-      (partners) => bus.publish(partners, { kind: 'presence', userId, online }),
-      (err: unknown) => log.warn({ err }, 'could not announce presence'),
-    );
+    partnersOf(db, userId)
+      .then((partners) => bus.publish(partners, { kind: 'presence', userId, online }))
+      .catch((err: unknown) => log.warn({ err }, 'could not announce presence'));
 }
 
 function createRegistry(store: Store, announce: Announce): OnlineRegistry {
@@ -104,7 +103,7 @@ export function createInProcessOnlineRegistry(db: Db, bus: EventBus, log: Logger
   );
 }
 
-/** The reply of the last command of a MULTI or pipeline, as a number. */
+/** The reply of the last command of a pipeline, as a number. */
 function lastNumber(replies: [Error | null, unknown][] | null): number {
   const [error, value] = replies?.at(-1) ?? [new Error('no reply'), null];
   if (error) throw error;
@@ -117,8 +116,9 @@ function lastNumber(replies: [Error | null, unknown][] | null): number {
  * - `:instances`: sorted set of instances, scored by heartbeat expiry;
  * - `:instance:<id>`: the users connected to an instance, so that when its heartbeat runs
  *   out (it died without a word) a survivor can take them offline.
- * Each change writes first and counts after, in one MULTI, so a user connecting to one
- * instance while a survivor sweeps a dead one is announced by exactly one of them.
+ * Each change writes first and counts after, in one pipeline (Redis runs its commands in
+ * order), so a user connecting to one instance while a survivor sweeps a dead one is
+ * announced by exactly one of them.
  */
 export async function createRedisOnlineRegistry(
   url: string,
@@ -129,6 +129,7 @@ export async function createRedisOnlineRegistry(
   leaseMs = 90_000,
 ): Promise<OnlineRegistry> {
   const redis = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: true });
+  redis.on('error', (err: unknown) => log.warn({ err }, 'online registry store error'));
   await redis.connect();
   const instance = randomUUID();
   const mine = new Set<number>();
@@ -156,7 +157,7 @@ export async function createRedisOnlineRegistry(
       const users = (await redis.smembers(usersOf(id))).map(Number);
       for (const userId of users) {
         const replies = await redis
-          .multi()
+          .pipeline()
           .zrem(key(userId), id)
           .zcount(key(userId), Date.now(), '+inf')
           .exec();
@@ -188,7 +189,7 @@ export async function createRedisOnlineRegistry(
       async add(userId) {
         mine.add(userId);
         const replies = await redis
-          .multi()
+          .pipeline()
           .zadd(key(userId), Date.now() + leaseMs, instance)
           .pexpire(key(userId), leaseMs)
           .sadd(usersOf(instance), userId)
@@ -200,7 +201,7 @@ export async function createRedisOnlineRegistry(
       async remove(userId) {
         mine.delete(userId);
         const replies = await redis
-          .multi()
+          .pipeline()
           .zrem(key(userId), instance)
           .srem(usersOf(instance), userId)
           .zcount(key(userId), Date.now(), '+inf')
