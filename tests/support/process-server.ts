@@ -45,7 +45,13 @@ export async function startProcessServer(
   );
   const url = `http://127.0.0.1:${port}`;
   let exited = false;
-  child.once('exit', () => (exited = true));
+  // A test or bench that crashes must not leave its servers running.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => {
+    exited = true;
+    process.off('exit', killOnExit);
+  });
   await waitFor(
     async () => {
       if (exited) throw new Error('server process exited during start');

@@ -6,21 +6,18 @@ import { Avatar } from '../components/Avatar.tsx';
 import { ContextBadge } from '../components/ContextBadge.tsx';
 import { ArrowLeftIcon, BellIcon, BellOffIcon } from '../components/icons.tsx';
 import { UserText } from '../components/UserText.tsx';
+import { useOnlineUsers } from '../conversations/use-online-users.ts';
 import { Link } from '../routing/router.tsx';
-
-export interface PresenceSummary {
-  isOnline: boolean;
-  isTyping: boolean;
-}
 
 export function ChatHeader({
   conversation,
-  presence,
+  isTyping,
 }: {
   conversation: LocalConversation;
-  presence: PresenceSummary;
+  isTyping: boolean;
 }) {
   const { db } = useApp();
+  const isOnline = useOnlineUsers().has(conversation.otherUserId);
   const toggleMute = () =>
     void db.conversations.update(conversation.key, { muted: !conversation.muted });
   const listingAnchor =
@@ -34,14 +31,14 @@ export function ChatHeader({
       </Link>
       <span className="chat-avatar">
         <Avatar name={conversation.otherDisplayName} seed={conversation.otherUserId} size={40} />
-        {presence.isOnline && <span className="presence-dot" title="Online" />}
+        {isOnline && <span className="presence-dot" title="Online" />}
       </span>
       <div className="chat-title">
         <h2>
           <UserText text={conversation.otherDisplayName} />
         </h2>
         <p className="chat-subtitle">
-          {presence.isTyping ? (
+          {isTyping ? (
             <span className="typing" aria-live="polite">
               typing
               <span className="typing-dots" aria-hidden="true" />
@@ -57,7 +54,7 @@ export function ChatHeader({
                 ) : (
                   <UserText text={conversation.contextTitle} />
                 ))}
-              {presence.isOnline && <span className="online-label">· online</span>}
+              {isOnline && <span className="online-label">· online</span>}
             </>
           )}
         </p>

@@ -154,10 +154,7 @@ function OpenConversation({
       className="chat-view"
       aria-label={`Conversation with ${conversation.otherDisplayName}`}
     >
-      <ChatHeader
-        conversation={conversation}
-        presence={{ isOnline: presence.otherOnline, isTyping: presence.otherTyping }}
-      />
+      <ChatHeader conversation={conversation} isTyping={presence.otherTyping} />
       <MessageLog ref={log} conversation={conversation} jumpTo={jumpTo} actions={actions} />
       <Composer
         db={db}

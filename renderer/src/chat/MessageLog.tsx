@@ -1,8 +1,18 @@
 // The message history: a virtualized log (only what is on screen is in the DOM) over a
 // live window of the conversation, with date separators, sender groups, the "new
-// messages" marker and a jump-to-latest button.
-import { type Ref, useCallback, useImperativeHandle, useMemo, useRef, useState } from 'react';
-import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
+// messages" marker and a jump-to-latest button. It is positioned before the first paint
+// (at the latest message, the marker or a jumped-to message), so opening a conversation
+// shows its messages in the frame that mounts it.
+import {
+  type Ref,
+  useCallback,
+  useImperativeHandle,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+import { Virtualizer, type VirtualizerHandle } from 'virtua';
 import type { LocalConversation } from '../../sync/db.ts';
 import { displayedStatus } from '../../sync/marks.ts';
 import { useApp } from '../app/app-context.tsx';
@@ -19,28 +29,22 @@ import {
 } from './message-rows.ts';
 import { useMessageWindow } from './use-message-window.ts';
 
-// Virtuoso counts prepended rows down from here; it only has to stay positive.
-const FIRST_INDEX_BASE = 100_000_000;
+/** How close to the bottom (px) still counts as "at the latest": new messages follow. */
+const AT_BOTTOM_PX = 120;
+/** How close to an end (px) loads the next page on that side. */
+const LOAD_MORE_PX = 600;
 
-interface EdgeContext {
-  hasOlder: boolean;
-  otherName: string;
-}
+type LogItem = MessageRow | { kind: 'edge'; key: 'edge' };
 
-function LogHeader({ context }: { context: EdgeContext }) {
-  return context.hasOlder ? (
+function LogEdge({ hasOlder, otherName }: { hasOlder: boolean; otherName: string }) {
+  return hasOlder ? (
     <div className="log-edge">Loading earlier messages…</div>
   ) : (
     <div className="log-edge is-start">
-      This is the beginning of your conversation with <UserText text={context.otherName} />.
+      This is the beginning of your conversation with <UserText text={otherName} />.
     </div>
   );
 }
-
-const LOG_EDGES = {
-  Header: LogHeader,
-  Footer: () => <div className="log-footer" />,
-};
 
 export interface MessageLogHandle {
   scrollToLatest(): void;
@@ -99,7 +103,7 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
   const [unreadAtOpen] = useState(conversation.unreadCount);
   const messageWindow = useMessageWindow(db, conversation.key, {
     jumpTo,
-    initialCount: unreadAtOpen + 10,
+    unreadCount: unreadAtOpen,
   });
   const { messages, range } = messageWindow;
   // Where the "new messages" marker goes is decided once, from the first messages read.
@@ -109,7 +113,7 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
   }
   const unreadFrom = unreadFromRef.current;
   const now = useNow(60_000);
-  const virtuoso = useRef<VirtuosoHandle>(null);
+  const list = useRef<VirtualizerHandle>(null);
   const [isAtBottom, setAtBottom] = useState(true);
   const [lastKeyWhenLeftBottom, setLastKeyWhenLeftBottom] = useState<string | null>(null);
 
@@ -120,21 +124,18 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
         : [],
     [messages, user.userId, unreadFrom, now],
   );
+  const hasOlder = range?.hasOlder ?? false;
+  const items = useMemo<LogItem[]>(() => [{ kind: 'edge', key: 'edge' }, ...rows], [rows]);
 
-  const firstIndex = useRef(FIRST_INDEX_BASE);
+  // Rows that appeared above the first one held before: the list keeps its position from
+  // the end for this render (virtua's `shift`).
   const previousRows = useRef<MessageRow[]>([]);
-  const generation = useRef<number | null>(null);
-  if (range && generation.current !== range.generation) {
-    generation.current = range.generation;
-    firstIndex.current = FIRST_INDEX_BASE;
-    previousRows.current = [];
-  }
-  if (previousRows.current !== rows) {
-    if (previousRows.current.length > 0) {
-      firstIndex.current = shiftFirstIndex(firstIndex.current, previousRows.current, rows);
-    }
-    previousRows.current = rows;
-  }
+  const previousGeneration = useRef<number | null>(null);
+  const isNewRange = range !== null && previousGeneration.current !== range.generation;
+  const isPrepend =
+    !isNewRange &&
+    previousRows.current.length > 0 &&
+    shiftFirstIndex(0, previousRows.current, rows) < 0;
 
   const latestKey = messages?.at(-1)?.clientMsgId ?? null;
   const newSinceLeft = useMemo(() => {
@@ -143,26 +144,59 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
     return at < 0 ? 0 : messages.slice(at + 1).filter((m) => m.senderId !== user.userId).length;
   }, [isAtBottom, messages, lastKeyWhenLeftBottom, user.userId]);
 
+  const canFollow = range?.to === null;
+  const followsOutput = useRef(true);
+
+  // Before the first paint of a range: where it opens. After that, while at the bottom of
+  // a window that reaches the newest message, new rows keep it at the bottom.
+  useLayoutEffect(() => {
+    const handle = list.current;
+    if (!handle || !range || rows.length === 0) {
+      previousRows.current = rows;
+      return;
+    }
+    const last = items.length - 1;
+    if (isNewRange) {
+      previousGeneration.current = range.generation;
+      const target = jumpTo ? items.findIndex((r) => r.key === jumpTo) : -1;
+      const marker = items.findIndex((r) => r.kind === 'unread');
+      if (target >= 0) handle.scrollToIndex(target, { align: 'center' });
+      else if (marker >= 0) handle.scrollToIndex(marker, { align: 'start' });
+      else handle.scrollToIndex(last, { align: 'end' });
+      followsOutput.current = target < 0 && marker < 0;
+    } else if (!isPrepend && followsOutput.current && canFollow) {
+      const previousLast = previousRows.current.at(-1)?.key;
+      if (previousLast !== rows.at(-1)?.key) handle.scrollToIndex(last, { align: 'end' });
+    }
+    previousRows.current = rows;
+  }, [items, rows, range, isNewRange, isPrepend, jumpTo, canFollow]);
+
   const { resetToLatest, loadOlder, loadNewer } = messageWindow;
   const scrollToLatest = useCallback(() => {
     if (range && range.to !== null) {
       void resetToLatest();
       return;
     }
-    virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' });
-  }, [range, resetToLatest]);
+    followsOutput.current = true;
+    list.current?.scrollToIndex(items.length - 1, { align: 'end' });
+  }, [range, resetToLatest, items.length]);
   useImperativeHandle(ref, () => ({ scrollToLatest }), [scrollToLatest]);
 
-  const hasOlder = range?.hasOlder ?? false;
-  const otherName = conversation.otherDisplayName;
-  const edgeContext = useMemo(() => ({ hasOlder, otherName }), [hasOlder, otherName]);
-
-  const onAtBottomChange = useCallback(
-    (atBottom: boolean) => {
-      setAtBottom(atBottom);
-      if (!atBottom) setLastKeyWhenLeftBottom(latestKey);
+  const onScroll = useCallback(
+    (offset: number) => {
+      const handle = list.current;
+      if (!handle) return;
+      const fromBottom = handle.scrollSize - handle.viewportSize - offset;
+      const atBottom = fromBottom <= AT_BOTTOM_PX;
+      followsOutput.current = atBottom;
+      setAtBottom((was) => {
+        if (was && !atBottom) setLastKeyWhenLeftBottom(latestKey);
+        return atBottom;
+      });
+      if (offset <= LOAD_MORE_PX && hasOlder) void loadOlder();
+      if (fromBottom <= LOAD_MORE_PX && !canFollow) void loadNewer();
     },
-    [latestKey],
+    [latestKey, hasOlder, canFollow, loadOlder, loadNewer],
   );
 
   if (!messages || !range || unreadFrom === undefined) {
@@ -172,16 +206,6 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
       </div>
     );
   }
-
-  const targetIndex = jumpTo ? rows.findIndex((r) => r.key === jumpTo) : -1;
-  const markerIndex = rows.findIndex((r) => r.kind === 'unread');
-  const initialTop =
-    targetIndex >= 0
-      ? { index: targetIndex, align: 'center' as const }
-      : markerIndex >= 0
-        ? { index: markerIndex, align: 'start' as const }
-        : { index: Math.max(0, rows.length - 1), align: 'end' as const };
-  const canFollow = range.to === null;
 
   return (
     <div className="message-log" role="log" aria-label="Messages">
@@ -193,34 +217,36 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
           </p>
         </div>
       ) : (
-        <Virtuoso<MessageRow, EdgeContext>
-          key={range.generation}
-          ref={virtuoso}
-          className="log-scroller"
-          data={rows}
-          firstItemIndex={firstIndex.current}
-          alignToBottom
-          defaultItemHeight={44}
-          initialTopMostItemIndex={initialTop}
-          computeItemKey={(_, row) => row.key}
-          itemContent={(_, row) => (
-            <RowView
-              row={row}
-              actions={actions}
-              jumpTo={jumpTo}
-              conversation={conversation}
-              myUserId={user.userId}
-            />
-          )}
-          startReached={() => void loadOlder()}
-          endReached={() => void loadNewer()}
-          followOutput={(atBottom) => (atBottom && canFollow ? 'smooth' : false)}
-          atBottomStateChange={onAtBottomChange}
-          atBottomThreshold={120}
-          increaseViewportBy={{ top: 800, bottom: 400 }}
-          components={LOG_EDGES}
-          context={edgeContext}
-        />
+        <div className="log-scroller" key={range.generation}>
+          <div className="log-spacer" />
+          <Virtualizer
+            ref={list}
+            data={items}
+            shift={isPrepend}
+            bufferSize={600}
+            onScroll={onScroll}
+          >
+            {(item) =>
+              item.kind === 'edge' ? (
+                <LogEdge
+                  key={item.key}
+                  hasOlder={hasOlder}
+                  otherName={conversation.otherDisplayName}
+                />
+              ) : (
+                <RowView
+                  key={item.key}
+                  row={item}
+                  actions={actions}
+                  jumpTo={jumpTo}
+                  conversation={conversation}
+                  myUserId={user.userId}
+                />
+              )
+            }
+          </Virtualizer>
+          <div className="log-footer" />
+        </div>
       )}
       {(!isAtBottom || !canFollow) && rows.length > 0 && (
         <button type="button" className="jump-latest" onClick={scrollToLatest}>

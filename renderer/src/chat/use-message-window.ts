@@ -6,95 +6,21 @@
 import Dexie from 'dexie';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { type ChatDatabase, type LocalMessage, PENDING_SORT_PREFIX } from '../../sync/db.ts';
+import type { ChatDatabase, LocalMessage } from '../../sync/db.ts';
+import {
+  inConversation,
+  latestRange,
+  openingCount,
+  PAGE,
+  type RangeBounds,
+  rangeAround,
+  stableLowerBound,
+} from './message-range.ts';
+import { takeReadAhead } from './read-ahead.ts';
 
-export const PAGE = 50;
-const MAX_INITIAL = 500;
-
-export interface MessageRange {
-  /** Lowest sortKey held (inclusive); '' means from the very first message. */
-  from: string;
-  /** Highest sortKey held (inclusive), or null to hold everything up to the newest. */
-  to: string | null;
-  hasOlder: boolean;
+export interface MessageRange extends RangeBounds {
   /** Changes when the range is replaced rather than grown (open, jump, back to latest). */
   generation: number;
-}
-
-function inConversation(
-  db: ChatDatabase,
-  convKey: string,
-  lower: string | typeof Dexie.minKey,
-  upper: string | typeof Dexie.maxKey,
-  includeLower = true,
-  includeUpper = true,
-) {
-  return db.messages
-    .where('[convKey+sortKey]')
-    .between([convKey, lower], [convKey, upper], includeLower, includeUpper);
-}
-
-type RangeBounds = Omit<MessageRange, 'generation'>;
-
-/** A range and the messages read to find it, shown until the live read answers. */
-interface RangeRead {
-  bounds: RangeBounds;
-  messages: LocalMessage[];
-}
-
-/** A pending message's sort key changes when it is sent: it moves from after every synced
- * message to its server position. A range must therefore never start at a pending key,
- * or its own messages would leave it once sent; it starts at the newest synced one. */
-async function stableLowerBound(db: ChatDatabase, convKey: string, from: string): Promise<string> {
-  if (!from.startsWith(PENDING_SORT_PREFIX)) return from;
-  const newestSynced = await inConversation(
-    db,
-    convKey,
-    Dexie.minKey,
-    PENDING_SORT_PREFIX,
-    true,
-    false,
-  ).last();
-  return newestSynced?.sortKey ?? '';
-}
-
-export async function latestRange(
-  db: ChatDatabase,
-  convKey: string,
-  count: number,
-): Promise<RangeRead> {
-  const latest = await inConversation(db, convKey, Dexie.minKey, Dexie.maxKey)
-    .reverse()
-    .limit(count)
-    .toArray();
-  const hasOlder = latest.length === count;
-  const from = hasOlder ? await stableLowerBound(db, convKey, latest.at(-1)!.sortKey) : '';
-  return { bounds: { from, to: null, hasOlder }, messages: latest.reverse() };
-}
-
-export async function rangeAround(
-  db: ChatDatabase,
-  convKey: string,
-  clientMsgId: string,
-): Promise<RangeRead | null> {
-  const target = await db.messages.get(clientMsgId);
-  if (!target || target.convKey !== convKey) return null;
-  const half = Math.floor(PAGE / 2);
-  const [older, newer] = await Promise.all([
-    inConversation(db, convKey, Dexie.minKey, target.sortKey, true, false)
-      .reverse()
-      .limit(half)
-      .toArray(),
-    inConversation(db, convKey, target.sortKey, Dexie.maxKey, false, true).limit(half).toArray(),
-  ]);
-  return {
-    bounds: {
-      from: await stableLowerBound(db, convKey, older.at(-1)?.sortKey ?? target.sortKey),
-      to: newer.length < half ? null : newer.at(-1)!.sortKey,
-      hasOlder: older.length === half,
-    },
-    messages: [...older.reverse(), target, ...newer],
-  };
 }
 
 export interface MessageWindow {
@@ -110,29 +36,33 @@ export interface MessageWindow {
 export function useMessageWindow(
   db: ChatDatabase,
   convKey: string,
-  options: { jumpTo: string | null; initialCount: number },
+  options: { jumpTo: string | null; unreadCount: number },
 ): MessageWindow {
-  const [range, setRange] = useState<MessageRange | null>(null);
+  const { jumpTo, unreadCount } = options;
+  const countRef = useRef(openingCount(unreadCount));
+  // A page read ahead opens the window in its first render.
+  const [ahead] = useState(() => (jumpTo ? undefined : takeReadAhead(convKey, countRef.current)));
+  const [range, setRange] = useState<MessageRange | null>(() =>
+    ahead ? { ...ahead.bounds, generation: 1 } : null,
+  );
   const [initial, setInitial] = useState<{ generation: number; messages: LocalMessage[] } | null>(
-    null,
+    () => (ahead ? { generation: 1, messages: ahead.messages } : null),
   );
   const busy = useRef(false);
-  const generation = useRef(0);
-  const { jumpTo, initialCount } = options;
-  const initialCountRef = useRef(initialCount);
+  const generation = useRef(ahead ? 1 : 0);
+  const isOpenedAhead = useRef(ahead !== undefined);
 
   useEffect(() => {
+    if (isOpenedAhead.current && !jumpTo) {
+      isOpenedAhead.current = false;
+      return;
+    }
+    isOpenedAhead.current = false;
     let isCurrent = true;
     setRange(null);
     (async () => {
       const around = jumpTo ? await rangeAround(db, convKey, jumpTo) : null;
-      const next =
-        around ??
-        (await latestRange(
-          db,
-          convKey,
-          Math.min(MAX_INITIAL, Math.max(PAGE, initialCountRef.current)),
-        ));
+      const next = around ?? (await latestRange(db, convKey, countRef.current));
       if (!isCurrent) return;
       const opened = ++generation.current;
       setInitial({ generation: opened, messages: next.messages });

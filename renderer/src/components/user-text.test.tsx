@@ -54,12 +54,7 @@ describe('[bidi] user text in the UI is isolated', () => {
 
   it('the chat header isolates the name and the context title', () => {
     const { db } = freshDatabase();
-    render(
-      withApp(
-        appServices(db),
-        <ChatHeader conversation={conversation} presence={{ isOnline: false, isTyping: false }} />,
-      ),
-    );
+    render(withApp(appServices(db), <ChatHeader conversation={conversation} isTyping={false} />));
     expectIsolated(SPOOF_NAME);
     expectIsolated(SPOOF_TITLE);
     db.close();

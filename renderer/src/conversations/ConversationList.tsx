@@ -2,6 +2,8 @@
 // scrolls; arrow keys move between conversations.
 import { useState } from 'react';
 import { useApp } from '../app/app-context.tsx';
+import { openingCount } from '../chat/message-range.ts';
+import { readAhead } from '../chat/read-ahead.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { ChatIcon } from '../components/icons.tsx';
 import { Link, useRoute } from '../routing/router.tsx';
@@ -15,8 +17,8 @@ import { useOnlineUsers } from './use-online-users.ts';
 const PAGE = 100;
 
 export function ConversationList() {
-  const { db, user, engine } = useApp();
-  const onlineUsers = useOnlineUsers(engine);
+  const { db, user } = useApp();
+  const onlineUsers = useOnlineUsers();
   const [limit, setLimit] = useState(PAGE);
   const conversations = useConversations(db, limit);
   const route = useRoute();
@@ -60,7 +62,15 @@ export function ConversationList() {
       ) : (
         <ul>
           {conversations.map((conversation) => (
-            <li key={conversation.key}>
+            <li
+              key={conversation.key}
+              onPointerEnter={() =>
+                readAhead(db, conversation.key, openingCount(conversation.unreadCount))
+              }
+              onFocus={() =>
+                readAhead(db, conversation.key, openingCount(conversation.unreadCount))
+              }
+            >
               <ConversationItem
                 conversation={conversation}
                 myUserId={user.userId}

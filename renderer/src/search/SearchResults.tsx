@@ -66,8 +66,8 @@ function MessageResult({ hit, tokens, now }: { hit: MessageHit; tokens: string[]
 }
 
 export function SearchResults({ query }: { query: string; onDone?: () => void }) {
-  const { db, user, engine } = useApp();
-  const onlineUsers = useOnlineUsers(engine);
+  const { db, user } = useApp();
+  const onlineUsers = useOnlineUsers();
   const result = useSearch(db, query);
   const now = useNow();
   if (!result) {
