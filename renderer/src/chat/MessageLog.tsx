@@ -31,6 +31,11 @@ import { useMessageWindow } from './use-message-window.ts';
 
 /** How close to the bottom (px) still counts as "at the latest": new messages follow. */
 const AT_BOTTOM_PX = 120;
+/** A typical row's height: the estimate for rows not measured yet. */
+const ROW_HEIGHT_HINT = 48;
+/** The latest rows, mounted from the first render, so that a range opening at the bottom
+ * shows them in its first paint. */
+const OPENING_ROWS = 16;
 /** How close to an end (px) loads the next page on that side. */
 const LOAD_MORE_PX = 600;
 
@@ -114,6 +119,7 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
   const unreadFrom = unreadFromRef.current;
   const now = useNow(60_000);
   const list = useRef<VirtualizerHandle>(null);
+  const scroller = useRef<HTMLDivElement>(null);
   const [isAtBottom, setAtBottom] = useState(true);
   const [lastKeyWhenLeftBottom, setLastKeyWhenLeftBottom] = useState<string | null>(null);
 
@@ -145,6 +151,12 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
   }, [isAtBottom, messages, lastKeyWhenLeftBottom, user.userId]);
 
   const canFollow = range?.to === null;
+  // Kept mounted always: cheap, and what makes the first paint of a range show them.
+  const openingRows = useMemo(
+    () =>
+      Array.from({ length: Math.min(OPENING_ROWS, items.length) }, (_, i) => items.length - 1 - i),
+    [items.length],
+  );
   const followsOutput = useRef(true);
 
   // Before the first paint of a range: where it opens. After that, while at the bottom of
@@ -162,7 +174,13 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
       const marker = items.findIndex((r) => r.kind === 'unread');
       if (target >= 0) handle.scrollToIndex(target, { align: 'center' });
       else if (marker >= 0) handle.scrollToIndex(marker, { align: 'start' });
-      else handle.scrollToIndex(last, { align: 'end' });
+      else {
+        // The latest rows are mounted from the first render (`keepMounted`): at the
+        // bottom now, they are on screen in the first paint, before the list has
+        // measured anything; the list then settles the exact position.
+        if (scroller.current) scroller.current.scrollTop = scroller.current.scrollHeight;
+        handle.scrollToIndex(last, { align: 'end' });
+      }
       followsOutput.current = target < 0 && marker < 0;
     } else if (!isPrepend && followsOutput.current && canFollow) {
       const previousLast = previousRows.current.at(-1)?.key;
@@ -217,12 +235,14 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
           </p>
         </div>
       ) : (
-        <div className="log-scroller" key={range.generation}>
+        <div className="log-scroller" key={range.generation} ref={scroller}>
           <div className="log-spacer" />
           <Virtualizer
             ref={list}
             data={items}
             shift={isPrepend}
+            itemSize={ROW_HEIGHT_HINT}
+            keepMounted={openingRows}
             bufferSize={600}
             onScroll={onScroll}
           >

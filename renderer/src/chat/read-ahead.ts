@@ -12,6 +12,7 @@ const KEEP = 8;
 interface Ahead {
   count: number;
   at: number;
+  reading: Promise<RangeRead>;
   page?: RangeRead;
 }
 
@@ -20,14 +21,14 @@ const aheadByConversation = new Map<string, Ahead>();
 export function readAhead(db: ChatDatabase, convKey: string, count: number): void {
   const known = aheadByConversation.get(convKey);
   if (known && known.count >= count && Date.now() - known.at < FRESH_MS) return;
-  const ahead: Ahead = { count, at: Date.now() };
+  const ahead: Ahead = { count, at: Date.now(), reading: latestRange(db, convKey, count) };
   aheadByConversation.delete(convKey);
   aheadByConversation.set(convKey, ahead);
   if (aheadByConversation.size > KEEP) {
     const oldest = aheadByConversation.keys().next().value;
     if (oldest !== undefined) aheadByConversation.delete(oldest);
   }
-  void latestRange(db, convKey, count).then(
+  ahead.reading.then(
     (page) => {
       ahead.page = page;
     },
@@ -35,10 +36,20 @@ export function readAhead(db: ChatDatabase, convKey: string, count: number): voi
   );
 }
 
-/** The latest page of a conversation if it was read ahead, recently, with enough rows. */
-export function takeReadAhead(convKey: string, count: number): RangeRead | undefined {
+function usable(convKey: string, count: number): Ahead | undefined {
   const ahead = aheadByConversation.get(convKey);
-  if (!ahead?.page || ahead.count < count || Date.now() - ahead.at >= FRESH_MS) return undefined;
+  if (!ahead || ahead.count < count || Date.now() - ahead.at >= FRESH_MS) return undefined;
   aheadByConversation.delete(convKey);
-  return ahead.page;
+  return ahead;
+}
+
+/** The latest page of a conversation if it was read ahead, recently, with enough rows:
+ * at once when the read has finished, else the read still on its way, else a new one. */
+export function takeReadAhead(
+  db: ChatDatabase,
+  convKey: string,
+  count: number,
+): RangeRead | Promise<RangeRead> {
+  const ahead = usable(convKey, count);
+  return ahead?.page ?? ahead?.reading ?? latestRange(db, convKey, count);
 }

@@ -41,7 +41,10 @@ export function useMessageWindow(
   const { jumpTo, unreadCount } = options;
   const countRef = useRef(openingCount(unreadCount));
   // A page read ahead opens the window in its first render.
-  const [ahead] = useState(() => (jumpTo ? undefined : takeReadAhead(convKey, countRef.current)));
+  const [opening] = useState(() =>
+    jumpTo ? undefined : takeReadAhead(db, convKey, countRef.current),
+  );
+  const ahead = opening instanceof Promise ? undefined : opening;
   const [range, setRange] = useState<MessageRange | null>(() =>
     ahead ? { ...ahead.bounds, generation: 1 } : null,
   );
@@ -51,6 +54,8 @@ export function useMessageWindow(
   const busy = useRef(false);
   const generation = useRef(ahead ? 1 : 0);
   const isOpenedAhead = useRef(ahead !== undefined);
+  // The opening read is used once; a later jump or reset reads afresh.
+  const isRead = useRef(false);
 
   useEffect(() => {
     if (isOpenedAhead.current && !jumpTo) {
@@ -62,7 +67,12 @@ export function useMessageWindow(
     setRange(null);
     (async () => {
       const around = jumpTo ? await rangeAround(db, convKey, jumpTo) : null;
-      const next = around ?? (await latestRange(db, convKey, countRef.current));
+      const next =
+        around ??
+        (await (opening !== undefined && !isRead.current
+          ? opening
+          : latestRange(db, convKey, countRef.current)));
+      isRead.current = true;
       if (!isCurrent) return;
       const opened = ++generation.current;
       setInitial({ generation: opened, messages: next.messages });
@@ -71,7 +81,7 @@ export function useMessageWindow(
     return () => {
       isCurrent = false;
     };
-  }, [db, convKey, jumpTo]);
+  }, [db, convKey, jumpTo, opening]);
 
   // The answer carries the range it was read for: after a jump, the previous range's
   // rows must not be shown as if they were the new one's.

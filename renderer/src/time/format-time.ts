@@ -12,8 +12,17 @@ export function daysBetween(earlier: Date, later: Date): number {
   return Math.round((startOfDay(later) - startOfDay(earlier)) / DAY_MS);
 }
 
+// Building an Intl formatter costs far more than using one; a log shows a clock per message.
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatClock(iso: string, locale?: string): string {
-  return new Date(iso).toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' });
+  const key = locale ?? '';
+  let format = clockFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' });
+    clockFormats.set(key, format);
+  }
+  return format.format(new Date(iso));
 }
 
 /** Conversation list stamps: "now", "5m", "14:05", "Yesterday", "Mon", "Mar 3", "3/3/24". */
