@@ -1,11 +1,40 @@
-// Preferences kept on this device: whether notifications show message text.
+// Preferences kept on this device (localStorage), validated field by field when read:
+// a field written by an older or newer version that does not parse falls back to its
+// default without resetting the others.
 import { useSyncExternalStore } from 'react';
 import { z } from 'zod';
+import {
+  DEFAULT_NOTIFICATION_SETTINGS,
+  type NotificationSettings,
+  notificationSettingsSchema,
+} from '../notifications/notification-settings.ts';
 
 const KEY = 'timenest.settings';
 
-const settingsSchema = z.object({ hidePreviews: z.boolean().default(false) });
-export type Settings = z.infer<typeof settingsSchema>;
+export type Settings = NotificationSettings;
+
+const storedSchema = z.object({
+  doNotDisturb: notificationSettingsSchema.shape.doNotDisturb.catch(
+    DEFAULT_NOTIFICATION_SETTINGS.doNotDisturb,
+  ),
+  isSoundOn: notificationSettingsSchema.shape.isSoundOn.catch(
+    DEFAULT_NOTIFICATION_SETTINGS.isSoundOn,
+  ),
+  preview: notificationSettingsSchema.shape.preview.catch(DEFAULT_NOTIFICATION_SETTINGS.preview),
+  isAllMuted: notificationSettingsSchema.shape.isAllMuted.catch(
+    DEFAULT_NOTIFICATION_SETTINGS.isAllMuted,
+  ),
+  /** Written by versions that had one "hide message text" checkbox. */
+  hidePreviews: z.boolean().optional().catch(undefined),
+});
+
+export function parseSettings(raw: unknown): Settings {
+  const parsed = storedSchema.safeParse(raw);
+  if (!parsed.success) return DEFAULT_NOTIFICATION_SETTINGS;
+  const { hidePreviews, ...settings } = parsed.data;
+  const hasPreview = typeof raw === 'object' && raw !== null && 'preview' in raw;
+  return hidePreviews && !hasPreview ? { ...settings, preview: 'name-only' } : settings;
+}
 
 export interface SettingsStore {
   get(): Settings;
@@ -16,10 +45,9 @@ export interface SettingsStore {
 export function createSettingsStore(storage: Storage): SettingsStore {
   const read = (): Settings => {
     try {
-      const parsed = settingsSchema.safeParse(JSON.parse(storage.getItem(KEY) ?? '{}'));
-      return parsed.success ? parsed.data : { hidePreviews: false };
+      return parseSettings(JSON.parse(storage.getItem(KEY) ?? '{}'));
     } catch {
-      return { hidePreviews: false };
+      return DEFAULT_NOTIFICATION_SETTINGS;
     }
   };
   let current = read();
