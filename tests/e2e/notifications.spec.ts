@@ -4,11 +4,13 @@
 // a reload; plus screenshots of the settings panel.
 import { expect, type Page, test } from '@playwright/test';
 import {
+  chimeNotes,
   conversationWith,
   messages,
   newUser,
   openPage,
   permissionRequests,
+  recordChimes,
   saveScreenshot,
   sendByRest,
   shownNotifications,
@@ -93,6 +95,39 @@ test('do not disturb holds a new message back, and once off the next one notifie
         tag: expect.any(String),
       },
     ]);
+  await b.context.close();
+});
+
+test('a notified message chimes while the sound is on, and not while it is off', async ({
+  browser,
+}) => {
+  const alice = await newUser('Alice Chiming');
+  const bob = await newUser('Bob Listening');
+  const withBob = await startConversation(alice, bob);
+  const b = await signedInPage(browser, bob, { notifications: true, beforeLoad: recordChimes });
+  const soundSwitch = async (on: boolean) => {
+    const panel = await openSettings(b.page);
+    await panel.getByRole('checkbox', { name: 'Play a sound' }).setChecked(on);
+    await closeSettings(b.page);
+  };
+  const notified = async (count: number) =>
+    expect.poll(async () => (await shownNotifications(b.page)).length).toBe(count);
+
+  await sendByRest(alice, withBob, 'ding');
+  await notified(1);
+  const oneChime = await chimeNotes(b.page);
+  expect(oneChime).toBeGreaterThan(0);
+
+  await soundSwitch(false);
+  await sendByRest(alice, withBob, 'quietly');
+  await notified(2);
+  expect(await chimeNotes(b.page)).toBe(oneChime);
+
+  // On again, it chimes: the silence above was the switch, not a throttle.
+  await soundSwitch(true);
+  await sendByRest(alice, withBob, 'ding again');
+  await notified(3);
+  await expect.poll(() => chimeNotes(b.page)).toBe(oneChime * 2);
   await b.context.close();
 });
 

@@ -16,7 +16,7 @@ import {
 import { useNavigate } from '../routing/router.tsx';
 import { chatPath } from '../routing/routes.ts';
 import type { ServerClient } from '../server-client.ts';
-import { createSettingsStore } from '../settings/settings-store.ts';
+import { createSettingsStore, SETTINGS_KEY } from '../settings/settings-store.ts';
 import { type ActiveConversation, AppProvider, type AppServices, useApp } from './app-context.tsx';
 import { Shell } from './Shell.tsx';
 import { useUnreadTotal } from './use-unread-total.ts';
@@ -158,6 +158,15 @@ function PlatformWiring() {
       stopResume();
     };
   }, [bridge, engine]);
+
+  // The tab that notifies may not be the one where the settings were changed.
+  useEffect(() => {
+    const onStorage = (event: StorageEvent) => {
+      if (event.key === SETTINGS_KEY || event.key === null) settings.reload();
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
+  }, [settings]);
 
   useEffect(() => () => active.set(null), [active]);
   return null;

@@ -45,6 +45,19 @@ describe('settings kept on this device', () => {
     expect(parseSettings(['a list'])).toEqual(DEFAULT_NOTIFICATION_SETTINGS);
   });
 
+  it("another tab's change is picked up on reload", () => {
+    const storage = memoryStorage();
+    const here = createSettingsStore(storage);
+    let changes = 0;
+    here.subscribe(() => {
+      changes += 1;
+    });
+    createSettingsStore(storage).update({ isAllMuted: true });
+    here.reload();
+    expect(here.get().isAllMuted).toBe(true);
+    expect(changes).toBe(1);
+  });
+
   it('the old "hide message text" checkbox becomes "name only"', () => {
     expect(parseSettings({ hidePreviews: true }).preview).toBe('name-only');
     expect(parseSettings({ hidePreviews: false }).preview).toBe('name-and-message');

@@ -9,7 +9,7 @@ import {
   notificationSettingsSchema,
 } from '../notifications/notification-settings.ts';
 
-const KEY = 'timenest.settings';
+export const SETTINGS_KEY = 'timenest.settings';
 
 export type Settings = NotificationSettings;
 
@@ -39,25 +39,34 @@ export function parseSettings(raw: unknown): Settings {
 export interface SettingsStore {
   get(): Settings;
   update(patch: Partial<Settings>): void;
+  /** Reads storage again: another tab of the app changed the settings. */
+  reload(): void;
   subscribe(listener: () => void): () => void;
 }
 
 export function createSettingsStore(storage: Storage): SettingsStore {
   const read = (): Settings => {
     try {
-      return parseSettings(JSON.parse(storage.getItem(KEY) ?? '{}'));
+      return parseSettings(JSON.parse(storage.getItem(SETTINGS_KEY) ?? '{}'));
     } catch {
       return DEFAULT_NOTIFICATION_SETTINGS;
     }
   };
   let current = read();
   const listeners = new Set<() => void>();
+  const changed = () => {
+    for (const listener of listeners) listener();
+  };
   return {
     get: () => current,
     update(patch) {
       current = { ...current, ...patch };
-      storage.setItem(KEY, JSON.stringify(current));
-      for (const listener of listeners) listener();
+      storage.setItem(SETTINGS_KEY, JSON.stringify(current));
+      changed();
+    },
+    reload() {
+      current = read();
+      changed();
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -105,15 +105,38 @@ export function permissionRequests(page: Page): Promise<number> {
   );
 }
 
+/** Counts the notes the app's WebAudio chime starts, in every page of the context. */
+export async function recordChimes(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    let notes = 0;
+    const start = OscillatorNode.prototype.start;
+    OscillatorNode.prototype.start = function countedStart(...args) {
+      notes += 1;
+      return start.apply(this, args);
+    };
+    Object.defineProperty(window, '__chimeNotes', { get: () => notes });
+  });
+}
+
+export function chimeNotes(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { __chimeNotes: number }).__chimeNotes);
+}
+
 export async function signedInPage(
   browser: Browser,
   user: TestUser,
-  options: { notifications?: boolean; permission?: PermissionState } = {},
+  options: {
+    notifications?: boolean;
+    permission?: PermissionState;
+    /** Prepares the context before the first page loads (init scripts). */
+    beforeLoad?: (context: BrowserContext) => Promise<void>;
+  } = {},
 ) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   if (options.notifications || options.permission) {
     await recordNotifications(context, options.permission);
   }
+  await options.beforeLoad?.(context);
   const page = await context.newPage();
   await page.goto(`${webUrl()}/sign-in`);
   await page.getByLabel('Email').fill(user.user.email);
