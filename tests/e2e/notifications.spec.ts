@@ -5,6 +5,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import {
   chimeNotes,
+  conversationList,
   conversationWith,
   messages,
   newUser,
@@ -43,30 +44,54 @@ async function chooseShown(page: Page, label: string) {
   await closeSettings(page);
 }
 
-test('the browser is asked for permission only from the button that says why', async ({
+const REASON = 'Turn on notifications so you know when someone messages you.';
+const accessBanner = (page: Page) => page.getByRole('region', { name: 'Turn on notifications' });
+
+test('the browser is asked for permission only from a button that says why', async ({
   browser,
 }) => {
   const bob = await newUser('Bob Asked');
   // Signing in clicks and types on the sign-in page: none of it may ask.
   const b = await signedInPage(browser, bob, { permission: 'default' });
   await b.page.getByRole('navigation', { name: 'Conversations' }).click();
+  await expect(accessBanner(b.page).getByText(REASON)).toBeVisible();
   expect(await permissionRequests(b.page)).toBe(0);
 
+  await accessBanner(b.page).getByRole('button', { name: 'Turn on notifications' }).click();
+  await expect(accessBanner(b.page)).toBeHidden();
+  expect(await permissionRequests(b.page)).toBe(1);
   const panel = await openSettings(b.page);
-  await expect(
-    panel.getByText('Turn on notifications so you know when someone messages you.'),
-  ).toBeVisible();
-  expect(await permissionRequests(b.page)).toBe(0);
+  await expect(panel.getByText('Notifications are allowed.')).toBeVisible();
+  await b.context.close();
+});
+
+test('"Not now" puts the request away for good, and settings can still ask', async ({
+  browser,
+}) => {
+  const dave = await newUser('Dave Later');
+  const d = await signedInPage(browser, dave, { permission: 'default' });
+  await accessBanner(d.page).getByRole('button', { name: 'Not now' }).click();
+  await expect(accessBanner(d.page)).toBeHidden();
+  await d.page.reload();
+  await expect(conversationList(d.page)).toBeVisible();
+  await expect(accessBanner(d.page)).toBeHidden();
+
+  const panel = await openSettings(d.page);
+  await expect(panel.getByText(REASON)).toBeVisible();
+  expect(await permissionRequests(d.page)).toBe(0);
   await panel.getByRole('button', { name: 'Turn on notifications' }).click();
   await expect(panel.getByText('Notifications are allowed.')).toBeVisible();
-  expect(await permissionRequests(b.page)).toBe(1);
-  await b.context.close();
+  expect(await permissionRequests(d.page)).toBe(1);
+  await d.context.close();
+});
 
+test('blocked notifications are named as such, with nothing left to ask', async ({ browser }) => {
   const carol = await newUser('Carol Blocked');
   const c = await signedInPage(browser, carol, { permission: 'denied' });
-  const blocked = await openSettings(c.page);
-  await expect(blocked.getByText(/blocked in your browser’s settings/)).toBeVisible();
-  await expect(blocked.getByRole('button', { name: 'Turn on notifications' })).toHaveCount(0);
+  await expect(accessBanner(c.page)).toHaveCount(0);
+  const panel = await openSettings(c.page);
+  await expect(panel.getByText(/blocked in your browser’s settings/)).toBeVisible();
+  await expect(panel.getByRole('button', { name: 'Turn on notifications' })).toHaveCount(0);
   expect(await permissionRequests(c.page)).toBe(0);
   await c.context.close();
 });
@@ -225,7 +250,11 @@ test('the settings panel in light, dark and at 400 px wide', async ({ browser })
   const bob = await newUser('Bob Looks');
   const b = await signedInPage(browser, bob, { permission: 'default' });
 
-  await openSettings(b.page);
+  const shown = await openSettings(b.page);
+  // Every control on show: the schedule adds its two times.
+  await shown.getByRole('combobox', { name: 'Do not disturb' }).selectOption({
+    label: 'On a schedule',
+  });
   await saveScreenshot(b.page, 'settings-notifications-light');
   await b.page.emulateMedia({ colorScheme: 'dark' });
   await saveScreenshot(b.page, 'settings-notifications-dark');

@@ -1,8 +1,7 @@
-// Whether this app may show notifications, and the one place that asks: a button the
-// user presses, with the reason next to it. Nothing asks on load or on a first click.
-import { useState } from 'react';
+// Whether this app may show notifications, and a button that asks, with the reason next
+// to it. Nothing asks on load or on a first click anywhere.
 import type { NotificationAccess } from '../../../shared/platform/bridge.ts';
-import { useApp } from '../app/app-context.tsx';
+import { ACCESS_REASON, useNotificationAccess } from './use-notification-access.ts';
 
 const STATE_TEXT: Record<Exclude<NotificationAccess, 'not-asked'>, string> = {
   allowed: 'Notifications are allowed.',
@@ -12,19 +11,7 @@ const STATE_TEXT: Record<Exclude<NotificationAccess, 'not-asked'>, string> = {
 };
 
 export function NotificationAccessRow() {
-  const { bridge } = useApp();
-  const [access, setAccess] = useState(() => bridge.notificationAccess());
-  const [isAsking, setAsking] = useState(false);
-
-  const ask = async () => {
-    setAsking(true);
-    try {
-      setAccess(await bridge.requestNotificationAccess());
-    } finally {
-      setAsking(false);
-    }
-  };
-
+  const { access, isAsking, ask } = useNotificationAccess();
   if (access !== 'not-asked') {
     return (
       <p className="settings-note" data-access={access}>
@@ -34,10 +21,10 @@ export function NotificationAccessRow() {
   }
   return (
     <div className="settings-access">
-      <p className="settings-note">Turn on notifications so you know when someone messages you.</p>
+      <p className="settings-note">{ACCESS_REASON}</p>
       <button
         type="button"
-        className="settings-button"
+        className="button primary small"
         disabled={isAsking}
         onClick={() => void ask()}
       >

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_NOTIFICATION_SETTINGS } from '../notifications/notification-settings.ts';
-import { createSettingsStore, parseSettings } from './settings-store.ts';
+import { createSettingsStore, DEFAULT_SETTINGS, parseSettings } from './settings-store.ts';
 
 function memoryStorage(): Storage {
   const items = new Map<string, string>();
@@ -25,7 +24,7 @@ describe('settings kept on this device', () => {
       doNotDisturb: { mode: 'schedule', start: '22:30', end: '06:45' },
     });
     expect(createSettingsStore(storage).get()).toEqual({
-      ...DEFAULT_NOTIFICATION_SETTINGS,
+      ...DEFAULT_SETTINGS,
       isSoundOn: false,
       preview: 'nothing',
       doNotDisturb: { mode: 'schedule', start: '22:30', end: '06:45' },
@@ -35,14 +34,14 @@ describe('settings kept on this device', () => {
   it('a field that does not parse falls back to its default and keeps the others', () => {
     expect(
       parseSettings({ isSoundOn: false, doNotDisturb: { mode: 'schedule', start: '25:00' } }),
-    ).toEqual({ ...DEFAULT_NOTIFICATION_SETTINGS, isSoundOn: false });
+    ).toEqual({ ...DEFAULT_SETTINGS, isSoundOn: false });
   });
 
   it('unreadable storage gives the defaults', () => {
     const storage = memoryStorage();
     storage.setItem('timenest.settings', '{not json');
-    expect(createSettingsStore(storage).get()).toEqual(DEFAULT_NOTIFICATION_SETTINGS);
-    expect(parseSettings(['a list'])).toEqual(DEFAULT_NOTIFICATION_SETTINGS);
+    expect(createSettingsStore(storage).get()).toEqual(DEFAULT_SETTINGS);
+    expect(parseSettings(['a list'])).toEqual(DEFAULT_SETTINGS);
   });
 
   it("another tab's change is picked up on reload", () => {

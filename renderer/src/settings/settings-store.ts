@@ -11,7 +11,15 @@ import {
 
 export const SETTINGS_KEY = 'timenest.settings';
 
-export type Settings = NotificationSettings;
+export type Settings = NotificationSettings & {
+  /** "Not now" on the banner that asks for notification permission. */
+  isAccessBannerDismissed: boolean;
+};
+
+export const DEFAULT_SETTINGS: Settings = {
+  ...DEFAULT_NOTIFICATION_SETTINGS,
+  isAccessBannerDismissed: false,
+};
 
 const storedSchema = z.object({
   doNotDisturb: notificationSettingsSchema.shape.doNotDisturb.catch(
@@ -24,13 +32,14 @@ const storedSchema = z.object({
   isAllMuted: notificationSettingsSchema.shape.isAllMuted.catch(
     DEFAULT_NOTIFICATION_SETTINGS.isAllMuted,
   ),
+  isAccessBannerDismissed: z.boolean().catch(false),
   /** Written by versions that had one "hide message text" checkbox. */
   hidePreviews: z.boolean().optional().catch(undefined),
 });
 
 export function parseSettings(raw: unknown): Settings {
   const parsed = storedSchema.safeParse(raw);
-  if (!parsed.success) return DEFAULT_NOTIFICATION_SETTINGS;
+  if (!parsed.success) return DEFAULT_SETTINGS;
   const { hidePreviews, ...settings } = parsed.data;
   const hasPreview = typeof raw === 'object' && raw !== null && 'preview' in raw;
   return hidePreviews && !hasPreview ? { ...settings, preview: 'name-only' } : settings;
@@ -49,7 +58,7 @@ export function createSettingsStore(storage: Storage): SettingsStore {
     try {
       return parseSettings(JSON.parse(storage.getItem(SETTINGS_KEY) ?? '{}'));
     } catch {
-      return DEFAULT_NOTIFICATION_SETTINGS;
+      return DEFAULT_SETTINGS;
     }
   };
   let current = read();
