@@ -1,7 +1,7 @@
 // Notifications in the web app, seen through a recorder standing in for the browser's
-// Notification API: permission asked only from the settings button that says why,
-// do-not-disturb, hidden message text, a muted conversation, and settings that survive
-// a reload; plus screenshots of the settings panel.
+// Notification API: permission asked only from a button that says why (the banner or
+// the settings row), do-not-disturb, the sound, hidden message text, a muted
+// conversation, and settings that survive a reload; plus screenshots of the settings.
 import { expect, type Page, test } from '@playwright/test';
 import {
   chimeNotes,
