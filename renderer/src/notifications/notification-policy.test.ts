@@ -73,7 +73,7 @@ describe('focus and sender', () => {
 
   it('skips a message that arrives already deleted', () => {
     const deleted = { ...incoming, message: aMessage({ isDeleted: true }) };
-    expect(decide({}, away, NOON, deleted).notify).toBe(false);
+    expect(decide({}, away, NOON, deleted)).toMatchObject({ notify: false, badge: false });
   });
 });
 

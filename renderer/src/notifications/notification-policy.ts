@@ -58,13 +58,14 @@ export function decideNotification(
   now: number,
 ): NotificationDecision {
   const notify = isWorthNotifying(incoming, settings, screen, now);
-  const isOwn = incoming.message.senderId === screen.myUserId;
+  const { message } = incoming;
+  const isUnreadFromOthers = message.senderId !== screen.myUserId && !message.isDeleted;
   return {
     notify,
     sound: notify && settings.isSoundOn,
     title: settings.preview === 'nothing' ? ANONYMOUS_TITLE : titleFor(incoming.conversation),
-    body: settings.preview === 'name-and-message' ? bodyFor(incoming.message.content) : NO_PREVIEW,
-    badge: !isOwn && countsTowardBadge(incoming.conversation),
+    body: settings.preview === 'name-and-message' ? bodyFor(message.content) : NO_PREVIEW,
+    badge: isUnreadFromOthers && countsTowardBadge(incoming.conversation),
   };
 }
 
