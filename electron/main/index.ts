@@ -36,7 +36,6 @@ import { watchNetwork } from './network-monitor.ts';
 import { createNotifier } from './notifier.ts';
 import { encodePng } from './png.ts';
 import { revealWindow } from './reveal-window.ts';
-import { loadSettingsStore, muteAllFor, ONE_HOUR_MS } from './settings.ts';
 import { createTokenStore } from './token-store.ts';
 import { createTrayController } from './tray.ts';
 import { type AppUpdaterLike, startUpdater } from './updater.ts';
@@ -44,7 +43,6 @@ import { createSessionPolicy } from './window-options.ts';
 import { createWindowStateStore } from './window-state.ts';
 
 const NETWORK_POLL_MS = 5_000;
-const MAX_TIMER_MS = 2_147_483_647;
 
 function log(message: string): void {
   console.log(`[timenest] ${message}`);
@@ -100,7 +98,6 @@ async function start(config: DesktopConfig, appOrigin: string, state: ShellState
     }),
   );
 
-  const settings = await loadSettingsStore(files, path.join(userData, 'settings.json'));
   const tokens = createTokenStore({
     safeStorage,
     files,
@@ -149,13 +146,6 @@ async function start(config: DesktopConfig, appOrigin: string, state: ShellState
     isSupported: () => Notification.isSupported(),
     createNotification: (options) =>
       new Notification({ ...options, ...(process.platform === 'linux' ? { icon: appIcon } : {}) }),
-    currentContext: () => ({
-      isWindowFocused: window.isFocused(),
-      activeConversationKey,
-      mutedConversationKeys: new Set(settings.current().mutedConversationKeys),
-      settings: settings.current(),
-      now: Date.now(),
-    }),
     openFromNotification: (target) => opener.open(target),
   });
   window.on('focus', () => {
@@ -165,30 +155,12 @@ async function start(config: DesktopConfig, appOrigin: string, state: ShellState
   const trayController = createTrayController({
     tray,
     buildMenu: (template) => Menu.buildFromTemplate(template),
-    formatTime: (epochMs) =>
-      new Date(epochMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
     actions: {
       open: () => opener.open(null),
-      muteAllForAnHour: () => void settings.update(muteAllFor(ONE_HOUR_MS, Date.now())),
-      unmuteAll: () => void settings.update({ mutedUntil: null }),
-      setDoNotDisturb: (on) => void settings.update({ doNotDisturb: on }),
-      setHideMessagePreviews: (on) => void settings.update({ hideMessagePreviews: on }),
       quit: () => app.quit(),
     },
   });
-  let muteExpiry: ReturnType<typeof setTimeout> | undefined;
-  const refreshTray = (): void => {
-    const now = Date.now();
-    trayController.update({ unreadCount, settings: settings.current(), now });
-    // The menu says "Muted until …"; redraw it when that time comes.
-    clearTimeout(muteExpiry);
-    const { mutedUntil } = settings.current();
-    if (mutedUntil !== null && mutedUntil > now) {
-      // setTimeout fires at once for delays past 2^31-1 ms; a far-off time is re-checked.
-      muteExpiry = setTimeout(refreshTray, Math.min(mutedUntil - now + 1_000, MAX_TIMER_MS));
-    }
-  };
-  settings.onChange(refreshTray);
+  const refreshTray = (): void => trayController.update({ unreadCount });
   // On macOS a click opens the tray menu; elsewhere a click brings the window back.
   if (process.platform !== 'darwin') tray.on('click', () => opener.open(null));
 
@@ -245,7 +217,6 @@ async function start(config: DesktopConfig, appOrigin: string, state: ShellState
   });
   app.on('will-quit', () => {
     stopWatchingNetwork();
-    clearTimeout(muteExpiry);
     tray.destroy();
   });
 

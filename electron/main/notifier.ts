@@ -1,11 +1,7 @@
-// Shows system notifications for new messages: asks the policy, keeps one per
-// conversation, and turns a click into "open this conversation".
+// Shows system notifications for new messages: keeps one per conversation and turns a
+// click into "open this conversation". Whether to notify, and what to show, was decided
+// by the renderer's notification policy; the shell holds no second one.
 import type { ConversationTarget, NotifyArgs } from '../../shared/platform/bridge.ts';
-import {
-  decideNotification,
-  type NotificationContext,
-  type NotificationDecision,
-} from './notification-policy.ts';
 import { createNotificationRegistry } from './notification-registry.ts';
 
 export interface SystemNotification {
@@ -23,13 +19,13 @@ export interface SystemNotificationOptions {
 export interface NotifierDeps<N extends SystemNotification> {
   isSupported(): boolean;
   createNotification(options: SystemNotificationOptions): N;
-  currentContext(): NotificationContext;
   /** Show, restore and focus the window, then open the conversation (when known). */
   openFromNotification(target: ConversationTarget | null): void;
 }
 
 export interface Notifier {
-  notify(args: NotifyArgs): NotificationDecision;
+  /** Whether a notification was shown. */
+  notify(args: NotifyArgs): boolean;
   withdraw(conversationKey: string): void;
   withdrawAll(): void;
 }
@@ -38,11 +34,10 @@ export function createNotifier<N extends SystemNotification>(deps: NotifierDeps<
   const registry = createNotificationRegistry<N>();
   return {
     notify(args) {
-      const decision = decideNotification(args, deps.currentContext());
-      if (!decision.show || !deps.isSupported()) return decision;
+      if (!deps.isSupported()) return false;
       const notification = deps.createNotification({
-        title: decision.title,
-        body: decision.body,
+        title: args.title,
+        body: args.body,
         silent: args.silent ?? false,
       });
       notification.on('click', () => {
@@ -52,7 +47,7 @@ export function createNotifier<N extends SystemNotification>(deps: NotifierDeps<
       notification.on('close', () => registry.release(args.conversationKey, notification));
       registry.replace(args.conversationKey, notification);
       notification.show();
-      return decision;
+      return true;
     },
     withdraw(conversationKey) {
       registry.withdraw(conversationKey);

@@ -1,6 +1,4 @@
-import type { MenuItem, MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import { DEFAULT_SETTINGS, type StoredSettings } from './settings.ts';
 import {
   buildTrayMenu,
   createTrayController,
@@ -8,79 +6,23 @@ import {
   type TrayActions,
 } from './tray.ts';
 
-const NOW = 1_700_000_000_000;
-const formatTime = (ms: number) => `t${ms}`;
-
 function actions(): TrayActions {
-  return {
-    open: vi.fn(),
-    muteAllForAnHour: vi.fn(),
-    unmuteAll: vi.fn(),
-    setDoNotDisturb: vi.fn(),
-    setHideMessagePreviews: vi.fn(),
-    quit: vi.fn(),
-  };
-}
-
-function menu(settings: Partial<StoredSettings> = {}, a = actions()) {
-  return buildTrayMenu({ settings: { ...DEFAULT_SETTINGS, ...settings }, now: NOW, formatTime }, a);
-}
-
-function item(template: MenuItemConstructorOptions[], label: string | RegExp) {
-  const found = template.find((entry) =>
-    typeof label === 'string' ? entry.label === label : label.test(entry.label ?? ''),
-  );
-  if (!found) throw new Error(`no menu item ${label}`);
-  return found;
-}
-
-function click(entry: MenuItemConstructorOptions, checked = false): void {
-  entry.click?.({ checked } as MenuItem, undefined, {} as KeyboardEvent as never);
+  return { open: vi.fn(), quit: vi.fn() };
 }
 
 describe('buildTrayMenu', () => {
-  it('offers open, mute all for 1 hour and quit', () => {
-    const labels = menu()
+  it('offers open and quit, and no notification switches of its own', () => {
+    const labels = buildTrayMenu(actions())
       .map((entry) => entry.label)
       .filter(Boolean);
-    expect(labels).toEqual([
-      'Open TimeNest Chat',
-      'Mute all for 1 hour',
-      'Do not disturb',
-      'Hide message previews',
-      'Quit TimeNest Chat',
-    ]);
-  });
-
-  it('mutes all for an hour when chosen', () => {
-    const a = actions();
-    click(item(menu({}, a), 'Mute all for 1 hour'));
-    expect(a.muteAllForAnHour).toHaveBeenCalledOnce();
-  });
-
-  it('offers to unmute while muted, naming the end time', () => {
-    const a = actions();
-    const entry = item(menu({ mutedUntil: NOW + 60_000 }, a), /^Muted until/);
-    expect(entry.label).toBe(`Muted until t${NOW + 60_000} — Unmute`);
-    click(entry);
-    expect(a.unmuteAll).toHaveBeenCalledOnce();
-  });
-
-  it('offers to mute again once the mute has run out', () => {
-    expect(() => item(menu({ mutedUntil: NOW - 1 }), 'Mute all for 1 hour')).not.toThrow();
-  });
-
-  it('shows do-not-disturb as checked when on and passes the new state on click', () => {
-    const a = actions();
-    const entry = item(menu({ doNotDisturb: true }, a), 'Do not disturb');
-    expect(entry.checked).toBe(true);
-    click(entry, false);
-    expect(a.setDoNotDisturb).toHaveBeenCalledWith(false);
+    expect(labels).toEqual(['Open TimeNest Chat', 'Quit TimeNest Chat']);
   });
 
   it('quits when chosen', () => {
     const a = actions();
-    click(item(menu({}, a), 'Quit TimeNest Chat'));
+    buildTrayMenu(a)
+      .find((entry) => entry.label === 'Quit TimeNest Chat')
+      ?.click?.({} as never, undefined, {} as never);
     expect(a.quit).toHaveBeenCalledOnce();
   });
 });
@@ -92,17 +34,11 @@ describe('createTrayController', () => {
       tray,
       buildMenu: (template) => template.map((entry) => entry.label),
       actions: actions(),
-      formatTime,
     });
-    controller.update({ unreadCount: 0, settings: DEFAULT_SETTINGS, now: NOW });
-    controller.update({
-      unreadCount: 3,
-      settings: { ...DEFAULT_SETTINGS, mutedUntil: NOW + 1 },
-      now: NOW,
-    });
+    controller.update({ unreadCount: 0 });
+    controller.update({ unreadCount: 3 });
     expect(tray.setContextMenu).toHaveBeenCalledTimes(2);
     expect(tray.setToolTip).toHaveBeenLastCalledWith('TimeNest Chat — 3 unread messages');
-    expect(tray.setContextMenu.mock.lastCall?.[0]).toContain(`Muted until t${NOW + 1} — Unmute`);
   });
 });
 

@@ -1,54 +1,19 @@
 // The tray icon's menu and tooltip, and whether closing the window only hides it.
 // Linux only picks up a changed menu when it is set again, so every update re-sets it.
+// Do-not-disturb and mute live in the app's notification settings, which decide for the
+// browser and the desktop alike; the tray only opens the app and quits.
 import type { MenuItemConstructorOptions } from 'electron';
 import { PRODUCT_NAME } from './app-id.ts';
 import { trayTooltip } from './badge.ts';
-import { isMutedForAWhile } from './notification-policy.ts';
-import type { StoredSettings } from './settings.ts';
 
 export interface TrayActions {
   open(): void;
-  muteAllForAnHour(): void;
-  unmuteAll(): void;
-  setDoNotDisturb(on: boolean): void;
-  setHideMessagePreviews(on: boolean): void;
   quit(): void;
 }
 
-export interface TrayMenuState {
-  settings: StoredSettings;
-  now: number;
-  formatTime: (epochMs: number) => string;
-}
-
-export function buildTrayMenu(
-  state: TrayMenuState,
-  actions: TrayActions,
-): MenuItemConstructorOptions[] {
-  const { settings } = state;
-  const muteItem: MenuItemConstructorOptions =
-    settings.mutedUntil !== null && isMutedForAWhile(settings, state.now)
-      ? {
-          label: `Muted until ${state.formatTime(settings.mutedUntil)} — Unmute`,
-          click: () => actions.unmuteAll(),
-        }
-      : { label: 'Mute all for 1 hour', click: () => actions.muteAllForAnHour() };
+export function buildTrayMenu(actions: TrayActions): MenuItemConstructorOptions[] {
   return [
     { label: `Open ${PRODUCT_NAME}`, click: () => actions.open() },
-    { type: 'separator' },
-    muteItem,
-    {
-      label: 'Do not disturb',
-      type: 'checkbox',
-      checked: settings.doNotDisturb,
-      click: (item) => actions.setDoNotDisturb(item.checked),
-    },
-    {
-      label: 'Hide message previews',
-      type: 'checkbox',
-      checked: settings.hideMessagePreviews,
-      click: (item) => actions.setHideMessagePreviews(item.checked),
-    },
     { type: 'separator' },
     { label: `Quit ${PRODUCT_NAME}`, click: () => actions.quit() },
   ];
@@ -62,24 +27,17 @@ export interface TrayLike<M> {
 
 export interface TrayView {
   unreadCount: number;
-  settings: StoredSettings;
-  now: number;
 }
 
 export function createTrayController<M>(options: {
   tray: TrayLike<M>;
   buildMenu: (template: MenuItemConstructorOptions[]) => M;
   actions: TrayActions;
-  formatTime: (epochMs: number) => string;
 }) {
   return {
     update(view: TrayView): void {
       options.tray.setToolTip(trayTooltip(view.unreadCount));
-      const template = buildTrayMenu(
-        { settings: view.settings, now: view.now, formatTime: options.formatTime },
-        options.actions,
-      );
-      options.tray.setContextMenu(options.buildMenu(template));
+      options.tray.setContextMenu(options.buildMenu(buildTrayMenu(options.actions)));
     },
   };
 }

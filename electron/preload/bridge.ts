@@ -89,6 +89,9 @@ export function createDesktopBridge(
   return {
     kind: 'desktop',
     notify: (args) => send(IPC.notify, notifyArgsSchema.parse(args)),
+    // The main process shows notifications itself; it needs no page permission.
+    notificationAccess: () => 'allowed',
+    requestNotificationAccess: async () => 'allowed',
     withdrawNotification: (key) => send(IPC.withdrawNotification, conversationKeySchema.parse(key)),
     setBadge: (count) => send(IPC.setBadge, badgeCountSchema.parse(count)),
     getToken: async () =>

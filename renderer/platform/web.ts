@@ -3,6 +3,7 @@
 // for network changes and resume.
 import type {
   ConversationTarget,
+  NotificationAccess,
   NotifyArgs,
   PlatformBridge,
   Unsubscribe,
@@ -57,6 +58,12 @@ export function createWebBridge(win: BrowserWindow, version: string): PlatformBr
   return {
     kind: 'web',
     notify,
+    notificationAccess: () => notificationAccessOf(win),
+    async requestNotificationAccess() {
+      const Api = win.Notification;
+      if (Api?.permission === 'default') await Api.requestPermission().catch(() => 'default');
+      return notificationAccessOf(win);
+    },
     withdrawNotification(conversationKey) {
       live.get(conversationKey)?.close();
       live.delete(conversationKey);
@@ -108,8 +115,9 @@ export function createWebBridge(win: BrowserWindow, version: string): PlatformBr
   };
 }
 
-/** Asks for notification permission; browsers want this to follow a user gesture. */
-export function requestNotificationPermission(win: BrowserWindow): void {
-  const Api = win.Notification;
-  if (Api && Api.permission === 'default') void Api.requestPermission().catch(() => {});
+function notificationAccessOf(win: BrowserWindow): NotificationAccess {
+  const permission = win.Notification?.permission;
+  if (permission === undefined) return 'unsupported';
+  if (permission === 'granted') return 'allowed';
+  return permission === 'denied' ? 'blocked' : 'not-asked';
 }

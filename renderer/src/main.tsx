@@ -3,7 +3,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { pickPlatformBridge } from '../platform/index.ts';
-import { requestNotificationPermission } from '../platform/web.ts';
 import { openChatDatabase } from '../sync/db.ts';
 import { createSyncEngine, lockName } from '../sync/engine.ts';
 import { broadcastTabChannel } from '../sync/tab-channel.ts';
@@ -48,10 +47,6 @@ const startSession: StartSession = (session) => {
 };
 
 if (bridge.kind === 'web') {
-  // Browsers only ask for notification permission after a user gesture.
-  window.addEventListener('pointerdown', () => requestNotificationPermission(window), {
-    once: true,
-  });
   if (import.meta.env.PROD && 'serviceWorker' in navigator) {
     void navigator.serviceWorker.register('/sw.js', { type: 'module', scope: '/' }).catch(() => {});
   }

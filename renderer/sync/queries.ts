@@ -53,14 +53,20 @@ export async function outboxMessages(db: ChatDatabase): Promise<LocalMessage[]> 
   return rows.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
 }
 
-/** Unread messages over conversations that are not muted (for the badge). */
+/** As in Signal: a muted conversation keeps its own unread count but adds nothing to the
+ * app's badge. The notification policy answers the same for each message. */
+export function countsTowardBadge(conversation: Pick<LocalConversation, 'muted'>): boolean {
+  return !conversation.muted;
+}
+
+/** Unread messages over conversations that count toward the badge. */
 export async function totalUnread(db: ChatDatabase): Promise<number> {
   let total = 0;
   await db.conversations
     .where('hasUnread')
     .equals(1)
     .each((c) => {
-      if (!c.muted) total += c.unreadCount;
+      if (countsTowardBadge(c)) total += c.unreadCount;
     });
   return total;
 }

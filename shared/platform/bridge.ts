@@ -25,12 +25,9 @@ export const tokenSchema = z.string().min(1).max(512);
 export const externalUrlSchema = z.url({ protocol: /^https?$/ }).max(2048);
 export const conversationKeySchema = z.string().min(1).max(64);
 
-export const desktopSettingsSchema = z.strictObject({
-  doNotDisturb: z.boolean(),
-  hideMessagePreviews: z.boolean(),
-  mutedUntil: z.number().int().nonnegative().nullable(),
-});
-export type DesktopSettings = z.infer<typeof desktopSettingsSchema>;
+/** Whether the app may show notifications: 'not-asked' until the user acts on a prompt
+ * the app shows with its reason; 'blocked' can only be undone in the browser's settings. */
+export type NotificationAccess = 'allowed' | 'blocked' | 'not-asked' | 'unsupported';
 
 /** IPC channel names: the only channels that exist between preload and main. */
 export const IPC = {
@@ -52,7 +49,11 @@ export type Unsubscribe = () => void;
 
 export interface PlatformBridge {
   readonly kind: 'desktop' | 'web';
+  /** Shows what the renderer's notification policy decided; the platform decides nothing. */
   notify(args: NotifyArgs): void;
+  notificationAccess(): NotificationAccess;
+  /** Asks the user; call only from an explicit action that says why. */
+  requestNotificationAccess(): Promise<NotificationAccess>;
   withdrawNotification(conversationKey: string): void;
   setBadge(count: number): void;
   getToken(): Promise<string | null>;

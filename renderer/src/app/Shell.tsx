@@ -11,6 +11,7 @@ import { Link, useRoute } from '../routing/router.tsx';
 import { SearchBox } from '../search/SearchBox.tsx';
 import { SearchResults } from '../search/SearchResults.tsx';
 import { ServicesView } from '../services/ServicesView.tsx';
+import { NotificationAccessBanner } from '../settings/NotificationAccessBanner.tsx';
 import { SettingsMenu } from '../settings/SettingsMenu.tsx';
 import { SessionEndedBanner } from '../sync-state/SessionEndedBanner.tsx';
 import { SyncIndicator } from '../sync-state/SyncIndicator.tsx';
@@ -144,6 +145,7 @@ export function Shell() {
         </header>
         <SessionEndedBanner />
         <UpdateRequiredBanner />
+        <NotificationAccessBanner />
         <SearchBox ref={searchRef} value={query} onChange={setQuery} />
         {query.trim() ? (
           <SearchResults query={query} onDone={() => setQuery('')} />

@@ -3,16 +3,20 @@
 // renders the shell.
 import { useEffect, useMemo, useState } from 'react';
 import type { PlatformBridge } from '../../../shared/platform/bridge.ts';
-import type { SyncEngineApi } from '../../sync/api.ts';
+import type { IncomingMessage, SyncEngineApi } from '../../sync/api.ts';
 import type { ChatDatabase } from '../../sync/db.ts';
 import type { Session } from '../auth/session-store.ts';
 import { Spinner } from '../components/EmptyState.tsx';
 import { newestPerConversation } from '../notifications/newest-per-conversation.ts';
-import { notificationFor, shouldNotify } from '../notifications/notification-policy.ts';
+import { decideNotification, notifyArgsFor } from '../notifications/notification-policy.ts';
+import {
+  browserAudioContext,
+  createNotificationSound,
+} from '../notifications/notification-sound.ts';
 import { useNavigate } from '../routing/router.tsx';
 import { chatPath } from '../routing/routes.ts';
 import type { ServerClient } from '../server-client.ts';
-import { createSettingsStore } from '../settings/settings-store.ts';
+import { createSettingsStore, SETTINGS_KEY } from '../settings/settings-store.ts';
 import { type ActiveConversation, AppProvider, type AppServices, useApp } from './app-context.tsx';
 import { Shell } from './Shell.tsx';
 import { useUnreadTotal } from './use-unread-total.ts';
@@ -109,16 +113,26 @@ function PlatformWiring() {
   }, [bridge, unreadTotal]);
 
   useEffect(() => {
-    const notifications = newestPerConversation((incoming) =>
-      bridge.notify(notificationFor(incoming, { hidePreviews: settings.get().hidePreviews })),
-    );
+    const sound = createNotificationSound(() => browserAudioContext(window));
+    const decide = (incoming: IncomingMessage) =>
+      decideNotification(
+        incoming,
+        settings.get(),
+        {
+          myUserId: user.userId,
+          activeConvKey: active.get(),
+          isWindowFocused: isWindowFocused(document),
+        },
+        Date.now(),
+      );
+    const notifications = newestPerConversation((incoming) => {
+      const decision = decide(incoming);
+      if (!decision.notify) return;
+      bridge.notify(notifyArgsFor(incoming, decision));
+      if (decision.sound) sound.play();
+    });
     const stop = engine.onIncoming((incoming) => {
-      const screen = {
-        myUserId: user.userId,
-        activeConvKey: active.get(),
-        isWindowFocused: isWindowFocused(document),
-      };
-      if (shouldNotify(incoming, screen)) notifications.add(incoming);
+      if (decide(incoming).notify) notifications.add(incoming);
     });
     return () => {
       stop();
@@ -144,6 +158,15 @@ function PlatformWiring() {
       stopResume();
     };
   }, [bridge, engine]);
+
+  // The tab that notifies may not be the one where the settings were changed.
+  useEffect(() => {
+    const onStorage = (event: StorageEvent) => {
+      if (event.key === SETTINGS_KEY || event.key === null) settings.reload();
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
+  }, [settings]);
 
   useEffect(() => () => active.set(null), [active]);
   return null;

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ChatHeader } from '../chat/ChatHeader.tsx';
 import { type MessageActions, MessageBubble } from '../chat/MessageBubble.tsx';
 import { ConversationItem } from '../conversations/ConversationItem.tsx';
-import { notificationFor } from '../notifications/notification-policy.ts';
+import { decideNotification } from '../notifications/notification-policy.ts';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../notifications/notification-settings.ts';
 import { appServices, withApp } from '../test-support/app-harness.tsx';
 import { aConversation, aMessage, freshDatabase, ME, OTHER } from '../test-support/builders.ts';
 
@@ -78,9 +79,11 @@ describe('[bidi] user text in the UI is isolated', () => {
 
 describe('[bidi] notification strings isolate what someone else wrote', () => {
   it('the title wraps the name in FSI…PDI, with the override closed inside it', () => {
-    const { title, body } = notificationFor(
+    const { title, body } = decideNotification(
       { message: aMessage({ content: 'hello' }), conversation },
-      { hidePreviews: false },
+      DEFAULT_NOTIFICATION_SETTINGS,
+      { myUserId: ME, activeConvKey: null, isWindowFocused: false },
+      Date.now(),
     );
     expect(title).toBe(`\u2068${SPOOF_NAME}\u202C\u2069 · \u2068${SPOOF_TITLE}\u202C\u2069`);
     expect(body).toBe('\u2068hello\u2069');

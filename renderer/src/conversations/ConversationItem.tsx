@@ -34,6 +34,7 @@ export function conversationLabel(
 ): string {
   const parts = [conversation.otherDisplayName, contextLabel(conversation)];
   if (isOnline) parts.push('online');
+  if (conversation.muted) parts.push('muted');
   if (conversation.unreadCount > 0) parts.push(`${conversation.unreadCount} unread`);
   if (conversation.failedCount > 0) parts.push(`${conversation.failedCount} failed`);
   else if (conversation.pendingCount > 0) parts.push(`${conversation.pendingCount} pending`);
@@ -79,7 +80,7 @@ function ConversationItemView({
     <Link
       to={chatPath(conversation.otherUserId, urlId)}
       onClick={() => recentConversations.set(urlId, conversation)}
-      className={`conversation-item${isActive ? ' is-active' : ''}${hasUnread ? ' has-unread' : ''}`}
+      className={`conversation-item${isActive ? ' is-active' : ''}${hasUnread ? ' has-unread' : ''}${conversation.muted ? ' is-muted' : ''}`}
       aria-current={isActive ? 'page' : undefined}
       aria-label={conversationLabel(conversation, myUserId, isOnline)}
       data-list-item=""
@@ -110,14 +111,22 @@ function ConversationItemView({
             <ConversationPreview conversation={conversation} myUserId={myUserId} />
           </span>
           <span className="ci-flags">
-            {conversation.muted && <BellOffIcon size={14} className="ci-muted" />}
+            {conversation.muted && (
+              <BellOffIcon
+                size={14}
+                className="ci-muted"
+                role="img"
+                aria-hidden={false}
+                aria-label="Muted"
+              />
+            )}
             {conversation.failedCount > 0 ? (
               <AlertIcon size={15} className="ci-failed" />
             ) : conversation.pendingCount > 0 ? (
               <ClockIcon size={14} className="ci-pending" />
             ) : null}
             {hasUnread && (
-              <span className="unread-count">
+              <span className={`unread-count${conversation.muted ? ' is-muted' : ''}`}>
                 {conversation.unreadCount > 99 ? '99+' : conversation.unreadCount}
               </span>
             )}

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { aConversation, aMessage, ME, OTHER } from '../test-support/builders.ts';
-import { notificationFor, type ScreenState, shouldNotify } from './notification-policy.ts';
+import {
+  ANONYMOUS_TITLE,
+  decideNotification,
+  NO_PREVIEW,
+  notifyArgsFor,
+  type ScreenState,
+} from './notification-policy.ts';
+import {
+  DEFAULT_NOTIFICATION_SETTINGS,
+  type NotificationSettings,
+} from './notification-settings.ts';
 
 const FSI = '\u2068';
 const PDI = '\u2069';
@@ -18,52 +28,149 @@ const focusedOn = (activeConvKey: string | null): ScreenState => ({
   activeConvKey,
   isWindowFocused: true,
 });
+const away: ScreenState = { myUserId: ME, activeConvKey: null, isWindowFocused: false };
+/** Thursday 3 December 2026 at the given local time. */
+const at = (hours: number, minutes = 0) => new Date(2026, 11, 3, hours, minutes).getTime();
+const NOON = at(12);
 
-describe('shouldNotify', () => {
+function decide(
+  settings: Partial<NotificationSettings> = {},
+  screen: ScreenState = away,
+  now = NOON,
+  message = incoming,
+) {
+  return decideNotification(
+    message,
+    { ...DEFAULT_NOTIFICATION_SETTINGS, ...settings },
+    screen,
+    now,
+  );
+}
+
+describe('focus and sender', () => {
   it('stays quiet when the conversation is on screen in a focused window', () => {
-    expect(shouldNotify(incoming, focusedOn('s10'))).toBe(false);
+    expect(decide({}, focusedOn('s10')).notify).toBe(false);
   });
 
   it('notifies when another conversation is open', () => {
-    expect(shouldNotify(incoming, focusedOn('s99'))).toBe(true);
+    expect(decide({}, focusedOn('s99')).notify).toBe(true);
   });
 
   it('notifies when no conversation is open', () => {
-    expect(shouldNotify(incoming, focusedOn(null))).toBe(true);
+    expect(decide({}, focusedOn(null)).notify).toBe(true);
   });
 
   it('notifies for the open conversation when the window is not focused', () => {
-    expect(shouldNotify(incoming, { ...focusedOn('s10'), isWindowFocused: false })).toBe(true);
+    expect(decide({}, { ...focusedOn('s10'), isWindowFocused: false }).notify).toBe(true);
   });
 
   it('never notifies about one’s own messages (sent from another device)', () => {
     const own = { ...incoming, message: aMessage({ senderId: ME }) };
-    expect(shouldNotify(own, { ...focusedOn(null), isWindowFocused: false })).toBe(false);
-  });
-
-  it('never notifies for a muted conversation', () => {
-    const muted = { ...incoming, conversation: aConversation({ muted: true }) };
-    expect(shouldNotify(muted, { ...focusedOn(null), isWindowFocused: false })).toBe(false);
+    const decision = decide({}, away, NOON, own);
+    expect(decision.notify).toBe(false);
+    expect(decision.badge).toBe(false);
   });
 
   it('skips a message that arrives already deleted', () => {
     const deleted = { ...incoming, message: aMessage({ isDeleted: true }) };
-    expect(shouldNotify(deleted, focusedOn(null))).toBe(false);
+    expect(decide({}, away, NOON, deleted)).toMatchObject({ notify: false, badge: false });
   });
 });
 
-describe('notificationFor', () => {
-  it('titles with the sender and the context, and shows the text, each isolated', () => {
-    expect(notificationFor(incoming, { hidePreviews: false })).toEqual({
-      conversationKey: 's10',
-      title: `${isolated('Bob Requester')} · ${isolated('Guitar lessons for beginners')}`,
-      body: isolated('Are you free on Saturday?'),
-      target: { userId: OTHER, conversationId: 10 },
+describe('mute', () => {
+  const muted = { ...incoming, conversation: aConversation({ muted: true }) };
+
+  it('a muted conversation neither notifies nor counts toward the badge', () => {
+    expect(decide({}, away, NOON, muted)).toMatchObject({
+      notify: false,
+      sound: false,
+      badge: false,
     });
   });
 
-  it('hides the text when previews are turned off', () => {
-    expect(notificationFor(incoming, { hidePreviews: true }).body).toBe('New message');
+  it('an unmuted conversation counts toward the badge', () => {
+    expect(decide().badge).toBe(true);
+  });
+
+  it('muting everything silences every conversation but keeps the badge', () => {
+    expect(decide({ isAllMuted: true })).toMatchObject({
+      notify: false,
+      sound: false,
+      badge: true,
+    });
+  });
+});
+
+describe('do not disturb', () => {
+  it('for an hour: quiet until the hour is over, then notifies again', () => {
+    const dnd = { doNotDisturb: { mode: 'until', until: at(13) } } as const;
+    expect(decide(dnd, away, at(12, 59)).notify).toBe(false);
+    expect(decide(dnd, away, at(13)).notify).toBe(true);
+  });
+
+  it('keeps the badge while quiet', () => {
+    const dnd = { doNotDisturb: { mode: 'until', until: at(13) } } as const;
+    expect(decide(dnd, away, NOON).badge).toBe(true);
+  });
+
+  it('a schedule within one day holds from its start up to, not including, its end', () => {
+    const dnd = { doNotDisturb: { mode: 'schedule', start: '09:00', end: '17:30' } } as const;
+    expect(decide(dnd, away, at(8, 59)).notify).toBe(true);
+    expect(decide(dnd, away, at(9)).notify).toBe(false);
+    expect(decide(dnd, away, at(17, 29)).notify).toBe(false);
+    expect(decide(dnd, away, at(17, 30)).notify).toBe(true);
+  });
+
+  it('a schedule across midnight holds late at night and early in the morning', () => {
+    const dnd = { doNotDisturb: { mode: 'schedule', start: '22:00', end: '07:00' } } as const;
+    expect(decide(dnd, away, at(21, 59)).notify).toBe(true);
+    expect(decide(dnd, away, at(22)).notify).toBe(false);
+    expect(decide(dnd, away, at(23, 59)).notify).toBe(false);
+    expect(decide(dnd, away, at(0)).notify).toBe(false);
+    expect(decide(dnd, away, at(6, 59)).notify).toBe(false);
+    expect(decide(dnd, away, at(7)).notify).toBe(true);
+    expect(decide(dnd, away, NOON).notify).toBe(true);
+  });
+
+  it('a schedule that starts and ends at the same minute never holds', () => {
+    const dnd = { doNotDisturb: { mode: 'schedule', start: '08:00', end: '08:00' } } as const;
+    expect(decide(dnd, away, at(8)).notify).toBe(true);
+  });
+});
+
+describe('sound', () => {
+  it('plays with a notification when the sound is on', () => {
+    expect(decide()).toMatchObject({ notify: true, sound: true });
+  });
+
+  it('stays silent when the sound is off', () => {
+    expect(decide({ isSoundOn: false })).toMatchObject({ notify: true, sound: false });
+  });
+
+  it('never plays without a notification', () => {
+    expect(decide({}, focusedOn('s10')).sound).toBe(false);
+  });
+});
+
+describe('what a notification shows', () => {
+  it('name and message: titles with the sender and the context, and shows the text, each isolated', () => {
+    const decision = decide();
+    expect(decision.title).toBe(
+      `${isolated('Bob Requester')} · ${isolated('Guitar lessons for beginners')}`,
+    );
+    expect(decision.body).toBe(isolated('Are you free on Saturday?'));
+  });
+
+  it('name only: keeps the sender and hides the text', () => {
+    const decision = decide({ preview: 'name-only' });
+    expect(decision.title).toContain('Bob Requester');
+    expect(decision.body).toBe(NO_PREVIEW);
+  });
+
+  it('no name or message: hides the sender and the text', () => {
+    const decision = decide({ preview: 'nothing' });
+    expect(decision).toMatchObject({ title: ANONYMOUS_TITLE, body: NO_PREVIEW });
+    expect(`${decision.title}${decision.body}`).not.toContain('Bob');
   });
 
   it('names a conversation without context as a direct message', () => {
@@ -75,14 +182,24 @@ describe('notificationFor', () => {
         contextTitle: null,
       }),
     };
-    expect(notificationFor(general, { hidePreviews: false }).title).toBe(
+    expect(decide({}, away, NOON, general).title).toBe(
       `${isolated('Bob Requester')} · Direct message`,
     );
   });
 
   it('keeps a long message within what the bridge accepts', () => {
     const long = { ...incoming, message: aMessage({ content: 'x'.repeat(10_000) }) };
-    expect(notificationFor(long, { hidePreviews: false }).body.length).toBeLessThanOrEqual(1000);
+    expect(decide({}, away, NOON, long).body.length).toBeLessThanOrEqual(1000);
+  });
+
+  it('hands the bridge a silent notification that opens the conversation', () => {
+    expect(notifyArgsFor(incoming, decide())).toEqual({
+      conversationKey: 's10',
+      title: `${isolated('Bob Requester')} · ${isolated('Guitar lessons for beginners')}`,
+      body: isolated('Are you free on Saturday?'),
+      target: { userId: OTHER, conversationId: 10 },
+      silent: true,
+    });
   });
 
   it('[bidi] a name with a right-to-left override cannot reorder the rest of the title', () => {
@@ -90,9 +207,8 @@ describe('notificationFor', () => {
       ...incoming,
       conversation: aConversation({ otherDisplayName: `Bob${RLO}gnp.exe` }),
     };
-    const { title } = notificationFor(spoof, { hidePreviews: false });
     // The override is closed, and the name isolated, before the fixed " · " and context.
-    expect(title).toBe(
+    expect(decide({}, away, NOON, spoof).title).toBe(
       `${isolated(`Bob${RLO}gnp.exe${PDF}`)} · ${isolated('Guitar lessons for beginners')}`,
     );
   });
@@ -102,7 +218,7 @@ describe('notificationFor', () => {
       ...incoming,
       conversation: aConversation({ otherDisplayName: `Bob${PDI}${RLO}evil` }),
     };
-    expect(notificationFor(spoof, { hidePreviews: false }).title).toMatch(
+    expect(decide({}, away, NOON, spoof).title).toMatch(
       new RegExp(`^${FSI}Bob${RLO}evil${PDF}${PDI} · `),
     );
   });
@@ -115,10 +231,10 @@ describe('notificationFor', () => {
         contextTitle: 't'.repeat(200),
       }),
     };
-    const args = notificationFor(longest, { hidePreviews: false });
-    expect(args.body).toBe(isolated(`${RLO}hi${PDF}`));
-    expect(args.title.length).toBeLessThanOrEqual(300);
-    expect(args.title.startsWith(FSI)).toBe(true);
-    expect(args.title.endsWith(PDI)).toBe(true);
+    const decision = decide({}, away, NOON, longest);
+    expect(decision.body).toBe(isolated(`${RLO}hi${PDF}`));
+    expect(decision.title.length).toBeLessThanOrEqual(300);
+    expect(decision.title.startsWith(FSI)).toBe(true);
+    expect(decision.title.endsWith(PDI)).toBe(true);
   });
 });

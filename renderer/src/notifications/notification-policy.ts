@@ -1,11 +1,15 @@
-// When a message from someone else arrives, decide whether to notify and with what.
-// Pure: the caller supplies what is on screen and whether the window has focus. The OS
-// shows plain strings, so every part someone else wrote is bidi-isolated in them.
+// The one notification policy, for the browser and the desktop alike: from the user's
+// settings, the message, what is on screen and the time, whether to notify, whether to
+// play the sound, what the notification says and whether the message counts toward the
+// badge. The Electron shell shows what this decided and decides nothing itself.
+// The OS shows plain strings, so every part someone else wrote is bidi-isolated in them.
 import { LIMITS } from '../../../shared/limits.ts';
 import type { NotifyArgs } from '../../../shared/platform/bridge.ts';
 import type { IncomingMessage } from '../../sync/api.ts';
 import type { LocalConversation } from '../../sync/db.ts';
+import { countsTowardBadge } from '../../sync/queries.ts';
 import { clipText, isolateText } from '../text/bidi-isolate.ts';
+import { isDoNotDisturbOn, type NotificationSettings } from './notification-settings.ts';
 
 /** What the bridge accepts (notifyArgsSchema). */
 const TITLE_MAX = 300;
@@ -13,7 +17,8 @@ const BODY_MAX = 1000;
 /** The longest name, with its FSI and PDI. */
 const NAME_MAX = LIMITS.displayNameMaxChars + 2;
 const SEPARATOR = ' · ';
-const NO_PREVIEW = 'New message';
+export const NO_PREVIEW = 'New message';
+export const ANONYMOUS_TITLE = 'TimeNest Chat';
 
 export interface ScreenState {
   myUserId: number;
@@ -23,13 +28,45 @@ export interface ScreenState {
   isWindowFocused: boolean;
 }
 
-export function shouldNotify(
+export interface NotificationDecision {
+  notify: boolean;
+  /** Play the app's sound (only with a notification). */
+  sound: boolean;
+  title: string;
+  body: string;
+  /** The message counts toward the tray/dock badge: muted conversations do not. */
+  badge: boolean;
+}
+
+function isWorthNotifying(
   { message, conversation }: IncomingMessage,
+  settings: NotificationSettings,
   screen: ScreenState,
+  now: number,
 ): boolean {
-  if (message.senderId === screen.myUserId) return false;
-  if (conversation.muted || message.isDeleted) return false;
+  if (message.senderId === screen.myUserId || message.isDeleted) return false;
+  if (settings.isAllMuted || conversation.muted) return false;
+  if (isDoNotDisturbOn(settings.doNotDisturb, now)) return false;
+  // The user is reading this very conversation: the message is already in front of them.
   return !screen.isWindowFocused || screen.activeConvKey !== conversation.key;
+}
+
+export function decideNotification(
+  incoming: IncomingMessage,
+  settings: NotificationSettings,
+  screen: ScreenState,
+  now: number,
+): NotificationDecision {
+  const notify = isWorthNotifying(incoming, settings, screen, now);
+  const { message } = incoming;
+  const isUnreadFromOthers = message.senderId !== screen.myUserId && !message.isDeleted;
+  return {
+    notify,
+    sound: notify && settings.isSoundOn,
+    title: settings.preview === 'nothing' ? ANONYMOUS_TITLE : titleFor(incoming.conversation),
+    body: settings.preview === 'name-and-message' ? bodyFor(message.content) : NO_PREVIEW,
+    badge: isUnreadFromOthers && countsTowardBadge(incoming.conversation),
+  };
 }
 
 export function contextLabel(
@@ -51,22 +88,25 @@ function titleFor(conversation: LocalConversation): string {
   return `${name}${SEPARATOR}${context}`;
 }
 
-function bodyFor(content: string, hidePreviews: boolean): string {
+function bodyFor(content: string): string {
   const text = content.replace(/\s+/g, ' ').trim();
-  return hidePreviews || !text ? NO_PREVIEW : isolateText(text, BODY_MAX);
+  return text ? isolateText(text, BODY_MAX) : NO_PREVIEW;
 }
 
-export function notificationFor(
-  { message, conversation }: IncomingMessage,
-  options: { hidePreviews: boolean },
+/** The bridge's arguments for a decided notification. The OS stays silent: the app
+ * plays its own sound when the decision says so, the same on every platform. */
+export function notifyArgsFor(
+  { conversation }: IncomingMessage,
+  decision: Pick<NotificationDecision, 'title' | 'body'>,
 ): NotifyArgs {
   return {
     conversationKey: conversation.key,
-    title: titleFor(conversation),
-    body: bodyFor(message.content, options.hidePreviews),
+    title: decision.title,
+    body: decision.body,
     target:
       conversation.serverId === null
         ? null
         : { userId: conversation.otherUserId, conversationId: conversation.serverId },
+    silent: true,
   };
 }

@@ -1,13 +1,10 @@
-// A small popover with this device's preferences.
+// A popover with this device's preferences: notifications and signed-in devices.
 import { useEffect, useId, useRef, useState } from 'react';
-import { useApp } from '../app/app-context.tsx';
 import { SettingsIcon } from '../components/icons.tsx';
 import { DevicesPanel } from './DevicesPanel.tsx';
-import { useSettings } from './settings-store.ts';
+import { NotificationSettings } from './NotificationSettings.tsx';
 
 export function SettingsMenu() {
-  const { settings } = useApp();
-  const current = useSettings(settings);
   const [isOpen, setOpen] = useState(false);
   const panelId = useId();
   const rootRef = useRef<HTMLDivElement>(null);
@@ -45,15 +42,8 @@ export function SettingsMenu() {
         <SettingsIcon size={22} />
       </button>
       {isOpen && (
-        <div className="popover" id={panelId}>
-          <label className="toggle">
-            <input
-              type="checkbox"
-              checked={current.hidePreviews}
-              onChange={(e) => settings.update({ hidePreviews: e.target.checked })}
-            />
-            <span>Hide message text in notifications</span>
-          </label>
+        <div className="popover" id={panelId} role="dialog" aria-label="Settings">
+          <NotificationSettings />
           <DevicesPanel />
         </div>
       )}

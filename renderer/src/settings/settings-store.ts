@@ -1,35 +1,81 @@
-// Preferences kept on this device: whether notifications show message text.
+// Preferences kept on this device (localStorage), validated field by field when read:
+// a field written by an older or newer version that does not parse falls back to its
+// default without resetting the others.
 import { useSyncExternalStore } from 'react';
 import { z } from 'zod';
+import {
+  DEFAULT_NOTIFICATION_SETTINGS,
+  type NotificationSettings,
+  notificationSettingsSchema,
+} from '../notifications/notification-settings.ts';
 
-const KEY = 'timenest.settings';
+export const SETTINGS_KEY = 'timenest.settings';
 
-const settingsSchema = z.object({ hidePreviews: z.boolean().default(false) });
-export type Settings = z.infer<typeof settingsSchema>;
+export type Settings = NotificationSettings & {
+  /** "Not now" on the banner that asks for notification permission. */
+  isAccessBannerDismissed: boolean;
+};
+
+export const DEFAULT_SETTINGS: Settings = {
+  ...DEFAULT_NOTIFICATION_SETTINGS,
+  isAccessBannerDismissed: false,
+};
+
+const storedSchema = z.object({
+  doNotDisturb: notificationSettingsSchema.shape.doNotDisturb.catch(
+    DEFAULT_NOTIFICATION_SETTINGS.doNotDisturb,
+  ),
+  isSoundOn: notificationSettingsSchema.shape.isSoundOn.catch(
+    DEFAULT_NOTIFICATION_SETTINGS.isSoundOn,
+  ),
+  preview: notificationSettingsSchema.shape.preview.catch(DEFAULT_NOTIFICATION_SETTINGS.preview),
+  isAllMuted: notificationSettingsSchema.shape.isAllMuted.catch(
+    DEFAULT_NOTIFICATION_SETTINGS.isAllMuted,
+  ),
+  isAccessBannerDismissed: z.boolean().catch(false),
+  /** Written by versions that had one "hide message text" checkbox. */
+  hidePreviews: z.boolean().optional().catch(undefined),
+});
+
+export function parseSettings(raw: unknown): Settings {
+  const parsed = storedSchema.safeParse(raw);
+  if (!parsed.success) return DEFAULT_SETTINGS;
+  const { hidePreviews, ...settings } = parsed.data;
+  const hasPreview = typeof raw === 'object' && raw !== null && 'preview' in raw;
+  return hidePreviews && !hasPreview ? { ...settings, preview: 'name-only' } : settings;
+}
 
 export interface SettingsStore {
   get(): Settings;
   update(patch: Partial<Settings>): void;
+  /** Reads storage again: another tab of the app changed the settings. */
+  reload(): void;
   subscribe(listener: () => void): () => void;
 }
 
 export function createSettingsStore(storage: Storage): SettingsStore {
   const read = (): Settings => {
     try {
-      const parsed = settingsSchema.safeParse(JSON.parse(storage.getItem(KEY) ?? '{}'));
-      return parsed.success ? parsed.data : { hidePreviews: false };
+      return parseSettings(JSON.parse(storage.getItem(SETTINGS_KEY) ?? '{}'));
     } catch {
-      return { hidePreviews: false };
+      return DEFAULT_SETTINGS;
     }
   };
   let current = read();
   const listeners = new Set<() => void>();
+  const changed = () => {
+    for (const listener of listeners) listener();
+  };
   return {
     get: () => current,
     update(patch) {
       current = { ...current, ...patch };
-      storage.setItem(KEY, JSON.stringify(current));
-      for (const listener of listeners) listener();
+      storage.setItem(SETTINGS_KEY, JSON.stringify(current));
+      changed();
+    },
+    reload() {
+      current = read();
+      changed();
     },
     subscribe(listener) {
       listeners.add(listener);

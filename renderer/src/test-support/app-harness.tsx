@@ -90,6 +90,8 @@ export function recordingBridge(): RecordingBridge {
     notified,
     badges,
     notify: (args) => void notified.push(args),
+    notificationAccess: () => 'allowed',
+    requestNotificationAccess: async () => 'allowed',
     withdrawNotification() {},
     setBadge: (count) => void badges.push(count),
     getToken: async () => 'token',

@@ -54,14 +54,27 @@ export interface RecordedNotification {
   tag: string;
 }
 
-/** Replaces window.Notification in every page of the context with a recorder that has
- * permission, so a test can see exactly what the web bridge showed. */
-export async function recordNotifications(context: BrowserContext): Promise<void> {
-  await context.addInitScript(() => {
+export type PermissionState = 'granted' | 'default' | 'denied';
+
+/** Replaces window.Notification in every page of the context with a recorder, so a test
+ * can see exactly what the web bridge showed and how often it asked for permission. By
+ * default it already has permission; asked from 'default', the user allows. */
+export async function recordNotifications(
+  context: BrowserContext,
+  permission: PermissionState = 'granted',
+): Promise<void> {
+  await context.addInitScript((initial: PermissionState) => {
     const shown: Array<{ title: string; body: string; tag: string }> = [];
+    let permissionRequests = 0;
     class RecordingNotification {
-      static permission = 'granted';
-      static requestPermission = async () => 'granted';
+      static permission = initial;
+      static requestPermission = async () => {
+        permissionRequests += 1;
+        if (RecordingNotification.permission === 'default') {
+          RecordingNotification.permission = 'granted';
+        }
+        return RecordingNotification.permission;
+      };
       onclick: (() => void) | null = null;
       onclose: (() => void) | null = null;
       constructor(title: string, options: { body?: string; tag?: string } = {}) {
@@ -74,7 +87,8 @@ export async function recordNotifications(context: BrowserContext): Promise<void
       configurable: true,
     });
     Object.defineProperty(window, '__shownNotifications', { value: shown });
-  });
+    Object.defineProperty(window, '__permissionRequests', { get: () => permissionRequests });
+  }, permission);
 }
 
 export function shownNotifications(page: Page): Promise<RecordedNotification[]> {
@@ -84,13 +98,45 @@ export function shownNotifications(page: Page): Promise<RecordedNotification[]> 
   );
 }
 
+/** How many times the page called Notification.requestPermission. */
+export function permissionRequests(page: Page): Promise<number> {
+  return page.evaluate(
+    () => (window as unknown as { __permissionRequests: number }).__permissionRequests,
+  );
+}
+
+/** Counts the notes the app's WebAudio chime starts, in every page of the context. */
+export async function recordChimes(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    let notes = 0;
+    const start = OscillatorNode.prototype.start;
+    OscillatorNode.prototype.start = function countedStart(...args) {
+      notes += 1;
+      return start.apply(this, args);
+    };
+    Object.defineProperty(window, '__chimeNotes', { get: () => notes });
+  });
+}
+
+export function chimeNotes(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { __chimeNotes: number }).__chimeNotes);
+}
+
 export async function signedInPage(
   browser: Browser,
   user: TestUser,
-  options: { notifications?: boolean } = {},
+  options: {
+    notifications?: boolean;
+    permission?: PermissionState;
+    /** Prepares the context before the first page loads (init scripts). */
+    beforeLoad?: (context: BrowserContext) => Promise<void>;
+  } = {},
 ) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  if (options.notifications) await recordNotifications(context);
+  if (options.notifications || options.permission) {
+    await recordNotifications(context, options.permission);
+  }
+  await options.beforeLoad?.(context);
   const page = await context.newPage();
   await page.goto(`${webUrl()}/sign-in`);
   await page.getByLabel('Email').fill(user.user.email);
