@@ -37,7 +37,8 @@ test('a 160-message conversation opens at its latest message, scrolls back to it
     });
   }).toPass({ timeout: 30_000 });
   await expect(log.getByText('note number 1', { exact: true })).toBeInViewport();
-  await expect(log.getByText('note number 160', { exact: true })).toHaveCount(0);
+  // Still virtualized at the other end: far fewer rows in the page than messages.
+  expect(await log.locator('[data-message-id]').count()).toBeLessThan(80);
 
   await sendByRest(bob, conversationId, 'fresh news from Bob');
   const newOnes = a.page.getByRole('button', { name: '1 new message' });

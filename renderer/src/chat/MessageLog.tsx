@@ -39,8 +39,6 @@ const OPENING_ROWS = 16;
 /** How close to an end (px) loads the next page on that side. */
 const LOAD_MORE_PX = 600;
 
-type LogItem = MessageRow | { kind: 'edge'; key: 'edge' };
-
 function LogEdge({ hasOlder, otherName }: { hasOlder: boolean; otherName: string }) {
   return hasOlder ? (
     <div className="log-edge">Loading earlier messages…</div>
@@ -131,7 +129,14 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
     [messages, user.userId, unreadFrom, now],
   );
   const hasOlder = range?.hasOlder ?? false;
-  const items = useMemo<LogItem[]>(() => [{ kind: 'edge', key: 'edge' }, ...rows], [rows]);
+  // The line above the first message sits before the list, which must know its height
+  // to place its rows (and keeps older rows coming in above it at index 0, as `shift`
+  // requires).
+  const edge = useRef<HTMLDivElement>(null);
+  const [edgeHeight, setEdgeHeight] = useState(0);
+  useLayoutEffect(() => {
+    setEdgeHeight(edge.current?.offsetHeight ?? 0);
+  });
 
   // Rows that appeared above the first one held before: the list keeps its position from
   // the end for this render (virtua's `shift`).
@@ -154,8 +159,8 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
   // Kept mounted always: cheap, and what makes the first paint of a range show them.
   const openingRows = useMemo(
     () =>
-      Array.from({ length: Math.min(OPENING_ROWS, items.length) }, (_, i) => items.length - 1 - i),
-    [items.length],
+      Array.from({ length: Math.min(OPENING_ROWS, rows.length) }, (_, i) => rows.length - 1 - i),
+    [rows.length],
   );
   const followsOutput = useRef(true);
 
@@ -167,11 +172,11 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
       previousRows.current = rows;
       return;
     }
-    const last = items.length - 1;
+    const last = rows.length - 1;
     if (isNewRange) {
       previousGeneration.current = range.generation;
-      const target = jumpTo ? items.findIndex((r) => r.key === jumpTo) : -1;
-      const marker = items.findIndex((r) => r.kind === 'unread');
+      const target = jumpTo ? rows.findIndex((r) => r.key === jumpTo) : -1;
+      const marker = rows.findIndex((r) => r.kind === 'unread');
       if (target >= 0) handle.scrollToIndex(target, { align: 'center' });
       else if (marker >= 0) handle.scrollToIndex(marker, { align: 'start' });
       else {
@@ -187,7 +192,7 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
       if (previousLast !== rows.at(-1)?.key) handle.scrollToIndex(last, { align: 'end' });
     }
     previousRows.current = rows;
-  }, [items, rows, range, isNewRange, isPrepend, jumpTo, canFollow]);
+  }, [rows, range, isNewRange, isPrepend, jumpTo, canFollow]);
 
   const { resetToLatest, loadOlder, loadNewer } = messageWindow;
   const scrollToLatest = useCallback(() => {
@@ -196,8 +201,8 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
       return;
     }
     followsOutput.current = true;
-    list.current?.scrollToIndex(items.length - 1, { align: 'end' });
-  }, [range, resetToLatest, items.length]);
+    list.current?.scrollToIndex(rows.length - 1, { align: 'end' });
+  }, [range, resetToLatest, rows.length]);
   useImperativeHandle(ref, () => ({ scrollToLatest }), [scrollToLatest]);
 
   const onScroll = useCallback(
@@ -237,33 +242,29 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
       ) : (
         <div className="log-scroller" key={range.generation} ref={scroller}>
           <div className="log-spacer" />
+          <div ref={edge}>
+            <LogEdge hasOlder={hasOlder} otherName={conversation.otherDisplayName} />
+          </div>
           <Virtualizer
             ref={list}
-            data={items}
+            data={rows}
             shift={isPrepend}
+            startMargin={edgeHeight}
             itemSize={ROW_HEIGHT_HINT}
             keepMounted={openingRows}
             bufferSize={600}
             onScroll={onScroll}
           >
-            {(item) =>
-              item.kind === 'edge' ? (
-                <LogEdge
-                  key={item.key}
-                  hasOlder={hasOlder}
-                  otherName={conversation.otherDisplayName}
-                />
-              ) : (
-                <RowView
-                  key={item.key}
-                  row={item}
-                  actions={actions}
-                  jumpTo={jumpTo}
-                  conversation={conversation}
-                  myUserId={user.userId}
-                />
-              )
-            }
+            {(item) => (
+              <RowView
+                key={item.key}
+                row={item}
+                actions={actions}
+                jumpTo={jumpTo}
+                conversation={conversation}
+                myUserId={user.userId}
+              />
+            )}
           </Virtualizer>
           <div className="log-footer" />
         </div>
