@@ -87,9 +87,16 @@ export function shownNotifications(page: Page): Promise<RecordedNotification[]> 
 export async function signedInPage(
   browser: Browser,
   user: TestUser,
-  options: { notifications?: boolean } = {},
+  options: {
+    notifications?: boolean;
+    colorScheme?: 'light' | 'dark';
+    viewport?: { width: number; height: number };
+  } = {},
 ) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    colorScheme: options.colorScheme ?? 'light',
+  });
   if (options.notifications) await recordNotifications(context);
   const page = await context.newPage();
   await page.goto(`${webUrl()}/sign-in`);
