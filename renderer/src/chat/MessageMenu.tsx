@@ -11,6 +11,8 @@ export interface MenuItem {
 
 export function MessageMenu({ label, items }: { label: string; items: MenuItem[] }) {
   const [isOpen, setOpen] = useState(false);
+  // The log clips what overflows it: a menu low in the window opens upwards.
+  const [opensUp, setOpensUp] = useState(false);
   const menuId = useId();
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
@@ -54,7 +56,11 @@ export function MessageMenu({ label, items }: { label: string; items: MenuItem[]
         aria-haspopup="menu"
         aria-expanded={isOpen}
         aria-controls={isOpen ? menuId : undefined}
-        onClick={() => setOpen((open) => !open)}
+        onClick={(event) => {
+          const { top } = event.currentTarget.getBoundingClientRect();
+          setOpensUp(top > window.innerHeight / 2);
+          setOpen((open) => !open);
+        }}
       >
         <MoreIcon size={16} />
       </button>
@@ -64,7 +70,7 @@ export function MessageMenu({ label, items }: { label: string; items: MenuItem[]
           id={menuId}
           role="menu"
           aria-label={label}
-          className="menu"
+          className={`menu${opensUp ? ' opens-up' : ''}`}
           onKeyDown={onMenuKey}
           onBlur={(event) => {
             const next = event.relatedTarget;

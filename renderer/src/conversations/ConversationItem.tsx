@@ -76,7 +76,7 @@ function ConversationItemView({
     >
       <span className="chat-avatar">
         <Avatar name={conversation.otherDisplayName} seed={conversation.otherUserId} size={44} />
-        {isOnline && <span className="presence-dot" title="Online" />}
+        {isOnline && <span className="presence-dot" title="Online" aria-hidden="true" />}
       </span>
       <span className="ci-body">
         <span className="ci-row">
