@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   app,
   type BrowserWindow,
+  clipboard,
   ipcMain,
   Menu,
   Notification,
@@ -199,6 +200,7 @@ async function start(config: DesktopConfig, appOrigin: string, state: ShellState
         await tokens.clear();
       },
       openExternal: async (url) => openExternal(url),
+      copyText: (text) => clipboard.writeText(text),
       appVersion: () => app.getVersion(),
       setActiveConversation: (key) => {
         activeConversationKey = key;

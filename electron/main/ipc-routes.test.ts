@@ -20,6 +20,7 @@ function fakeServices(): DesktopServices {
     setToken: vi.fn(async () => {}),
     clearToken: vi.fn(async () => {}),
     openExternal: vi.fn(async () => {}),
+    copyText: vi.fn(),
     appVersion: vi.fn(() => '1.2.3'),
     setActiveConversation: vi.fn(),
   };
@@ -84,6 +85,14 @@ describe('registerIpcRoutes', () => {
       expect(services.openExternal).not.toHaveBeenCalled();
     },
   );
+
+  it('copies one message’s text and refuses anything longer', async () => {
+    const { services, invoke } = wire();
+    await invoke(IPC.copyText, 'hello');
+    await expect(invoke(IPC.copyText, 'x'.repeat(10_001))).rejects.toThrow('invalid-arguments');
+    expect(services.copyText).toHaveBeenCalledTimes(1);
+    expect(services.copyText).toHaveBeenCalledWith('hello');
+  });
 
   it('rejects an empty or oversized token', async () => {
     const { services, invoke } = wire();

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import {
   badgeCountSchema,
+  clipboardTextSchema,
   conversationKeySchema,
   externalUrlSchema,
   IPC,
@@ -23,6 +24,7 @@ export const INVOKE_CHANNEL_SCHEMAS = {
   [IPC.setToken]: tokenSchema,
   [IPC.clearToken]: noArgument,
   [IPC.openExternal]: externalUrlSchema,
+  [IPC.copyText]: clipboardTextSchema,
   [IPC.appVersion]: noArgument,
   [IPC.setActiveConversation]: conversationKeySchema.nullable(),
 } as const;
@@ -38,6 +40,7 @@ export interface DesktopServices {
   setToken(token: string): Promise<void>;
   clearToken(): Promise<void>;
   openExternal(url: string): Promise<void>;
+  copyText(text: string): void;
   appVersion(): string;
   setActiveConversation(conversationKey: string | null): void;
 }
@@ -53,6 +56,7 @@ export function registerIpcRoutes(router: IpcRouter, services: DesktopServices):
   router.handle(IPC.setToken, s[IPC.setToken], (token) => services.setToken(token));
   router.handle(IPC.clearToken, s[IPC.clearToken], () => services.clearToken());
   router.handle(IPC.openExternal, s[IPC.openExternal], (url) => services.openExternal(url));
+  router.handle(IPC.copyText, s[IPC.copyText], (text) => services.copyText(text));
   router.handle(IPC.appVersion, s[IPC.appVersion], () => services.appVersion());
   router.handle(IPC.setActiveConversation, s[IPC.setActiveConversation], (key) =>
     services.setActiveConversation(key),

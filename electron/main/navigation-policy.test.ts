@@ -54,6 +54,10 @@ describe('externalUrlToOpen', () => {
     expect(externalUrlToOpen('http://example.com/')).toBe('http://example.com/');
   });
 
+  it('lets a mail address open in the mail client', () => {
+    expect(externalUrlToOpen('mailto:someone@example.com')).toBe('mailto:someone@example.com');
+  });
+
   it.each([
     ['file', 'file:///C:/Windows/System32/calc.exe'],
     ['smb', 'smb://evil.example/share/payload.exe'],
@@ -61,7 +65,7 @@ describe('externalUrlToOpen', () => {
     ['javascript', 'javascript:alert(1)'],
     ['the app protocol', 'app://timenest/index.html'],
     ['the deep link scheme', 'timenest://chat/1?conversation_id=1'],
-    ['mailto', 'mailto:someone@example.com'],
+    ['mailto that attaches a file', 'mailto:someone@example.com?attach=/etc/passwd'],
     ['data', 'data:text/html,hi'],
   ])('refuses to open a %s URL externally', (_label, url) => {
     expect(externalUrlToOpen(url)).toBeNull();

@@ -1,6 +1,7 @@
 // Where the window may go. Navigation stays on the app's own origin; new windows are
-// never created; a link may leave the app only as an http(s) URL for the system browser.
-import { externalUrlSchema } from '../../shared/platform/bridge.ts';
+// never created; a link may leave the app only as an http(s) or mailto URL that
+// shared/platform/external-link.ts lets out.
+import { safeExternalHref } from '../../shared/platform/external-link.ts';
 import { isAppUrl } from './app-origin.ts';
 
 export function isNavigationAllowed(url: string, appOrigin: string): boolean {
@@ -9,12 +10,7 @@ export function isNavigationAllowed(url: string, appOrigin: string): boolean {
 
 /** The URL to hand to shell.openExternal, or null when it must not leave the app. */
 export function externalUrlToOpen(url: string): string | null {
-  if (!externalUrlSchema.safeParse(url).success) return null;
-  const parsed = new URL(url);
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-  // https://bank.example@evil.example/ reads as the bank but opens evil.example.
-  if (parsed.username !== '' || parsed.password !== '') return null;
-  return parsed.href;
+  return safeExternalHref(url);
 }
 
 export interface WindowOpenDecision {

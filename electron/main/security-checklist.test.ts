@@ -227,6 +227,7 @@ describe('Electron security checklist', () => {
       setToken: vi.fn(async () => {}),
       clearToken: vi.fn(async () => {}),
       openExternal: vi.fn(async () => {}),
+      copyText: vi.fn(),
       appVersion: vi.fn(() => '0.1.0'),
       setActiveConversation: vi.fn(),
     };

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import {
   badgeCountSchema,
   type ConversationTarget,
+  clipboardTextSchema,
   conversationKeySchema,
   conversationTargetSchema,
   externalUrlSchema,
@@ -107,6 +108,9 @@ export function createDesktopBridge(
     },
     openExternal: async (url) => {
       await ipc.invoke(IPC.openExternal, externalUrlSchema.parse(url));
+    },
+    copyText: async (text) => {
+      await ipc.invoke(IPC.copyText, clipboardTextSchema.parse(text));
     },
     appVersion: async () => z.string().parse(await ipc.invoke(IPC.appVersion)),
     setActiveConversation: (key) =>

@@ -76,13 +76,17 @@ describe('the web platform bridge', () => {
     expect(constructed).not.toHaveBeenCalled();
   });
 
-  it('opens only http(s) links, without giving the page a handle back', async () => {
+  it('opens only http(s) and mailto links, without giving the page a handle back', async () => {
     const open = vi.spyOn(window, 'open').mockReturnValue(null);
     const bridge = createWebBridge(win, '1.0.0');
     await bridge.openExternal('javascript:alert(1)');
+    await bridge.openExternal('file:///etc/passwd');
     await bridge.openExternal('https://example.com/a');
-    expect(open).toHaveBeenCalledTimes(1);
-    expect(open).toHaveBeenCalledWith('https://example.com/a', '_blank', 'noopener,noreferrer');
+    await bridge.openExternal('mailto:bob@example.com');
+    expect(open.mock.calls).toEqual([
+      ['https://example.com/a', '_blank', 'noopener,noreferrer'],
+      ['mailto:bob@example.com', '_blank', 'noopener,noreferrer'],
+    ]);
   });
 
   it('reports network changes and a return to the page', () => {

@@ -1,6 +1,6 @@
 // The platform bridge for a plain browser: the Notification API, the page title as the
-// badge, localStorage for the token, window.open for links, and the page's own events
-// for network changes and resume.
+// badge, localStorage for the token, window.open for links, the Clipboard API for copied
+// text, and the page's own events for network changes and resume.
 import type {
   ConversationTarget,
   NotificationAccess,
@@ -8,6 +8,7 @@ import type {
   PlatformBridge,
   Unsubscribe,
 } from '../../shared/platform/bridge.ts';
+import { safeExternalHref } from '../../shared/platform/external-link.ts';
 
 const TOKEN_KEY = 'timenest.token';
 export const APP_TITLE = 'TimeNest Chat';
@@ -83,9 +84,11 @@ export function createWebBridge(win: BrowserWindow, version: string): PlatformBr
       win.localStorage.removeItem(TOKEN_KEY);
     },
     async openExternal(url) {
-      const parsed = new URL(url);
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return;
-      win.open(parsed.href, '_blank', 'noopener,noreferrer');
+      const href = safeExternalHref(url);
+      if (href !== null) win.open(href, '_blank', 'noopener,noreferrer');
+    },
+    async copyText(text) {
+      await win.navigator.clipboard.writeText(text);
     },
     async appVersion() {
       return version;

@@ -2,6 +2,8 @@
 // The Electron preload implements it over IPC; renderer/platform/web.ts implements it
 // with browser APIs. Argument schemas live here so both ends validate the same shape.
 import { z } from 'zod';
+import { LIMITS } from '../limits.ts';
+import { EXTERNAL_URL_MAX, safeExternalHref } from './external-link.ts';
 
 export const conversationTargetSchema = z.strictObject({
   userId: z.number().int().positive(),
@@ -22,7 +24,12 @@ export type NotifyArgs = z.infer<typeof notifyArgsSchema>;
 
 export const badgeCountSchema = z.number().int().min(0).max(1_000_000);
 export const tokenSchema = z.string().min(1).max(512);
-export const externalUrlSchema = z.url({ protocol: /^https?$/ }).max(2048);
+export const externalUrlSchema = z
+  .string()
+  .max(EXTERNAL_URL_MAX)
+  .refine((url) => safeExternalHref(url) !== null, 'not a link that may leave the app');
+/** What "Copy text" may put on the clipboard: one message's text. */
+export const clipboardTextSchema = z.string().max(LIMITS.messageMaxChars);
 export const conversationKeySchema = z.string().min(1).max(64);
 
 /** Whether the app may show notifications: 'not-asked' until the user acts on a prompt
@@ -38,6 +45,7 @@ export const IPC = {
   setToken: 'timenest:set-token',
   clearToken: 'timenest:clear-token',
   openExternal: 'timenest:open-external',
+  copyText: 'timenest:copy-text',
   appVersion: 'timenest:app-version',
   setActiveConversation: 'timenest:set-active-conversation',
   openConversation: 'timenest:open-conversation',
@@ -60,6 +68,7 @@ export interface PlatformBridge {
   setToken(token: string): Promise<void>;
   clearToken(): Promise<void>;
   openExternal(url: string): Promise<void>;
+  copyText(text: string): Promise<void>;
   appVersion(): Promise<string>;
   /** Tells the shell which conversation is on screen, so it can skip its notifications. */
   setActiveConversation(conversationKey: string | null): void;

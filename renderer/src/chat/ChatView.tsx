@@ -12,6 +12,7 @@ import { chatPath, conversationUrlId, type Route } from '../routing/routes.ts';
 import { useSyncStatus } from '../sync-state/use-sync-status.ts';
 import { ChatHeader } from './ChatHeader.tsx';
 import { Composer } from './Composer.tsx';
+import { lastChangeableOwnMessage } from './last-own-message.ts';
 import type { MessageActions } from './MessageBubble.tsx';
 import { MessageLog, type MessageLogHandle } from './MessageLog.tsx';
 
@@ -125,9 +126,16 @@ function OpenConversation({
       onDelete: (message) => void engine.deleteMessage(message.clientMsgId),
       onRetry: (message) => void engine.retry(message.clientMsgId),
       onDiscard: (message) => void engine.discard(message.clientMsgId),
+      onCopy: (message) => void bridge.copyText(message.content).catch(() => {}),
+      onOpenLink: (href) => void bridge.openExternal(href).catch(() => {}),
     }),
-    [engine],
+    [engine, bridge],
   );
+
+  const editLastOwn = useCallback(async () => {
+    const last = await lastChangeableOwnMessage(db, key, user.userId);
+    if (last) setEditing(last);
+  }, [db, key, user.userId]);
 
   const send = useCallback(
     async (text: string) => {
@@ -163,6 +171,7 @@ function OpenConversation({
         onSend={send}
         onSaveEdit={saveEdit}
         onCancelEdit={() => setEditing(null)}
+        onEditLast={editLastOwn}
         onTyping={setTyping}
         disabledReason={refused}
       />

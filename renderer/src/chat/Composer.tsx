@@ -25,6 +25,8 @@ interface ComposerProps {
   onSend(text: string): Promise<void>;
   onSaveEdit(message: LocalMessage, text: string): Promise<void>;
   onCancelEdit(): void;
+  /** Up-arrow in an empty composer: edit one's last message, as Slack and Signal do. */
+  onEditLast?(): void;
   onTyping?(isTyping: boolean): void;
   disabledReason?: string | null;
 }
@@ -38,6 +40,7 @@ export function Composer({
   onSend,
   onSaveEdit,
   onCancelEdit,
+  onEditLast,
   onTyping,
   disabledReason,
 }: ComposerProps) {
@@ -70,6 +73,11 @@ export function Composer({
       flush();
     };
   }, [db, convKey, writer]);
+
+  // Opening a conversation is for writing in it.
+  useEffect(() => {
+    areaRef.current?.focus();
+  }, []);
 
   // Entering edit mode swaps the draft out for the message's text, and back afterwards.
   useEffect(() => {
@@ -150,6 +158,10 @@ export function Composer({
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
+    }
+    if (event.key === 'ArrowUp' && !editing && text === '' && onEditLast) {
+      event.preventDefault();
+      onEditLast();
     }
     if (event.key === 'Escape' && editing) {
       event.preventDefault();

@@ -1,18 +1,29 @@
 // One message in the log: the bubble, its time, "edited", the status of one's own
-// messages, and what can be done with it (edit, delete; retry or discard when failed).
-import { memo, useState } from 'react';
+// messages, and what can be done with it (a menu to copy, edit or delete; retry or
+// discard when failed). It is an article named after its sender, time and text.
+import { memo, useEffect, useRef, useState } from 'react';
 import type { LocalStatus } from '../../../shared/sync/status.ts';
 import type { LocalMessage } from '../../sync/db.ts';
-import { EditIcon, RetryIcon, TrashIcon } from '../components/icons.tsx';
+import { RetryIcon, TrashIcon } from '../components/icons.tsx';
 import { UserText } from '../components/UserText.tsx';
 import { formatClock } from '../time/format-time.ts';
+import { type MenuItem, MessageMenu } from './MessageMenu.tsx';
 import { MessageStatus } from './MessageStatus.tsx';
+import { MessageText } from './MessageText.tsx';
+import { messageLabel, messageMenuLabel } from './message-label.ts';
 
 export interface MessageActions {
   onEdit(message: LocalMessage): void;
   onDelete(message: LocalMessage): void;
   onRetry(message: LocalMessage): void;
   onDiscard(message: LocalMessage): void;
+  onCopy(message: LocalMessage): void;
+  onOpenLink(href: string): void;
+}
+
+/** Whether one's own message can still be edited or deleted. */
+export function isChangeable(message: LocalMessage): boolean {
+  return !message.isDeleted && message.messageType === 'text';
 }
 
 export function failureText(message: LocalMessage): string {
@@ -28,6 +39,8 @@ export function failureText(message: LocalMessage): string {
 
 interface BubbleProps {
   message: LocalMessage;
+  /** "You" for one's own messages, else the sender's name. */
+  senderName: string;
   /** What its status shows: the stored one, or as far as the watermarks say. */
   status: LocalStatus;
   isOwn: boolean;
@@ -39,6 +52,7 @@ interface BubbleProps {
 
 function BubbleImpl({
   message,
+  senderName,
   status,
   isOwn,
   isFirstInGroup,
@@ -47,8 +61,15 @@ function BubbleImpl({
   actions,
 }: BubbleProps) {
   const [isConfirmingDelete, setConfirmingDelete] = useState(false);
+  const cancelDelete = useRef<HTMLButtonElement>(null);
   const isFailed = message.status === 'failed';
-  const canChange = isOwn && !message.isDeleted && message.messageType === 'text';
+  const canChange = isOwn && isChangeable(message);
+  const time = formatClock(message.createdAt);
+
+  // The menu that asked is gone: focus moves to the question, on its safe answer.
+  useEffect(() => {
+    if (isConfirmingDelete) cancelDelete.current?.focus();
+  }, [isConfirmingDelete]);
   const classes = [
     'message',
     isOwn ? 'is-own' : 'is-theirs',
@@ -70,43 +91,44 @@ function BubbleImpl({
     );
   }
 
+  const menuItems: MenuItem[] = [
+    ...(message.isDeleted ? [] : [{ label: 'Copy text', onSelect: () => actions.onCopy(message) }]),
+    ...(canChange
+      ? [
+          { label: 'Edit', onSelect: () => actions.onEdit(message) },
+          { label: 'Delete', onSelect: () => setConfirmingDelete(true), isDanger: true },
+        ]
+      : []),
+  ];
+
   return (
-    <div className={classes} data-message-id={message.clientMsgId}>
+    <article
+      className={classes}
+      data-message-id={message.clientMsgId}
+      aria-label={messageLabel({
+        senderName,
+        time,
+        text: message.content,
+        isDeleted: message.isDeleted,
+        isEdited: message.isEdited,
+      })}
+    >
       <div className="bubble-line">
-        {canChange && !isConfirmingDelete && (
-          <div className="message-actions">
-            <button
-              type="button"
-              className="icon-button"
-              aria-label="Edit message"
-              title="Edit"
-              onClick={() => actions.onEdit(message)}
-            >
-              <EditIcon size={15} />
-            </button>
-            <button
-              type="button"
-              className="icon-button"
-              aria-label="Delete message"
-              title="Delete"
-              onClick={() => setConfirmingDelete(true)}
-            >
-              <TrashIcon size={15} />
-            </button>
-          </div>
-        )}
         <div className="bubble">
           {message.isDeleted ? (
             <span className="deleted-text">message deleted</span>
           ) : (
-            <UserText className="message-text" text={message.content} />
+            <MessageText text={message.content} onOpenLink={actions.onOpenLink} />
           )}
           <span className="message-meta">
             {message.isEdited && !message.isDeleted && <span className="edited">edited</span>}
-            <time dateTime={message.createdAt}>{formatClock(message.createdAt)}</time>
+            <time dateTime={message.createdAt}>{time}</time>
             {isOwn && <MessageStatus status={status} />}
           </span>
         </div>
+        {menuItems.length > 0 && !isConfirmingDelete && (
+          <MessageMenu label={messageMenuLabel(senderName, time)} items={menuItems} />
+        )}
       </div>
       {isConfirmingDelete && (
         <div className="message-confirm">
@@ -122,6 +144,7 @@ function BubbleImpl({
             Delete
           </button>
           <button
+            ref={cancelDelete}
             type="button"
             className="button ghost small"
             onClick={() => setConfirmingDelete(false)}
@@ -149,7 +172,7 @@ function BubbleImpl({
           </button>
         </div>
       )}
-    </div>
+    </article>
   );
 }
 

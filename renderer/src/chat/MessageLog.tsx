@@ -90,6 +90,7 @@ function RowView({
   return (
     <MessageBubble
       message={row.message}
+      senderName={row.isOwn ? 'You' : conversation.otherDisplayName}
       status={displayedStatus(row.message, conversation, myUserId)}
       isOwn={row.isOwn}
       isFirstInGroup={row.isFirstInGroup}

@@ -17,7 +17,14 @@ import { MessageStatus } from './MessageStatus.tsx';
 
 afterEach(cleanup);
 
-const noActions: MessageActions = { onEdit() {}, onDelete() {}, onRetry() {}, onDiscard() {} };
+const noActions: MessageActions = {
+  onEdit() {},
+  onDelete() {},
+  onRetry() {},
+  onDiscard() {},
+  onCopy() {},
+  onOpenLink() {},
+};
 
 describe('own message status', () => {
   it.each<[LocalStatus, string]>([
@@ -31,25 +38,27 @@ describe('own message status', () => {
     expect(screen.getByRole('img', { name }).getAttribute('aria-label')).toBe(name);
   });
 
-  it('draws one tick for sent and two for delivered and read, read highlighted', () => {
+  it('tells sent, delivered and read apart by shape: one circle, two outlined, two filled', () => {
     const { container } = render(
       <>
+        <MessageStatus status="pending" />
         <MessageStatus status="sent" />
         <MessageStatus status="delivered" />
         <MessageStatus status="read" />
       </>,
     );
-    const [sent, delivered, read] = [...container.querySelectorAll('.message-status')];
-    expect(sent?.querySelectorAll('path')).toHaveLength(1);
-    expect(delivered?.querySelectorAll('path')).toHaveLength(2);
-    expect(read?.classList.contains('status-read')).toBe(true);
-    expect(delivered?.classList.contains('status-read')).toBe(false);
+    const shapes = [...container.querySelectorAll('.message-status svg')].map(
+      (svg) => svg.getAttribute('data-shape') ?? svg.querySelectorAll('circle, path').length,
+    );
+    expect(shapes).toEqual([2, '1-outlined', '2-outlined', '2-filled']);
+    expect(new Set(shapes).size).toBe(4);
   });
 
   it('shows the status only on one’s own messages', () => {
     render(
       <MessageBubble
         message={aMessage({ senderId: 2 })}
+        senderName="Bob"
         status="sent"
         isOwn={false}
         isFirstInGroup
@@ -71,6 +80,7 @@ describe('own message status', () => {
         <MessageBubble
           key={serverId}
           message={message}
+          senderName="You"
           status={displayedStatus(message, conversation, ME)}
           isOwn
           isFirstInGroup
@@ -99,6 +109,7 @@ describe('own message status', () => {
     render(
       <MessageBubble
         message={message}
+        senderName="You"
         status="failed"
         isOwn
         isFirstInGroup
@@ -123,6 +134,7 @@ describe('own message status', () => {
       <>
         <MessageBubble
           message={aMessage({ senderId: ME, isEdited: true, content: 'fixed typo' })}
+          senderName="You"
           status="sent"
           isOwn
           isFirstInGroup
@@ -132,6 +144,7 @@ describe('own message status', () => {
         />
         <MessageBubble
           message={aMessage({ senderId: ME, isDeleted: true, content: '' })}
+          senderName="You"
           status="sent"
           isOwn
           isFirstInGroup
@@ -143,7 +156,10 @@ describe('own message status', () => {
     );
     expect(screen.getByText('edited')).toBeTruthy();
     expect(screen.getByText('message deleted')).toBeTruthy();
-    expect(screen.getAllByRole('button', { name: 'Edit message' })).toHaveLength(1);
+    // A deleted message has nothing left to copy, edit or delete.
+    expect(
+      screen.getAllByRole('button', { name: /^More actions for message from You/ }),
+    ).toHaveLength(1);
   });
 });
 

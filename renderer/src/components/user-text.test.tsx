@@ -21,7 +21,14 @@ const conversation = aConversation({
   lastMessagePreview: 'hi\u202E there',
   lastMessageSenderId: OTHER,
 });
-const noActions: MessageActions = { onEdit() {}, onDelete() {}, onRetry() {}, onDiscard() {} };
+const noActions: MessageActions = {
+  onEdit() {},
+  onDelete() {},
+  onRetry() {},
+  onDiscard() {},
+  onCopy() {},
+  onOpenLink() {},
+};
 
 /** The element that holds exactly `text`, which must be an isolating one. */
 function expectIsolated(text: string) {
@@ -65,6 +72,7 @@ describe('[bidi] user text in the UI is isolated', () => {
     render(
       <MessageBubble
         message={aMessage({ content: 'see \u202Eattachment.pdf' })}
+        senderName="Bob"
         status="sent"
         isOwn={false}
         isFirstInGroup

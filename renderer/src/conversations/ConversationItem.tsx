@@ -1,5 +1,6 @@
 // One row of the conversation list: who, about what, the last message, when, and what
-// needs attention (unread, pending, failed).
+// needs attention (unread, pending, failed). Its accessible name is its visible text plus
+// the marks put into words, so what a voice-control user reads out also names it.
 import { memo } from 'react';
 import type { LocalConversation } from '../../sync/db.ts';
 import { useApp } from '../app/app-context.tsx';
@@ -7,7 +8,6 @@ import { Avatar } from '../components/Avatar.tsx';
 import { ContextBadge } from '../components/ContextBadge.tsx';
 import { AlertIcon, BellOffIcon, ClockIcon } from '../components/icons.tsx';
 import { UserText } from '../components/UserText.tsx';
-import { contextLabel } from '../notifications/notification-policy.ts';
 import { Link } from '../routing/router.tsx';
 import { chatPath, conversationUrlId } from '../routing/routes.ts';
 import { formatRelative } from '../time/format-time.ts';
@@ -22,24 +22,15 @@ function previewPrefix(conversation: LocalConversation, myUserId: number): strin
   return conversation.lastMessageSenderId === myUserId ? 'You: ' : '';
 }
 
-export function conversationPreview(conversation: LocalConversation, myUserId: number): string {
-  const text = lastMessageText(conversation);
-  return text === null ? NO_MESSAGES : `${previewPrefix(conversation, myUserId)}${text}`;
-}
-
-export function conversationLabel(
-  conversation: LocalConversation,
-  myUserId: number,
-  isOnline = false,
-): string {
-  const parts = [conversation.otherDisplayName, contextLabel(conversation)];
+/** What the row only shows as marks, said in words to screen readers. */
+function attentionText(conversation: LocalConversation, isOnline: boolean): string {
+  const parts: string[] = [];
   if (isOnline) parts.push('online');
   if (conversation.muted) parts.push('muted');
   if (conversation.unreadCount > 0) parts.push(`${conversation.unreadCount} unread`);
   if (conversation.failedCount > 0) parts.push(`${conversation.failedCount} failed`);
   else if (conversation.pendingCount > 0) parts.push(`${conversation.pendingCount} pending`);
-  parts.push(conversationPreview(conversation, myUserId));
-  return parts.join(', ');
+  return parts.length > 0 ? `, ${parts.join(', ')}` : '';
 }
 
 /** The preview as shown: "You: " stays outside the isolated text. */
@@ -82,18 +73,18 @@ function ConversationItemView({
       onClick={() => recentConversations.set(urlId, conversation)}
       className={`conversation-item${isActive ? ' is-active' : ''}${hasUnread ? ' has-unread' : ''}${conversation.muted ? ' is-muted' : ''}`}
       aria-current={isActive ? 'page' : undefined}
-      aria-label={conversationLabel(conversation, myUserId, isOnline)}
       data-list-item=""
     >
       <span className="chat-avatar">
         <Avatar name={conversation.otherDisplayName} seed={conversation.otherUserId} size={44} />
-        {isOnline && <span className="presence-dot" title="Online" />}
+        {isOnline && <span className="presence-dot" title="Online" aria-hidden="true" />}
       </span>
       <span className="ci-body">
         <span className="ci-row">
           <span className="ci-name">
             <UserText text={conversation.otherDisplayName} />
           </span>
+          <span className="visually-hidden">{attentionText(conversation, isOnline)}</span>
           <time className="ci-time" dateTime={conversation.lastActivityAt}>
             {formatRelative(conversation.lastActivityAt, now)}
           </time>
@@ -126,7 +117,10 @@ function ConversationItemView({
               <ClockIcon size={14} className="ci-pending" />
             ) : null}
             {hasUnread && (
-              <span className={`unread-count${conversation.muted ? ' is-muted' : ''}`}>
+              <span
+                className={`unread-count${conversation.muted ? ' is-muted' : ''}`}
+                aria-hidden="true"
+              >
                 {conversation.unreadCount > 99 ? '99+' : conversation.unreadCount}
               </span>
             )}

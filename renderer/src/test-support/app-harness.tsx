@@ -98,6 +98,7 @@ export function recordingBridge(): RecordingBridge {
     setToken: async () => {},
     clearToken: async () => {},
     openExternal: async () => {},
+    copyText: async () => {},
     appVersion: async () => 'test',
     setActiveConversation() {},
     onOpenConversation: () => () => {},

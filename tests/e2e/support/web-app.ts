@@ -130,9 +130,14 @@ export async function signedInPage(
     permission?: PermissionState;
     /** Prepares the context before the first page loads (init scripts). */
     beforeLoad?: (context: BrowserContext) => Promise<void>;
+    colorScheme?: 'light' | 'dark';
+    viewport?: { width: number; height: number };
   } = {},
 ) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    colorScheme: options.colorScheme ?? 'light',
+  });
   if (options.notifications || options.permission) {
     await recordNotifications(context, options.permission);
   }

@@ -1,0 +1,140 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LocalMessage } from '../../sync/db.ts';
+import { aMessage, ME } from '../test-support/builders.ts';
+import { formatClock } from '../time/format-time.ts';
+import { type MessageActions, MessageBubble } from './MessageBubble.tsx';
+import { messageLabel } from './message-label.ts';
+
+afterEach(cleanup);
+
+function recordingActions() {
+  const calls: string[] = [];
+  const actions: MessageActions = {
+    onEdit: (m: LocalMessage) => calls.push(`edit ${m.content}`),
+    onDelete: (m: LocalMessage) => calls.push(`delete ${m.content}`),
+    onRetry: () => calls.push('retry'),
+    onDiscard: () => calls.push('discard'),
+    onCopy: (m: LocalMessage) => calls.push(`copy ${m.content}`),
+    onOpenLink: (href: string) => calls.push(`open ${href}`),
+  };
+  return { calls, actions };
+}
+
+function renderBubble(message: LocalMessage, isOwn: boolean, actions: MessageActions) {
+  return render(
+    <MessageBubble
+      message={message}
+      senderName={isOwn ? 'You' : 'Bob'}
+      status="sent"
+      isOwn={isOwn}
+      isFirstInGroup
+      isLastInGroup
+      isTarget={false}
+      actions={actions}
+    />,
+  );
+}
+
+describe('a message for screen readers', () => {
+  it('is an article named after its sender, its time and its text', () => {
+    const message = aMessage({ senderId: 2, content: 'see you\nthere' });
+    renderBubble(message, false, recordingActions().actions);
+    const time = formatClock(message.createdAt);
+    expect(screen.getByRole('article', { name: `Bob, ${time}: see you there` })).toBeTruthy();
+  });
+
+  it('names a long message by its beginning and says when it was edited or deleted', () => {
+    const base = { senderName: 'You', time: '10:42', isDeleted: false, isEdited: false };
+    expect(messageLabel({ ...base, text: 'x'.repeat(500) })).toBe(
+      `You, 10:42: ${'x'.repeat(160)}…`,
+    );
+    expect(messageLabel({ ...base, text: 'fixed', isEdited: true })).toBe(
+      'You, 10:42: fixed (edited)',
+    );
+    expect(messageLabel({ ...base, text: '', isDeleted: true, isEdited: true })).toBe(
+      'You, 10:42: message deleted',
+    );
+  });
+});
+
+describe('the per-message menu', () => {
+  it('offers Copy text, Edit and Delete on one’s own message, behind one named button', () => {
+    const { calls, actions } = recordingActions();
+    const message = aMessage({ senderId: ME, content: 'hello' });
+    renderBubble(message, true, actions);
+    const time = formatClock(message.createdAt);
+    const button = screen.getByRole('button', {
+      name: `More actions for message from You at ${time}`,
+    });
+    expect(button.getAttribute('aria-haspopup')).toBe('menu');
+    fireEvent.click(button);
+    expect(button.getAttribute('aria-expanded')).toBe('true');
+    expect(screen.getAllByRole('menuitem').map((item) => item.textContent)).toEqual([
+      'Copy text',
+      'Edit',
+      'Delete',
+    ]);
+    expect(document.activeElement?.textContent).toBe('Copy text');
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Edit' }));
+    expect(calls).toEqual(['edit hello']);
+    expect(screen.queryByRole('menu')).toBeNull();
+  });
+
+  it('offers only Copy text on someone else’s message', () => {
+    const { calls, actions } = recordingActions();
+    renderBubble(aMessage({ senderId: 2, content: 'theirs' }), false, actions);
+    fireEvent.click(screen.getByRole('button', { name: /^More actions for message from Bob/ }));
+    expect(screen.getAllByRole('menuitem').map((item) => item.textContent)).toEqual(['Copy text']);
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Copy text' }));
+    expect(calls).toEqual(['copy theirs']);
+  });
+
+  it('moves with the arrow keys and closes on Escape, focus back on its button', () => {
+    renderBubble(aMessage({ senderId: ME }), true, recordingActions().actions);
+    const button = screen.getByRole('button', { name: /^More actions/ });
+    fireEvent.click(button);
+    const menu = screen.getByRole('menu');
+    fireEvent.keyDown(menu, { key: 'ArrowDown' });
+    expect(document.activeElement?.textContent).toBe('Edit');
+    fireEvent.keyDown(menu, { key: 'ArrowUp' });
+    fireEvent.keyDown(menu, { key: 'ArrowUp' });
+    expect(document.activeElement?.textContent).toBe('Delete');
+    fireEvent.keyDown(menu, { key: 'Escape' });
+    expect(screen.queryByRole('menu')).toBeNull();
+    expect(document.activeElement).toBe(button);
+  });
+
+  it('asks before deleting, with focus on the safe answer', () => {
+    const { calls, actions } = recordingActions();
+    renderBubble(aMessage({ senderId: ME, content: 'oops' }), true, actions);
+    fireEvent.click(screen.getByRole('button', { name: /^More actions/ }));
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Delete' }));
+    expect(screen.getByText('Delete for everyone?')).toBeTruthy();
+    expect(document.activeElement?.textContent).toBe('Cancel');
+    fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    expect(calls).toEqual(['delete oops']);
+  });
+});
+
+describe('links in a message', () => {
+  it('opens a link through the platform, not by navigating, and leaves other schemes as text', () => {
+    const { calls, actions } = recordingActions();
+    renderBubble(
+      aMessage({
+        senderId: 2,
+        content: 'docs at https://timenest.com/help or javascript:alert(1)',
+      }),
+      false,
+      actions,
+    );
+    const link = screen.getByRole('link', { name: 'https://timenest.com/help' });
+    expect(link.getAttribute('href')).toBe('https://timenest.com/help');
+    expect(link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(link.closest('bdi')?.getAttribute('dir')).toBe('auto');
+    expect(screen.getAllByRole('link')).toHaveLength(1);
+    fireEvent.click(link);
+    expect(calls).toEqual(['open https://timenest.com/help']);
+  });
+});
