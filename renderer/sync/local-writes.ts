@@ -314,12 +314,9 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
           ...UNTOUCHED_CONVERSATION,
           createFailure: null,
         };
+        // Held here until the first message: its create is queued with that send
+        // (ensureCreateQueued), so the other person never sees an empty conversation.
         await db.conversations.add(conversation);
-        await outbox.add({
-          op: createOp(conversation, newId()),
-          clientMsgId: null,
-          convKey: conversation.key,
-        });
         return conversation.key;
       });
     },
