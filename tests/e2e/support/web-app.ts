@@ -21,6 +21,21 @@ export function newUser(displayName: string): Promise<TestUser> {
   return createUser(serverUrl(), displayName);
 }
 
+/** One of the two people the server seeds (`alice@timenest.local`, `bob@timenest.local`),
+ * signed in through the REST API. */
+export async function demoUser(email: string): Promise<TestUser> {
+  const password = 'timenest-demo';
+  const answer = await rest<{ token: string; user: { user_id: number; display_name: string } }>(
+    serverUrl(),
+    'POST',
+    '/api/v1/auth/login',
+    { body: { email, password } },
+  );
+  if (answer.status !== 200) throw new Error(`login ${email}: ${answer.status}`);
+  const { token, user } = answer.body;
+  return { token, password, user: { userId: user.user_id, email, displayName: user.display_name } };
+}
+
 export async function startConversation(from: TestUser, to: TestUser): Promise<number> {
   const answer = await rest<{ conversation_id: number }>(
     serverUrl(),

@@ -1,0 +1,62 @@
+// The conversation list and the chat around it, end to end: a conversation nobody has
+// written in stays with its creator, replying clears the unread badge, the "New
+// messages" line and the date separators, and drafts that never come back stale.
+import { expect, test } from '@playwright/test';
+import {
+  conversationWith,
+  demoUser,
+  messages,
+  newUser,
+  openPage,
+  send,
+  shownNotifications,
+  signedInPage,
+} from './support/web-app.ts';
+
+test('[S3.1] "Contact requester" shows the conversation to the other person only once a message is sent', async ({
+  browser,
+}) => {
+  const bob = await demoUser('bob@timenest.local');
+  const quinn = await newUser('Quinn Walker');
+  const b = await signedInPage(browser, bob, { notifications: true });
+  const q = await signedInPage(browser, quinn);
+
+  await openPage(q.page, 'Services');
+  await q.page
+    .getByRole('article', { name: 'Dog walking while I travel' })
+    .getByRole('button', { name: 'Contact requester' })
+    .click();
+  await expect(q.page.getByRole('heading', { name: 'Bob Requester' })).toBeVisible();
+  await expect(conversationWith(q.page, 'Bob Requester')).toContainText(
+    'Dog walking while I travel',
+  );
+  // It is there for its creator offline too, and after a reload.
+  await q.context.setOffline(true);
+  await q.page.reload();
+  await expect(conversationWith(q.page, 'Bob Requester')).toBeVisible();
+  await q.context.setOffline(false);
+
+  await b.page.reload();
+  await expect(conversationWith(b.page, 'Alice Provider')).toBeVisible();
+  await expect(conversationWith(b.page, 'Quinn Walker')).toHaveCount(0);
+
+  await conversationWith(q.page, 'Bob Requester').click();
+  await send(q.page, 'I can walk the dog on Monday');
+  await expect(conversationWith(b.page, 'Quinn Walker')).toHaveCount(1);
+  await expect(conversationWith(b.page, 'Quinn Walker')).toContainText(
+    'I can walk the dog on Monday',
+  );
+  await expect
+    .poll(() => shownNotifications(b.page))
+    .toEqual([
+      {
+        title: expect.any(String),
+        body: '\u2068I can walk the dog on Monday\u2069',
+        tag: expect.any(String),
+      },
+    ]);
+  await b.page.reload();
+  await expect(conversationWith(b.page, 'Quinn Walker')).toHaveCount(1);
+  await expect(messages(q.page).getByRole('img', { name: /Delivered|Read/ })).toBeVisible();
+  await Promise.all([b.context.close(), q.context.close()]);
+});
