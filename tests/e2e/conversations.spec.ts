@@ -8,9 +8,11 @@ import {
   messages,
   newUser,
   openPage,
+  saveScreenshot,
   send,
   shownNotifications,
   signedInPage,
+  startConversation,
 } from './support/web-app.ts';
 
 test('[S3.1] "Contact requester" shows the conversation to the other person only once a message is sent', async ({
@@ -59,4 +61,29 @@ test('[S3.1] "Contact requester" shows the conversation to the other person only
   await expect(conversationWith(b.page, 'Quinn Walker')).toHaveCount(1);
   await expect(messages(q.page).getByRole('img', { name: /Delivered|Read/ })).toBeVisible();
   await Promise.all([b.context.close(), q.context.close()]);
+});
+
+test('a draft changed or cleared just before a reload comes back as last typed, and the list shows it', async ({
+  browser,
+}) => {
+  const dora = await newUser('Dora Drafter');
+  const ezra = await newUser('Ezra Reader');
+  await startConversation(ezra, dora);
+  const d = await signedInPage(browser, dora);
+  await conversationWith(d.page, 'Ezra Reader').click();
+  const composer = d.page.getByRole('textbox', { name: 'Message' });
+
+  await composer.fill('See you at nine');
+  await composer.fill('See you at ten');
+  await d.page.reload();
+  await expect(composer).toHaveValue('See you at ten');
+  await expect(conversationWith(d.page, 'Ezra Reader')).toContainText('Draft: See you at ten');
+  await saveScreenshot(d.page, 'conversation-list-with-draft');
+
+  await composer.fill('');
+  await d.page.reload();
+  await expect(conversationWith(d.page, 'Ezra Reader')).toContainText('No messages yet');
+  await expect(composer).toHaveValue('');
+  await expect(conversationWith(d.page, 'Ezra Reader')).not.toContainText('Draft:');
+  await d.context.close();
 });

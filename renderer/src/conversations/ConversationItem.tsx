@@ -14,6 +14,13 @@ import { formatRelative } from '../time/format-time.ts';
 
 const NO_MESSAGES = 'No messages yet';
 
+const DRAFT_PREFIX = 'Draft: ';
+
+function oneLine(text: string | null | undefined): string | null {
+  const line = text?.replace(/\s+/g, ' ').trim();
+  return line ? line : null;
+}
+
 function lastMessageText(conversation: LocalConversation): string | null {
   return conversation.lastMessagePreview?.replace(/\s+/g, ' ').trim() ?? null;
 }
@@ -22,7 +29,14 @@ function previewPrefix(conversation: LocalConversation, myUserId: number): strin
   return conversation.lastMessageSenderId === myUserId ? 'You: ' : '';
 }
 
-export function conversationPreview(conversation: LocalConversation, myUserId: number): string {
+/** The last message, or what the user has started writing here, as Signal shows it. */
+export function conversationPreview(
+  conversation: LocalConversation,
+  myUserId: number,
+  draft: string | null = null,
+): string {
+  const drafted = oneLine(draft);
+  if (drafted !== null) return `${DRAFT_PREFIX}${drafted}`;
   const text = lastMessageText(conversation);
   return text === null ? NO_MESSAGES : `${previewPrefix(conversation, myUserId)}${text}`;
 }
@@ -31,6 +45,7 @@ export function conversationLabel(
   conversation: LocalConversation,
   myUserId: number,
   isOnline = false,
+  draft: string | null = null,
 ): string {
   const parts = [conversation.otherDisplayName, contextLabel(conversation)];
   if (isOnline) parts.push('online');
@@ -38,7 +53,7 @@ export function conversationLabel(
   if (conversation.unreadCount > 0) parts.push(`${conversation.unreadCount} unread`);
   if (conversation.failedCount > 0) parts.push(`${conversation.failedCount} failed`);
   else if (conversation.pendingCount > 0) parts.push(`${conversation.pendingCount} pending`);
-  parts.push(conversationPreview(conversation, myUserId));
+  parts.push(conversationPreview(conversation, myUserId, draft));
   return parts.join(', ');
 }
 
@@ -46,10 +61,21 @@ export function conversationLabel(
 function ConversationPreview({
   conversation,
   myUserId,
+  draft,
 }: {
   conversation: LocalConversation;
   myUserId: number;
+  draft: string | null;
 }) {
+  const drafted = oneLine(draft);
+  if (drafted !== null) {
+    return (
+      <>
+        <span className="ci-draft">{DRAFT_PREFIX}</span>
+        <UserText text={drafted} />
+      </>
+    );
+  }
   const text = lastMessageText(conversation);
   if (text === null) return NO_MESSAGES;
   return (
@@ -66,12 +92,15 @@ function ConversationItemView({
   isActive,
   isOnline,
   now,
+  draft = null,
 }: {
   conversation: LocalConversation;
   myUserId: number;
   isActive: boolean;
   isOnline: boolean;
   now: Date;
+  /** Unsent text in this conversation, shown instead of the last message. */
+  draft?: string | null;
 }) {
   const { recentConversations } = useApp();
   const hasUnread = conversation.unreadCount > 0;
@@ -82,7 +111,7 @@ function ConversationItemView({
       onClick={() => recentConversations.set(urlId, conversation)}
       className={`conversation-item${isActive ? ' is-active' : ''}${hasUnread ? ' has-unread' : ''}${conversation.muted ? ' is-muted' : ''}`}
       aria-current={isActive ? 'page' : undefined}
-      aria-label={conversationLabel(conversation, myUserId, isOnline)}
+      aria-label={conversationLabel(conversation, myUserId, isOnline, draft)}
       data-list-item=""
     >
       <span className="chat-avatar">
@@ -108,7 +137,7 @@ function ConversationItemView({
         </span>
         <span className="ci-row">
           <span className="ci-preview">
-            <ConversationPreview conversation={conversation} myUserId={myUserId} />
+            <ConversationPreview conversation={conversation} myUserId={myUserId} draft={draft} />
           </span>
           <span className="ci-flags">
             {conversation.muted && (
