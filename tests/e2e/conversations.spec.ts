@@ -6,10 +6,12 @@ import {
   conversationWith,
   demoUser,
   messages,
+  messageTexts,
   newUser,
   openPage,
   saveScreenshot,
   send,
+  sendByRest,
   shownNotifications,
   signedInPage,
   startConversation,
@@ -86,4 +88,74 @@ test('a draft changed or cleared just before a reload comes back as last typed, 
   await expect(composer).toHaveValue('');
   await expect(conversationWith(d.page, 'Ezra Reader')).not.toContainText('Draft:');
   await d.context.close();
+});
+
+test('[S3.5] a 300-message backlog opens at the "New messages" line above its first unread, and replying clears the badge', async ({
+  browser,
+}) => {
+  // 300 messages through the REST API and into the browser take a while on a shared machine.
+  test.setTimeout(120_000);
+  const fay = await newUser('Fay Backlog');
+  const gus = await newUser('Gus Chatty');
+  const withFay = await startConversation(gus, fay);
+  await sendByRest(gus, withFay, 'already read');
+  const f = await signedInPage(browser, fay);
+  const gusInList = conversationWith(f.page, 'Gus Chatty');
+  await gusInList.click();
+  await expect(messages(f.page).getByText('already read')).toBeVisible();
+  await openPage(f.page, 'Chats');
+  await expect(gusInList).not.toHaveAccessibleName(/unread/);
+
+  // Sent 20 at a time: their order among themselves does not matter here.
+  for (let i = 0; i < 300; i += 20) {
+    await Promise.all(
+      Array.from({ length: 20 }, (_, j) => sendByRest(gus, withFay, `backlog ${i + j + 1}`)),
+    );
+  }
+  await expect(gusInList).toHaveAccessibleName(/300 unread/);
+  await gusInList.click();
+  const marker = messages(f.page).getByRole('separator', { name: 'New messages' });
+  await expect(marker).toBeVisible();
+  // The rows either side of the line, in the order the log reads.
+  const neighbours = await marker.evaluate((line) => {
+    const log = line.closest('[role="log"]');
+    const rows = [...(log?.querySelectorAll('.message-text, [role="separator"]') ?? [])];
+    const at = rows.indexOf(line);
+    return [rows[at - 1]?.textContent, rows[at + 1]?.textContent];
+  });
+  expect(neighbours).toEqual(['already read', expect.stringMatching(/^backlog \d+$/)]);
+
+  // With the window in the background nothing is read, until the user replies.
+  await f.page.evaluate(() => {
+    document.hasFocus = () => false;
+    window.dispatchEvent(new Event('blur'));
+  });
+  await sendByRest(gus, withFay, 'are you there?');
+  await expect(gusInList).toHaveAccessibleName(/1 unread/);
+  await send(f.page, 'Yes, reading it all now');
+  await expect(gusInList).not.toHaveAccessibleName(/unread/);
+  await f.page.reload();
+  await expect(gusInList).toContainText('You: Yes, reading it all now');
+  await expect(gusInList).not.toHaveAccessibleName(/unread/);
+  await f.context.close();
+});
+
+test('date separators name the weekday for a day earlier this week', async ({ browser }) => {
+  const hal = await newUser('Hal Earlier');
+  const ivy = await newUser('Ivy Later');
+  const withIvy = await startConversation(hal, ivy);
+  await sendByRest(hal, withIvy, 'Are we still on for the lessons?');
+  await sendByRest(hal, withIvy, 'Let me know');
+  const i = await signedInPage(browser, ivy);
+  // Three days on, the messages sent today are from that weekday.
+  const sentOn = new Date();
+  await i.page.clock.install({ time: new Date(sentOn.getTime() + 3 * 86_400_000) });
+  await i.page.reload();
+  await conversationWith(i.page, 'Hal Earlier').click();
+  const weekday = new Intl.DateTimeFormat('en-US', { weekday: 'long' }).format(sentOn);
+  await expect(messages(i.page).getByRole('separator', { name: weekday })).toBeVisible();
+  await expect(messages(i.page).getByRole('separator', { name: 'Today' })).toHaveCount(0);
+  expect(await messageTexts(i.page)).toEqual(['Are we still on for the lessons?', 'Let me know']);
+  await saveScreenshot(i.page, 'conversation-with-date-separators');
+  await i.context.close();
 });
