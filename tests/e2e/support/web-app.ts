@@ -145,6 +145,8 @@ export async function signedInPage(
     permission?: PermissionState;
     /** Prepares the context before the first page loads (init scripts). */
     beforeLoad?: (context: BrowserContext) => Promise<void>;
+    /** Where the app is served; the preview of the production build by default. */
+    appUrl?: string;
   } = {},
 ) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -153,7 +155,7 @@ export async function signedInPage(
   }
   await options.beforeLoad?.(context);
   const page = await context.newPage();
-  await page.goto(`${webUrl()}/sign-in`);
+  await page.goto(`${options.appUrl ?? webUrl()}/sign-in`);
   await page.getByLabel('Email').fill(user.user.email);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -166,6 +168,31 @@ export async function shellCachedForOffline(page: Page): Promise<void> {
   await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, {
     timeout: 15_000,
   });
+}
+
+/** Resolves once every file the page loaded from its own origin (the API aside) is in
+ * the service worker's cache: on the dev server nothing is precached. */
+export async function loadedFilesCached(page: Page): Promise<void> {
+  await page.waitForFunction(
+    async () => {
+      const shell = (await caches.keys()).find((name) => name.startsWith('timenest-shell-'));
+      if (!shell) return false;
+      const cache = await caches.open(shell);
+      const pathOf = (url: URL) => `${url.pathname}${url.search}`;
+      const cached = new Set((await cache.keys()).map((r) => pathOf(new URL(r.url))));
+      return (
+        cached.has('/index.html') &&
+        performance
+          .getEntriesByType('resource')
+          .map((entry) => new URL(entry.name))
+          .filter((url) => url.origin === location.origin)
+          .filter((url) => !/^\/(trpc|api\/|yjs|healthz)/.test(url.pathname))
+          .every((url) => cached.has(pathOf(url)))
+      );
+    },
+    undefined,
+    { timeout: 15_000 },
+  );
 }
 
 export const conversationList = (page: Page): Locator =>
