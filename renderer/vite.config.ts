@@ -1,5 +1,8 @@
 // The renderer as a web app: `npm run web` (dev server) and `npm run build:web` (static
 // build in dist/web with a service worker that caches the app shell for offline starts).
+// The dev server serves the same service worker, network first, so a reload offline
+// still opens the app while editing keeps hot reload (a watched production build would
+// lose it).
 // In the web app the API is reached through this server's proxy (same origin, no CORS);
 // set WEB_API=direct to call SERVER_URL from the browser instead.
 import { readFileSync } from 'node:fs';
@@ -20,6 +23,8 @@ const appVersion = (
 const SERVICE_WORKER_ENTRY = 'service-worker';
 const PRECACHE_PLACEHOLDER = /(["'`])__TIMENEST_PRECACHE__\1/g;
 const VERSION_PLACEHOLDER = '__TIMENEST_BUILD__';
+/** The build name the service worker reads as "served by the dev server". */
+const DEV_BUILD = 'dev';
 
 /** Builds src/service-worker.ts to /sw.js and writes the list of every emitted file into
  * it, so the first visit precaches the whole shell (hashed names are known only here). */
@@ -48,6 +53,43 @@ function serviceWorker(): Plugin {
   };
 }
 
+/** Serves src/service-worker.ts as /sw.js on the dev server, built as `dev`: nothing
+ * precached (files have no hashes there), every file cached as it is fetched, and the
+ * network asked first so an edit shows on the next reload. */
+function devServiceWorker(): Plugin {
+  return {
+    name: 'timenest-dev-service-worker',
+    apply: 'serve',
+    // The page lists what it loaded for the worker (service-worker-registration.ts);
+    // the browser keeps only 250 entries unless told otherwise, and dev loads a file per
+    // module.
+    transformIndexHtml: () => [
+      {
+        tag: 'script',
+        children: 'performance.setResourceTimingBufferSize(10000)',
+        injectTo: 'head-prepend',
+      },
+    ],
+    configureServer(server) {
+      server.middlewares.use('/sw.js', (_req, res, next) => {
+        server
+          .transformRequest('/src/service-worker.ts')
+          .then((result) => {
+            if (!result) throw new Error('src/service-worker.ts did not transform');
+            res.setHeader('content-type', 'text/javascript');
+            res.setHeader('cache-control', 'no-cache');
+            res.end(
+              result.code
+                .replace(PRECACHE_PLACEHOLDER, '[]')
+                .replaceAll(VERSION_PLACEHOLDER, DEV_BUILD),
+            );
+          })
+          .catch(next);
+      });
+    },
+  };
+}
+
 const apiProxy: Record<string, ProxyOptions> = Object.fromEntries(
   ['/trpc', '/api', '/yjs', '/healthz'].map((path) => [
     path,
@@ -58,7 +100,10 @@ const apiProxy: Record<string, ProxyOptions> = Object.fromEntries(
 export default defineConfig({
   root,
   publicDir: 'public',
-  plugins: [react(), serviceWorker()],
+  plugins: [react(), serviceWorker(), devServiceWorker()],
+  // Its own pre-bundled dependencies, so dev servers of several checkouts sharing one
+  // node_modules do not rewrite each other's.
+  cacheDir: process.env.WEB_CACHE_DIR,
   define: {
     'import.meta.env.VITE_SERVER_URL': JSON.stringify(serverUrl),
     'import.meta.env.VITE_API_SAME_ORIGIN': JSON.stringify(sameOrigin ? 'true' : 'false'),

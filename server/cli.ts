@@ -1,5 +1,6 @@
 // Command line: `serve` (the server), `migrate`, `seed`, and `dev` (what `npm start`
-// runs: database, migrations, demo data, server, then the desktop app or the web app).
+// runs: database, migrations, demo data, server, then the desktop app or the web app, whose
+// dev server registers the offline service worker too: see renderer/vite.config.ts).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -12,6 +12,7 @@ import type { StartSession } from './app/SignedInApp.tsx';
 import { appVersion, resolveServerUrl } from './config.ts';
 import { createHistoryNavigator } from './routing/navigator.ts';
 import { createServerClient } from './server-client.ts';
+import { registerServiceWorker } from './service-worker-registration.ts';
 import './styles.css';
 
 const serverUrl = resolveServerUrl(import.meta.env, window.location.origin);
@@ -47,9 +48,8 @@ const startSession: StartSession = (session) => {
 };
 
 if (bridge.kind === 'web') {
-  if (import.meta.env.PROD && 'serviceWorker' in navigator) {
-    void navigator.serviceWorker.register('/sw.js', { type: 'module', scope: '/' }).catch(() => {});
-  }
+  // In dev too (`npm run web`, `npm start`): a reload offline must open the app there as well.
+  if ('serviceWorker' in navigator) registerServiceWorker(window, import.meta.env.DEV);
 }
 
 const root = document.getElementById('root');

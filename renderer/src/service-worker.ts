@@ -1,14 +1,17 @@
 // The web app's service worker: caches the app shell so a reload or a cold start with no
 // network still opens the app (and with it the conversations stored in IndexedDB). API
 // traffic is never cached: the sync engine owns all data.
-export type {};
+import { shellFilesMessage } from './service-worker-messages.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
 // Both placeholders are replaced at build time by the plugin in renderer/vite.config.ts.
 const PRECACHE = '__TIMENEST_PRECACHE__' as unknown as string[];
-const BUILD = '__TIMENEST_BUILD__';
+const BUILD: string = '__TIMENEST_BUILD__';
 const CACHE = `timenest-shell-${BUILD}`;
+/** Served by the dev server (see renderer/vite.config.ts): file names carry no hashes
+ * and change with every edit, so the network comes first and the cache is the fallback. */
+const IS_DEV_SERVER = BUILD === 'dev';
 const API_PREFIXES = ['/trpc', '/api/', '/yjs', '/healthz'];
 
 function isApi(url: URL): boolean {
@@ -44,8 +47,9 @@ self.addEventListener('activate', (event) => {
 async function respondToNavigation(request: Request): Promise<Response> {
   try {
     const response = await fetch(request);
-    if (response.ok) return response;
-    throw new Error(`status ${response.status}`);
+    if (!response.ok) throw new Error(`status ${response.status}`);
+    if (IS_DEV_SERVER) await (await caches.open(CACHE)).put('/index.html', response.clone());
+    return response;
   } catch {
     const cached =
       (await caches.match('/index.html', { cacheName: CACHE })) ?? (await caches.match('/'));
@@ -67,6 +71,19 @@ async function respondToAsset(request: Request): Promise<Response> {
   return response;
 }
 
+/** The dev server's files: the network, remembered for when there is none. */
+async function respondToDevFile(request: Request): Promise<Response> {
+  try {
+    const response = await fetch(request);
+    if (response.ok) await (await caches.open(CACHE)).put(request, response.clone());
+    return response;
+  } catch (error) {
+    const cached = await caches.match(request, { cacheName: CACHE, ignoreVary: true });
+    if (cached) return cached;
+    throw error;
+  }
+}
+
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   if (request.method !== 'GET') return;
@@ -76,5 +93,26 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(respondToNavigation(request));
     return;
   }
-  event.respondWith(respondToAsset(request));
+  event.respondWith(IS_DEV_SERVER ? respondToDevFile(request) : respondToAsset(request));
+});
+
+/** The dev server's first load, fetched before this worker was active (see
+ * service-worker-registration.ts): cached now, with the page as the shell. */
+self.addEventListener('message', (event) => {
+  const message = shellFilesMessage.safeParse(event.data);
+  if (!IS_DEV_SERVER || !message.success) return;
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      const files = message.data.urls
+        .map((url) => new URL(url, self.location.origin))
+        .filter((url) => url.origin === self.location.origin && !isApi(url));
+      await Promise.all(
+        [new URL('/', self.location.origin), ...files].map(async (url) => {
+          const response = await fetch(url).catch(() => null);
+          if (response?.ok) await cache.put(url.pathname === '/' ? '/index.html' : url, response);
+        }),
+      );
+    })(),
+  );
 });

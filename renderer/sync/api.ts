@@ -48,7 +48,8 @@ export interface SyncEngineApi {
   retryAll(): Promise<void>;
   discardAll(): Promise<void>;
   /** Finds the local conversation for this pair and context, or creates it locally
-   * (synced later); returns its local key. Works offline. */
+   * (kept on this device until its first message is sent, so the other person never
+   * sees an empty conversation); returns its local key. Works offline. */
   openConversation(request: OpenConversationRequest): Promise<string>;
   /** The UI had this conversation on screen with the window focused. */
   markSeen(convKey: string): Promise<void>;

@@ -719,6 +719,20 @@ describe('receipts', () => {
     expect(server.messages().map((m) => m.status)).toEqual(['read', 'read']);
   });
 
+  test('[S3.5] replying marks everything before the reply read: the unread count goes and a read receipt is sent', async () => {
+    const { server, device, other, conversationId, convKey } = await inConversation();
+    const [, last] = await sendFromOther(other, conversationId, 'a', 'b');
+    await device.settle();
+    expect((await device.db.conversations.get(convKey))?.unreadCount).toBe(2);
+
+    await device.engine.sendMessage(convKey, 'got it');
+    expect((await device.db.conversations.get(convKey))?.unreadCount).toBe(0);
+    await device.settle();
+    const reads = device.transport.pushes.flat().filter((op) => op.kind === 'readUpTo');
+    expect(reads).toMatchObject([{ conversationId, messageId: last }]);
+    expect(server.messages().map((m) => m.status)).toEqual(['read', 'read', 'sent']);
+  });
+
   test('[S3.5] a confirmed receipt costs no write of its own: it waits for the next one, or a while', async () => {
     let writes = 0;
     const { device, other, conversationId, convKey } = await inConversation({

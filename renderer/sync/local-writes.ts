@@ -78,6 +78,32 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
     await db.conversations.update(conversation.key, { createFailure: null });
   }
 
+  /** Raises this user's read mark to the newest message of someone else in the
+   * conversation and clears its unread count; returns whether a receipt became due. */
+  async function markReadIn(convKey: string): Promise<boolean> {
+    const conversation = await db.conversations.get(convKey);
+    if (!conversation) return false;
+    const newest = await db.messages
+      .where('[convKey+othersKey]')
+      .between([convKey, syncedSortKey(0)], [convKey, PENDING_SORT_PREFIX], true, false)
+      .last();
+    const upTo = newest?.serverId ?? 0;
+    const mine = marksOf(conversation, userId);
+    if (upTo <= mine.readUpTo) {
+      if (conversation.unreadCount !== 0)
+        await db.conversations.update(convKey, { unreadCount: 0, hasUnread: undefined });
+      return false;
+    }
+    const members = withMemberMarks(conversation.members, {
+      userId,
+      deliveredUpTo: upTo,
+      readUpTo: upTo,
+    });
+    const fields = receiptFields(members, conversation.confirmedMarks, userId);
+    await db.conversations.update(convKey, { ...fields, unreadCount: 0, hasUnread: undefined });
+    return fields.receiptDue === 1;
+  }
+
   /** Drops refused operations of a synced message that a new change supersedes. */
   async function clearRefusal(message: LocalMessage): Promise<Partial<LocalMessage>> {
     if (message.status !== 'failed') return {};
@@ -195,6 +221,8 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
           lastMessageSenderId: userId,
           lastActivityAt: laterTime(createdAt, conversation.lastActivityAt),
         });
+        // Replying means what came before was read, as in Signal: the badge goes.
+        await markReadIn(convKey);
       });
       return clientMsgId;
     },
@@ -314,12 +342,9 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
           ...UNTOUCHED_CONVERSATION,
           createFailure: null,
         };
+        // Held here until the first message: its create is queued with that send
+        // (ensureCreateQueued), so the other person never sees an empty conversation.
         await db.conversations.add(conversation);
-        await outbox.add({
-          op: createOp(conversation, newId()),
-          clientMsgId: null,
-          convKey: conversation.key,
-        });
         return conversation.key;
       });
     },
@@ -327,29 +352,7 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
     /** Raises this user's read mark to the newest message of someone else here; the
      * leader sends the receipt. Returns whether one became due. */
     async markSeen(convKey: string): Promise<boolean> {
-      return inTransaction(async () => {
-        const conversation = await db.conversations.get(convKey);
-        if (!conversation) return false;
-        const newest = await db.messages
-          .where('[convKey+othersKey]')
-          .between([convKey, syncedSortKey(0)], [convKey, PENDING_SORT_PREFIX], true, false)
-          .last();
-        const upTo = newest?.serverId ?? 0;
-        const mine = marksOf(conversation, userId);
-        if (upTo <= mine.readUpTo) {
-          if (conversation.unreadCount !== 0)
-            await db.conversations.update(convKey, { unreadCount: 0, hasUnread: undefined });
-          return false;
-        }
-        const members = withMemberMarks(conversation.members, {
-          userId,
-          deliveredUpTo: upTo,
-          readUpTo: upTo,
-        });
-        const fields = receiptFields(members, conversation.confirmedMarks, userId);
-        await db.conversations.update(convKey, { ...fields, unreadCount: 0, hasUnread: undefined });
-        return fields.receiptDue === 1;
-      });
+      return inTransaction(() => markReadIn(convKey));
     },
   };
 }

@@ -75,6 +75,17 @@ describe('the outbox', () => {
     });
   });
 
+  test('[S3.1] a conversation opened here stays on this device, with nothing queued, until its first message', async () => {
+    const { db, open, writes, outbox } = setup();
+    const convKey = await open();
+    expect(await open()).toBe(convKey);
+    expect(await db.conversations.get(convKey)).toMatchObject({ serverId: null });
+    expect(await outbox.takeBatch(100)).toEqual([]);
+
+    await writes.sendMessage(convKey, 'hello');
+    expect((await db.outbox.toArray()).map((e) => e.kind)).toEqual(['createConversation', 'send']);
+  });
+
   test('[S3.2] a batch is the oldest operations that were not refused and are not in flight, in order', async () => {
     const { db, outbox, writes, synced } = setup();
     const { convKey } = await synced();

@@ -64,15 +64,10 @@ export function Composer({
         setText((typed) => typed || draft);
         setLoaded(true);
       });
-    // A draft that cannot be saved any more (signing out closed the database) is dropped.
-    const flush = () => void writer.flush().catch(() => {});
-    window.addEventListener('pagehide', flush);
     return () => {
       isCurrent = false;
-      window.removeEventListener('pagehide', flush);
-      flush();
     };
-  }, [db, convKey, writer]);
+  }, [db, convKey]);
 
   // Opening a conversation is for writing in it.
   useEffect(() => {
@@ -214,7 +209,6 @@ export function Composer({
           value={text}
           onChange={(e) => change(e.target.value)}
           onKeyDown={onKeyDown}
-          onBlur={() => void writer.flush().catch(() => {})}
           disabled={Boolean(disabledReason)}
         />
         {length >= COUNTER_FROM && (

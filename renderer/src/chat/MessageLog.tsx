@@ -14,7 +14,7 @@ import {
 } from 'react';
 import { Virtualizer, type VirtualizerHandle } from 'virtua';
 import type { LocalConversation } from '../../sync/db.ts';
-import { displayedStatus } from '../../sync/marks.ts';
+import { displayedStatus, marksOf } from '../../sync/marks.ts';
 import { useApp } from '../app/app-context.tsx';
 import { Spinner } from '../components/EmptyState.tsx';
 import { ArrowDownIcon } from '../components/icons.tsx';
@@ -75,14 +75,16 @@ function RowView({
 }) {
   if (row.kind === 'date') {
     return (
-      <div className="date-separator">
+      // biome-ignore lint/a11y/useSemanticElements: an <hr> cannot hold the visible label
+      <div className="date-separator" role="separator" aria-label={row.label}>
         <span>{row.label}</span>
       </div>
     );
   }
   if (row.kind === 'unread') {
     return (
-      <div className="unread-marker">
+      // biome-ignore lint/a11y/useSemanticElements: an <hr> cannot hold the visible label
+      <div className="unread-marker" role="separator" aria-label="New messages">
         <span>New messages</span>
       </div>
     );
@@ -105,15 +107,19 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
   const { db, user } = useApp();
   // Captured when the conversation opens, before it is marked seen.
   const [unreadAtOpen] = useState(conversation.unreadCount);
+  const [unreadAfter] = useState(() =>
+    unreadAtOpen > 0 ? marksOf(conversation, user.userId).readUpTo : null,
+  );
   const messageWindow = useMessageWindow(db, conversation.key, {
     jumpTo,
     unreadCount: unreadAtOpen,
+    unreadAfter,
   });
   const { messages, range } = messageWindow;
   // Where the "new messages" marker goes is decided once, from the first messages read.
   const unreadFromRef = useRef<string | null | undefined>(undefined);
   if (unreadFromRef.current === undefined && messages) {
-    unreadFromRef.current = firstUnreadMessage(messages, user.userId, unreadAtOpen);
+    unreadFromRef.current = firstUnreadMessage(messages, user.userId, unreadAfter);
   }
   const unreadFrom = unreadFromRef.current;
   const now = useNow(60_000);

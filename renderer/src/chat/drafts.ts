@@ -6,53 +6,66 @@ export async function loadDraft(db: ChatDatabase, convKey: string): Promise<stri
   return (await db.drafts.get(convKey))?.text ?? '';
 }
 
+/** Stores (or, for blank text, deletes) the draft typed at `typedAt`, unless a draft typed
+ * later is already stored: a slow write from a composer that has just closed must not
+ * bring back older text over what the next one wrote. */
 export async function saveDraft(
   db: ChatDatabase,
   convKey: string,
   text: string,
-  now = Date.now(),
+  typedAt = Date.now(),
 ): Promise<void> {
-  if (text.trim() === '') await db.drafts.delete(convKey);
-  else await db.drafts.put({ convKey, text, updatedAt: now });
+  await db.transaction('rw', db.drafts, async () => {
+    const stored = await db.drafts.get(convKey);
+    if (stored && stored.updatedAt > typedAt) return;
+    if (text.trim() === '') await db.drafts.delete(convKey);
+    else await db.drafts.put({ convKey, text, updatedAt: typedAt });
+  });
 }
 
 export interface DraftWriter {
-  /** Remembers the latest text and writes it after a short pause in typing. */
+  /** Writes the text now, or right after the write in flight (only the newest waits). */
   update(text: string): void;
-  /** Writes a pending change now (leaving the conversation, closing the window). */
+  /** Resolves when everything passed to `update` is stored. */
   flush(): Promise<void>;
-  /** Drops a pending change and deletes the stored draft (after sending). */
+  /** Deletes the stored draft (after sending), after any write still in flight. */
   clear(): Promise<void>;
 }
 
-export function createDraftWriter(db: ChatDatabase, convKey: string, delayMs = 300): DraftWriter {
-  let pending: string | null = null;
-  let timer: ReturnType<typeof setTimeout> | null = null;
+/** Every change is written at once rather than after a pause in typing: a reload or a
+ * closed window a moment after a change has no timer left to lose, so nothing older can
+ * come back. At most one write is in flight; changes made meanwhile collapse into one. */
+export function createDraftWriter(
+  db: ChatDatabase,
+  convKey: string,
+  clock: () => number = Date.now,
+): DraftWriter {
+  let next: { text: string; typedAt: number } | null = null;
+  let isScheduled = false;
+  let lastStamp = 0;
   let writes: Promise<void> = Promise.resolve();
-  const enqueue = (task: () => Promise<void>) => {
-    writes = writes.then(task, task);
-    return writes;
+  const writeNext = async () => {
+    isScheduled = false;
+    const change = next;
+    next = null;
+    if (change) await saveDraft(db, convKey, change.text, change.typedAt);
   };
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    if (pending === null) return writes;
-    const text = pending;
-    pending = null;
-    return enqueue(() => saveDraft(db, convKey, text));
+  const update = (text: string) => {
+    // Stamps only grow, even if the wall clock steps back.
+    lastStamp = Math.max(lastStamp, clock());
+    next = { text, typedAt: lastStamp };
+    if (isScheduled) return;
+    isScheduled = true;
+    writes = writes.then(writeNext, writeNext);
+    // A write that fails (signing out closed the database) is dropped; flush reports it.
+    writes.catch(() => {});
   };
   return {
-    update(text) {
-      pending = text;
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => void flush(), delayMs);
-    },
-    flush,
+    update,
+    flush: () => writes,
     clear() {
-      if (timer) clearTimeout(timer);
-      timer = null;
-      pending = null;
-      return enqueue(() => db.drafts.delete(convKey).then(() => {}));
+      update('');
+      return writes;
     },
   };
 }

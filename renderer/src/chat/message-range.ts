@@ -1,10 +1,17 @@
 // Reads of a conversation's slice of the [convKey+sortKey] index: its latest page, or the
 // page around one message. Shared by the message window and the read-ahead.
 import Dexie from 'dexie';
-import { type ChatDatabase, type LocalMessage, PENDING_SORT_PREFIX } from '../../sync/db.ts';
+import {
+  type ChatDatabase,
+  type LocalMessage,
+  PENDING_SORT_PREFIX,
+  syncedSortKey,
+} from '../../sync/db.ts';
 
 export const PAGE = 50;
 const MAX_INITIAL = 500;
+/** Read messages shown above the "new messages" marker when a conversation opens. */
+const READ_CONTEXT = 10;
 
 /** How many messages a conversation opens with: every unread one and some before. */
 export function openingCount(unreadCount: number): number {
@@ -95,4 +102,39 @@ export async function rangeAround(
     },
     messages: [...older.reverse(), target, ...newer],
   };
+}
+
+/** Whether a range read from the newest message back holds the first message after the
+ * read mark: it reaches the very first message, or a synced one at or before the mark. */
+export function reachesReadMark(read: RangeRead, readUpTo: number): boolean {
+  const oldest = read.messages[0];
+  return !read.bounds.hasOlder || (oldest?.serverId != null && oldest.serverId <= readUpTo);
+}
+
+/** The opening range of a conversation with unread messages: from a few read ones above
+ * the first unread to the newest, so the marker is in it however long the backlog and
+ * whatever else (one's own replies, deleted messages) lies between; a backlog too long to
+ * load whole opens around its first message instead. */
+export async function unreadRange(
+  db: ChatDatabase,
+  convKey: string,
+  readUpTo: number,
+): Promise<RangeRead> {
+  const firstUnread = await db.messages
+    .where('[convKey+othersKey]')
+    .between([convKey, syncedSortKey(readUpTo + 1)], [convKey, PENDING_SORT_PREFIX], true, false)
+    .first();
+  if (!firstUnread) return latestRange(db, convKey, PAGE);
+  const fromFirstUnread = await inConversation(
+    db,
+    convKey,
+    firstUnread.sortKey,
+    Dexie.maxKey,
+  ).count();
+  if (fromFirstUnread + READ_CONTEXT > MAX_INITIAL) {
+    return (
+      (await rangeAround(db, convKey, firstUnread.clientMsgId)) ?? latestRange(db, convKey, PAGE)
+    );
+  }
+  return latestRange(db, convKey, Math.max(PAGE, fromFirstUnread + READ_CONTEXT));
 }

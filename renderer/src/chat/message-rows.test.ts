@@ -58,15 +58,34 @@ describe('buildMessageRows', () => {
 });
 
 describe('firstUnreadMessage', () => {
-  it('counts back over the other person’s messages only', () => {
+  it('is the first message of the other person after the read mark', () => {
     const messages = [
-      aMessage({ senderId: OTHER }),
-      aMessage({ senderId: OTHER }),
-      aMessage({ senderId: ME }),
-      aMessage({ senderId: OTHER }),
+      aMessage({ senderId: OTHER, serverId: 1 }),
+      aMessage({ senderId: ME, serverId: 2 }),
+      aMessage({ senderId: OTHER, serverId: 3 }),
+      aMessage({ senderId: OTHER, serverId: 4 }),
     ];
-    expect(firstUnreadMessage(messages, ME, 2)).toBe(messages[1]!.clientMsgId);
-    expect(firstUnreadMessage(messages, ME, 0)).toBeNull();
+    expect(firstUnreadMessage(messages, ME, 2)).toBe(messages[2]!.clientMsgId);
+    expect(firstUnreadMessage(messages, ME, 4)).toBeNull();
+    expect(firstUnreadMessage(messages, ME, null)).toBeNull();
+  });
+
+  it('sits right above the first unread of a 300-message backlog, with deleted ones and replies among them', () => {
+    const read = [1, 2, 3].map((serverId) => aMessage({ senderId: OTHER, serverId }));
+    const backlog = Array.from({ length: 300 }, (_, i) =>
+      aMessage({
+        serverId: 4 + i,
+        senderId: i % 50 === 49 ? ME : OTHER,
+        isDeleted: i === 0,
+      }),
+    );
+    const messages = [...read, ...backlog];
+    const unreadFrom = firstUnreadMessage(messages, ME, 3);
+    expect(unreadFrom).toBe(backlog[1]!.clientMsgId);
+    const rows = buildMessageRows(messages, { ...options, unreadFrom });
+    const marker = rows.findIndex((r) => r.kind === 'unread');
+    expect(rows[marker + 1]).toMatchObject({ kind: 'message', key: backlog[1]!.clientMsgId });
+    expect(rows.filter((r) => r.kind === 'unread')).toHaveLength(1);
   });
 });
 

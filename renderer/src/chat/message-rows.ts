@@ -74,23 +74,27 @@ export function buildMessageRows(
   return rows;
 }
 
-/** The first of the last `unreadCount` messages from the other person: where the
- * "new messages" marker goes. */
+/** Someone else's message the user had not read when the conversation opened: after
+ * their read mark, synced, not deleted (what the unread count counts). */
+export function isUnreadAtOpen(message: LocalMessage, myUserId: number, readUpTo: number): boolean {
+  return (
+    message.senderId !== myUserId &&
+    !message.isDeleted &&
+    message.serverId !== null &&
+    message.serverId > readUpTo
+  );
+}
+
+/** Where the "new messages" marker goes: the first message after the user's read mark
+ * (null when nothing was unread). Found from the mark, not by counting back from the end,
+ * so deleted messages, one's own replies and a partly loaded backlog cannot shift it. */
 export function firstUnreadMessage(
   messages: readonly LocalMessage[],
   myUserId: number,
-  unreadCount: number,
+  readUpTo: number | null,
 ): string | null {
-  if (unreadCount <= 0) return null;
-  let seen = 0;
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const message = messages[i]!;
-    if (message.senderId === myUserId) continue;
-    seen++;
-    if (seen === unreadCount) return message.clientMsgId;
-  }
-  // Fewer loaded than unread: the marker goes before the oldest loaded one of theirs.
-  return messages.find((m) => m.senderId !== myUserId)?.clientMsgId ?? null;
+  if (readUpTo === null) return null;
+  return messages.find((m) => isUnreadAtOpen(m, myUserId, readUpTo))?.clientMsgId ?? null;
 }
 
 /** Keeps a virtualized list's scroll position when older rows are prepended: the index

@@ -13,8 +13,11 @@ import {
   openingCount,
   PAGE,
   type RangeBounds,
+  type RangeRead,
   rangeAround,
+  reachesReadMark,
   stableLowerBound,
+  unreadRange,
 } from './message-range.ts';
 import { takeReadAhead } from './read-ahead.ts';
 
@@ -33,18 +36,32 @@ export interface MessageWindow {
   resetToLatest(): Promise<void>;
 }
 
+/** A latest page opens the conversation only if the "new messages" marker is in it. */
+function holdsMarker(page: RangeRead, readUpTo: number | null): boolean {
+  return readUpTo === null || reachesReadMark(page, readUpTo);
+}
+
 export function useMessageWindow(
   db: ChatDatabase,
   convKey: string,
-  options: { jumpTo: string | null; unreadCount: number },
+  options: {
+    jumpTo: string | null;
+    unreadCount: number;
+    /** The user's read mark when the conversation opened, if anything was unread. */
+    unreadAfter: number | null;
+  },
 ): MessageWindow {
   const { jumpTo, unreadCount } = options;
   const countRef = useRef(openingCount(unreadCount));
+  const unreadAfterRef = useRef(options.unreadAfter);
   // A page read ahead opens the window in its first render.
   const [opening] = useState(() =>
     jumpTo ? undefined : takeReadAhead(db, convKey, countRef.current),
   );
-  const ahead = opening instanceof Promise ? undefined : opening;
+  const ahead =
+    opening instanceof Promise || !opening || !holdsMarker(opening, unreadAfterRef.current)
+      ? undefined
+      : opening;
   const [range, setRange] = useState<MessageRange | null>(() =>
     ahead ? { ...ahead.bounds, generation: 1 } : null,
   );
@@ -67,11 +84,17 @@ export function useMessageWindow(
     setRange(null);
     (async () => {
       const around = jumpTo ? await rangeAround(db, convKey, jumpTo) : null;
-      const next =
+      const latest =
         around ??
         (await (opening !== undefined && !isRead.current
           ? opening
           : latestRange(db, convKey, countRef.current)));
+      const readUpTo = unreadAfterRef.current;
+      // A latest page that does not reach back to the read mark would leave the marker out.
+      const next =
+        !around && readUpTo !== null && !reachesReadMark(latest, readUpTo)
+          ? await unreadRange(db, convKey, readUpTo)
+          : latest;
       isRead.current = true;
       if (!isCurrent) return;
       const opened = ++generation.current;

@@ -14,6 +14,13 @@ import { formatRelative } from '../time/format-time.ts';
 
 const NO_MESSAGES = 'No messages yet';
 
+const DRAFT_PREFIX = 'Draft: ';
+
+function oneLine(text: string | null | undefined): string | null {
+  const line = text?.replace(/\s+/g, ' ').trim();
+  return line ? line : null;
+}
+
 function lastMessageText(conversation: LocalConversation): string | null {
   return conversation.lastMessagePreview?.replace(/\s+/g, ' ').trim() ?? null;
 }
@@ -37,10 +44,21 @@ function attentionText(conversation: LocalConversation, isOnline: boolean): stri
 function ConversationPreview({
   conversation,
   myUserId,
+  draft,
 }: {
   conversation: LocalConversation;
   myUserId: number;
+  draft: string | null;
 }) {
+  const drafted = oneLine(draft);
+  if (drafted !== null) {
+    return (
+      <>
+        <span className="ci-draft">{DRAFT_PREFIX}</span>
+        <UserText text={drafted} />
+      </>
+    );
+  }
   const text = lastMessageText(conversation);
   if (text === null) return NO_MESSAGES;
   return (
@@ -57,12 +75,15 @@ function ConversationItemView({
   isActive,
   isOnline,
   now,
+  draft = null,
 }: {
   conversation: LocalConversation;
   myUserId: number;
   isActive: boolean;
   isOnline: boolean;
   now: Date;
+  /** Unsent text in this conversation, shown instead of the last message. */
+  draft?: string | null;
 }) {
   const { recentConversations } = useApp();
   const hasUnread = conversation.unreadCount > 0;
@@ -99,7 +120,7 @@ function ConversationItemView({
         </span>
         <span className="ci-row">
           <span className="ci-preview">
-            <ConversationPreview conversation={conversation} myUserId={myUserId} />
+            <ConversationPreview conversation={conversation} myUserId={myUserId} draft={draft} />
           </span>
           <span className="ci-flags">
             {conversation.muted && (

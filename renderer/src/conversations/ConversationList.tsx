@@ -12,6 +12,7 @@ import { useNow } from '../time/use-now.ts';
 import { ConversationItem } from './ConversationItem.tsx';
 import { moveFocusInList } from './list-keys.ts';
 import { useConversations } from './use-conversations.ts';
+import { useDrafts } from './use-drafts.ts';
 import { useOnlineUsers } from './use-online-users.ts';
 
 const PAGE = 100;
@@ -21,6 +22,7 @@ export function ConversationList() {
   const onlineUsers = useOnlineUsers();
   const [limit, setLimit] = useState(PAGE);
   const conversations = useConversations(db, limit);
+  const drafts = useDrafts(db);
   const route = useRoute();
   const now = useNow();
   const activeId = route.name === 'chat' ? route.conversationId : null;
@@ -75,6 +77,7 @@ export function ConversationList() {
                 conversation={conversation}
                 myUserId={user.userId}
                 now={now}
+                draft={drafts.get(conversation.key) ?? null}
                 isOnline={onlineUsers.has(conversation.otherUserId)}
                 isActive={
                   activeId === conversation.key || activeId === conversationUrlId(conversation)

@@ -41,19 +41,26 @@ export function formatRelative(iso: string, now: Date, locale?: string): string 
   return then.toLocaleDateString(locale, { year: '2-digit', month: 'numeric', day: 'numeric' });
 }
 
-/** Date separators in a conversation: "Today", "Yesterday", "Monday", "Monday, March 3". */
+/** "today" / "yesterday" in the locale, capitalized as a label starts. */
+function relativeDay(daysAgo: 0 | 1, locale?: string): string {
+  const word = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(-daysAgo, 'day');
+  return word.charAt(0).toLocaleUpperCase(locale) + word.slice(1);
+}
+
+/** Date separators in a conversation, as Signal has them: "Today", "Yesterday", the
+ * weekday within the last week, then the date, with the year when it is not this one. */
 export function formatDayLabel(iso: string, now: Date, locale?: string): string {
   const then = new Date(iso);
   const days = daysBetween(then, now);
-  if (days === 0) return 'Today';
-  if (days === 1) return 'Yesterday';
-  if (days > 1 && days < 7) return then.toLocaleDateString(locale, { weekday: 'long' });
-  return then.toLocaleDateString(locale, {
-    weekday: 'long',
+  // A message stamped a little in the future (another device's clock) is still today.
+  if (days <= 0) return relativeDay(0, locale);
+  if (days === 1) return relativeDay(1, locale);
+  if (days < 7) return new Intl.DateTimeFormat(locale, { weekday: 'long' }).format(then);
+  return new Intl.DateTimeFormat(locale, {
     month: 'long',
     day: 'numeric',
     ...(then.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }),
-  });
+  }).format(then);
 }
 
 export function localDayKey(iso: string): string {

@@ -21,6 +21,21 @@ export function newUser(displayName: string): Promise<TestUser> {
   return createUser(serverUrl(), displayName);
 }
 
+/** One of the two people the server seeds (`alice@timenest.local`, `bob@timenest.local`),
+ * signed in through the REST API. */
+export async function demoUser(email: string): Promise<TestUser> {
+  const password = 'timenest-demo';
+  const answer = await rest<{ token: string; user: { user_id: number; display_name: string } }>(
+    serverUrl(),
+    'POST',
+    '/api/v1/auth/login',
+    { body: { email, password } },
+  );
+  if (answer.status !== 200) throw new Error(`login ${email}: ${answer.status}`);
+  const { token, user } = answer.body;
+  return { token, password, user: { userId: user.user_id, email, displayName: user.display_name } };
+}
+
 export async function startConversation(from: TestUser, to: TestUser): Promise<number> {
   const answer = await rest<{ conversation_id: number }>(
     serverUrl(),
@@ -132,6 +147,8 @@ export async function signedInPage(
     beforeLoad?: (context: BrowserContext) => Promise<void>;
     colorScheme?: 'light' | 'dark';
     viewport?: { width: number; height: number };
+    /** Where the app is served; the preview of the production build by default. */
+    appUrl?: string;
   } = {},
 ) {
   const context = await browser.newContext({
@@ -143,7 +160,7 @@ export async function signedInPage(
   }
   await options.beforeLoad?.(context);
   const page = await context.newPage();
-  await page.goto(`${webUrl()}/sign-in`);
+  await page.goto(`${options.appUrl ?? webUrl()}/sign-in`);
   await page.getByLabel('Email').fill(user.user.email);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -156,6 +173,31 @@ export async function shellCachedForOffline(page: Page): Promise<void> {
   await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, {
     timeout: 15_000,
   });
+}
+
+/** Resolves once every file the page loaded from its own origin (the API aside) is in
+ * the service worker's cache: on the dev server nothing is precached. */
+export async function loadedFilesCached(page: Page): Promise<void> {
+  await page.waitForFunction(
+    async () => {
+      const shell = (await caches.keys()).find((name) => name.startsWith('timenest-shell-'));
+      if (!shell) return false;
+      const cache = await caches.open(shell);
+      const pathOf = (url: URL) => `${url.pathname}${url.search}`;
+      const cached = new Set((await cache.keys()).map((r) => pathOf(new URL(r.url))));
+      return (
+        cached.has('/index.html') &&
+        performance
+          .getEntriesByType('resource')
+          .map((entry) => new URL(entry.name))
+          .filter((url) => url.origin === location.origin)
+          .filter((url) => !/^\/(trpc|api\/|yjs|healthz)/.test(url.pathname))
+          .every((url) => cached.has(pathOf(url)))
+      );
+    },
+    undefined,
+    { timeout: 15_000 },
+  );
 }
 
 export const conversationList = (page: Page): Locator =>
