@@ -1,8 +1,9 @@
 // [§4] The conversation list's "online" comes from each device's own poke subscription:
 // the engine keeps the set of partners the server reports connected.
 import { afterAll, beforeAll, it } from 'vitest';
+import type { TestUser } from '../support/clients.ts';
+import { rest } from '../support/clients.ts';
 import {
-  conversationWith,
   createUsers,
   openDevice,
   type SyncServer,
@@ -11,6 +12,16 @@ import {
 } from '../sync/support.ts';
 
 let server: SyncServer;
+
+/** Partners from the moment the server has their conversation (one opened on a device
+ * stays there until its first message). */
+async function makePartners(a: TestUser, b: TestUser): Promise<void> {
+  const created = await rest(server.url, 'POST', '/api/v1/chat/conversations', {
+    token: a.token,
+    body: { other_user_id: b.user.userId, conversation_type: 'general' },
+  });
+  if (created.status !== 201) throw new Error(`conversation: ${created.status}`);
+}
 
 beforeAll(async () => {
   server = await startSyncServer('onlinelist');
@@ -22,7 +33,7 @@ it('a device learns when its conversation partner connects and disconnects', asy
   const bobDevice = openDevice(server, bob!, 'bob');
   const aliceDevice = openDevice(server, alice!, 'alice');
   try {
-    await conversationWith(aliceDevice, bob!);
+    await makePartners(alice!, bob!);
     await waitFor(() => bobDevice.engine.getOnlineUsers().has(alice!.user.userId), {
       what: 'alice online on bob’s device',
     });
@@ -44,7 +55,7 @@ it('after a server restart a device learns again who is online from the fresh sn
   const carolDevice = openDevice(server, carol!, 'carol');
   const danDevice = openDevice(server, dan!, 'dan');
   try {
-    await conversationWith(carolDevice, dan!);
+    await makePartners(carol!, dan!);
     await waitFor(() => danDevice.engine.getOnlineUsers().has(carol!.user.userId), {
       what: 'carol online',
     });
