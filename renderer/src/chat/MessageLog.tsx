@@ -38,6 +38,9 @@ const ROW_HEIGHT_HINT = 48;
 const OPENING_ROWS = 16;
 /** How close to an end (px) loads the next page on that side. */
 const LOAD_MORE_PX = 600;
+/** The line above the first message on one line (`.log-edge`: 18 + 6 padding, 18 line),
+ * so that the usual opening renders once instead of again after measuring it. */
+const EDGE_HEIGHT_HINT = 42;
 
 function LogEdge({ hasOlder, otherName }: { hasOlder: boolean; otherName: string }) {
   return hasOlder ? (
@@ -140,10 +143,21 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
   // to place its rows (and keeps older rows coming in above it at index 0, as `shift`
   // requires).
   const edge = useRef<HTMLDivElement>(null);
-  const [edgeHeight, setEdgeHeight] = useState(0);
+  const [edgeHeight, setEdgeHeight] = useState(EDGE_HEIGHT_HINT);
+  // Observed rather than read in a layout effect: a read there forces a layout of the
+  // whole freshly mounted log. The observer reports before the first paint, and again
+  // when a narrower window wraps the line.
+  const generation = range?.generation;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each range mounts a new edge
   useLayoutEffect(() => {
-    setEdgeHeight(edge.current?.offsetHeight ?? 0);
-  });
+    const element = edge.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setEdgeHeight(Math.round(entry.borderBoxSize[0]?.blockSize ?? 0));
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [generation]);
 
   // Rows that appeared above the first one held before: the list keeps its position from
   // the end for this render (virtua's `shift`).

@@ -10,6 +10,9 @@ export type MessagePart =
 
 const WRITTEN_SCHEME = /^(?:https?:\/\/|mailto:)/i;
 const WWW = /^www\./i;
+/** Text without any of these holds no link that `hrefFor` keeps: most messages, which
+ * then skip the tokenizer (the costliest part of rendering a plain bubble). */
+const MAY_HOLD_LINK = /:\/\/|mailto:|www\.|@/i;
 
 function hrefFor(type: string, text: string): string | null {
   if (type === 'email') return safeExternalHref(`mailto:${text}`);
@@ -20,6 +23,7 @@ function hrefFor(type: string, text: string): string | null {
 }
 
 export function splitMessageLinks(text: string): MessagePart[] {
+  if (!MAY_HOLD_LINK.test(text)) return text === '' ? [] : [{ kind: 'text', text }];
   const parts: MessagePart[] = [];
   const pushText = (run: string) => {
     const last = parts.at(-1);
