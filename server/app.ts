@@ -1,5 +1,7 @@
 // Builds and starts one server instance: migrations, database client, poke bus, HTTP.
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createAttachments } from './attachments/attachments.ts';
 import { createHashGate } from './auth/hash-gate.ts';
 import type { ServerConfig } from './config.ts';
 import { parseDatabaseUrl } from './db/connection.ts';
@@ -84,7 +86,14 @@ export async function startServer(
         log.warn({ err }, 'could not introduce new partners'),
       ),
   });
+  const attachments = createAttachments(
+    { db, sql, config },
+    join(config.ATTACHMENTS_DIR, address.database),
+    log,
+  );
+  sync.releaseUpload = attachments.release;
   const services: Services = {
+    attachments,
     config,
     db,
     log,
@@ -156,6 +165,7 @@ export async function startServer(
           await new Promise((resolve) => setTimeout(resolve, config.DRAIN_DELAY_MS));
         }
         presence.close();
+        attachments.close();
         await http.drain();
         await online.close();
         await bus.close();

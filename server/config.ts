@@ -18,6 +18,9 @@ const configSchema = z.object({
     .string()
     .regex(/^(mysql|mariadb):\/\//, 'must be a mysql:// or mariadb:// URL')
     .optional(),
+  /** Where attachments are kept on disk: uploads in progress and the blobs (one folder
+   * per database under it). */
+  ATTACHMENTS_DIR: z.string().min(1).default('.data/attachments'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   REDIS_URL: z

@@ -1,4 +1,5 @@
 // Everything a request handler needs, built once at start and passed in (no module state).
+import type { Attachments } from './attachments/attachments.ts';
 import type { AuthDeps } from './auth/accounts.ts';
 import type { ConversationKey } from './chat/conversations.ts';
 import type { ServerConfig } from './config.ts';
@@ -26,6 +27,7 @@ export interface Services {
   addresses: AddressResolver;
   limits: RateLimits;
   streamSlots: StreamSlots;
+  attachments: Attachments;
   /** Find-or-create for the REST and tRPC calls: a new conversation is announced to
    * both users, and each learns whether the other is online. A client's call
    * (`clientAddress` set) spends from its new-conversation budget; the seed's does not. */

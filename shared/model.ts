@@ -2,6 +2,7 @@
 // answer with them, the server's serializers produce them. The REST layer turns the same
 // objects into the seed's snake_case column names.
 import { z } from 'zod';
+import { attachmentViewSchema } from './attachments.ts';
 import { CONVERSATION_TYPES, idSchema, MESSAGE_TYPES } from './schemas.ts';
 import { SERVER_STATUSES } from './sync/status.ts';
 
@@ -34,6 +35,9 @@ export const messageViewSchema = z.object({
   fileName: z.string().nullable(),
   fileSize: z.number().int().nullable(),
   clientMsgId: z.string(),
+  /** An image's or file's upload and what was measured of it; null for text and once
+   * the message is deleted. */
+  attachment: attachmentViewSchema.nullable().default(null),
 });
 export type MessageView = z.infer<typeof messageViewSchema>;
 

@@ -47,6 +47,7 @@ function message(messageId: number, version: number, fields: Partial<SyncMessage
     fileUrl: null,
     fileName: null,
     fileSize: null,
+    attachment: null,
     clientMsgId: crypto.randomUUID(),
     version,
     ...fields,

@@ -90,6 +90,40 @@ export interface LocalMessage {
   /** What the server last confirmed (content and flags), kept while a local edit or
    * delete is waiting so a refused change can be undone. */
   confirmed?: { content: string; isEdited: boolean; isDeleted: boolean } | null;
+  /** An image's or file's description, for the log; its bytes are in `attachments`. */
+  attachment?: MessageAttachment | null;
+}
+
+export interface MessageAttachment {
+  fileName: string;
+  size: number;
+  /** The server's sniffed type once it has the bytes; the device's guess before. */
+  contentType: string;
+  width: number | null;
+  height: number | null;
+  thumbnail: string | null;
+  /** Where the server serves the bytes (`file_url`); null until it has them. */
+  fileUrl: string | null;
+}
+
+/** Where a queued attachment's upload stands. `done`: the send is in the outbox. */
+export type UploadState = 'queued' | 'done' | 'failed';
+
+/** The bytes of one message's attachment on this device: a file queued here (with its
+ * upload's progress on the server), or one downloaded to be opened. */
+export interface LocalAttachment {
+  clientMsgId: string;
+  convKey: string;
+  blob: Blob | null;
+  /** Set while the device sends this file; absent for a received one. */
+  upload?: {
+    state: UploadState;
+    /** The tus upload's URL, once the server created it: a restart resumes it. */
+    url: string | null;
+    error: { code: string; reason: string } | null;
+  };
+  /** 1 while an upload waits (queued), absent otherwise: a sparse index. */
+  uploadWaiting?: 1;
 }
 
 /** An operation waiting to be pushed. `seq` keeps the order the user acted in. */
@@ -145,6 +179,7 @@ export type ChatDatabase = Dexie & {
   outbox: EntityTable<OutboxEntry, 'seq'>;
   syncState: EntityTable<SyncStateRow, 'key'>;
   drafts: EntityTable<Draft, 'convKey'>;
+  attachments: EntityTable<LocalAttachment, 'clientMsgId'>;
 };
 
 export function databaseName(userId: number): string {
@@ -220,6 +255,8 @@ export function openChatDatabase(
           delete m.unreadConvKey;
         });
     });
+  // v4: attachments' bytes, apart from the messages the log reads.
+  db.version(4).stores({ attachments: 'clientMsgId, convKey, uploadWaiting' });
   // Another tab or a newer app version wants to upgrade the schema: let it.
   db.on('versionchange', () => {
     db.close();

@@ -21,6 +21,7 @@ function copy(fields: Partial<SyncMessage> = {}): SyncMessage {
     fileUrl: null,
     fileName: null,
     fileSize: null,
+    attachment: null,
     clientMsgId: 'c1',
     version: 3,
     ...fields,

@@ -5,7 +5,13 @@
 //   outbox keeps its content until the server confirms it;
 // - a refused edit of a synced message stays visible (failed) until retried or dropped.
 import type { SyncMessage } from '../../shared/sync/protocol.ts';
-import { type LocalMessage, othersKeyOf, type StoredStatus, syncedSortKey } from './db.ts';
+import {
+  type LocalMessage,
+  type MessageAttachment,
+  othersKeyOf,
+  type StoredStatus,
+  syncedSortKey,
+} from './db.ts';
 import { messageWords } from './words.ts';
 
 export interface MergeInput {
@@ -69,7 +75,23 @@ export function mergeMessage({
         ? { content: copy.content, isEdited: copy.isEdited, isDeleted: copy.isDeleted }
         : (local?.confirmed ?? null),
   };
+  const attachment = mergedAttachment(copy, isDeleted);
+  if (attachment) merged.attachment = attachment;
   const othersKey = othersKeyOf(merged, userId);
   if (othersKey) merged.othersKey = othersKey;
   return merged;
+}
+
+/** The server's description of the attachment, gone with a delete. */
+function mergedAttachment(copy: SyncMessage, isDeleted: boolean): MessageAttachment | null {
+  if (isDeleted || !copy.attachment) return null;
+  return {
+    fileName: copy.fileName ?? 'attachment',
+    size: copy.fileSize ?? 0,
+    contentType: copy.attachment.contentType,
+    width: copy.attachment.width,
+    height: copy.attachment.height,
+    thumbnail: copy.attachment.thumbnail,
+    fileUrl: copy.fileUrl,
+  };
 }

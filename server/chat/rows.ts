@@ -1,5 +1,7 @@
 // Raw rows as the database returns them, and their one mapping to the wire views.
 
+import { z } from 'zod';
+import type { AttachmentView } from '../../shared/attachments.ts';
 import type { ConversationView, MessageView } from '../../shared/model.ts';
 import { CONVERSATION_TYPES, MESSAGE_TYPES } from '../../shared/schemas.ts';
 import { SERVER_STATUSES } from '../../shared/sync/status.ts';
@@ -20,11 +22,13 @@ export interface MessageRow {
   file_name: string | null;
   file_size: number | null;
   client_msg_id: string | null;
+  attachment_id: string | null;
+  attachment_meta: string | null;
 }
 
 /** The columns of a MessageRow, for a query that names the table `m`. */
 export const MESSAGE_COLUMN_LIST =
-  'm.message_id, m.conversation_id, m.sender_id, m.message_type, m.content, m.created_at, m.updated_at, m.status, m.is_edited, m.is_deleted, m.file_url, m.file_name, m.file_size, m.client_msg_id';
+  'm.message_id, m.conversation_id, m.sender_id, m.message_type, m.content, m.created_at, m.updated_at, m.status, m.is_edited, m.is_deleted, m.file_url, m.file_name, m.file_size, m.client_msg_id, m.attachment_id, m.attachment_meta';
 export const MESSAGE_COLUMNS = Prisma.raw(MESSAGE_COLUMN_LIST);
 
 export interface ConversationRow {
@@ -80,7 +84,23 @@ export function toMessageView(row: MessageRow): MessageView {
     fileName: row.file_name,
     fileSize: row.file_size,
     clientMsgId: row.client_msg_id ?? '',
+    attachment: attachmentOf(row),
   };
+}
+
+/** What the sending device measured and the server sniffed, stored with the message. */
+const storedMetaSchema = z.object({
+  contentType: z.string().max(100),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  thumbnail: z.string().nullable(),
+});
+export type StoredAttachmentMeta = z.infer<typeof storedMetaSchema>;
+
+function attachmentOf(row: MessageRow): AttachmentView | null {
+  if (!row.attachment_id || !row.attachment_meta || row.is_deleted) return null;
+  const meta = storedMetaSchema.safeParse(JSON.parse(row.attachment_meta));
+  return meta.success ? { uploadId: row.attachment_id, ...meta.data } : null;
 }
 
 export function toConversationView(row: ConversationRow): ConversationView {

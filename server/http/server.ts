@@ -7,6 +7,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
+import { UPLOADS_PATH } from '../../shared/attachments.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import { resolveSession, type SessionIdentity } from '../auth/accounts.ts';
 import { cachedSession } from '../auth/session-cache.ts';
@@ -67,6 +68,9 @@ function requestUrl(req: IncomingMessage): URL | null {
 function isEventStream(res: ServerResponse): boolean {
   return String(res.getHeader('content-type') ?? '').startsWith('text/event-stream');
 }
+
+const UPLOADS_ROOT = UPLOADS_PATH.replace(/\/$/, '');
+const ATTACHMENT_ROUTE = /^\/api\/v1\/attachments\/([^/]+)$/;
 
 export function createHttpServer(services: Services): HttpServer {
   let ready = false;
@@ -135,7 +139,16 @@ export function createHttpServer(services: Services): HttpServer {
       trpcHttp(req, res);
       return;
     }
+    if (url.pathname === UPLOADS_ROOT || url.pathname.startsWith(UPLOADS_PATH)) {
+      await services.attachments.handleUpload(req, res);
+      return;
+    }
     try {
+      const download = ATTACHMENT_ROUTE.exec(url.pathname);
+      if (download?.[1]) {
+        await services.attachments.serve(req, res, download[1]);
+        return;
+      }
       if (!(await handleRest(services, req, res, url))) {
         throw new AppError('NOT_FOUND', 'no such endpoint');
       }

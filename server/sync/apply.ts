@@ -13,12 +13,14 @@ import {
   type PushResult,
   pushOpSchema,
 } from '../../shared/sync/protocol.ts';
+import { resolveSendAttachments } from '../attachments/resolve.ts';
 import { MESSAGE_COLUMN_LIST, type MessageRow } from '../chat/rows.ts';
 import { placeholders } from '../db/sql.ts';
 import { AppError } from '../errors.ts';
 import type { EventBus } from '../realtime/bus.ts';
 import {
   type Caller,
+  NO_OUTCOME,
   type Outcome,
   type Publication,
   rejected,
@@ -196,7 +198,34 @@ async function applyRun(
       const target = sendTarget(op, scope);
       if (typeof target !== 'number') return resultsOnly([target]);
       const sends = run.entries.map((e) => e.op).filter((o): o is SendOp => o.kind === 'send');
-      return deps.sends.submit({ caller, conversationId: target, ops: sends });
+      const { resolved, refused } = await resolveSendAttachments(deps.sql, caller.userId, sends);
+      if (refused.size === 0) {
+        return deps.sends.submit({
+          caller,
+          conversationId: target,
+          ops: sends,
+          attachments: resolved,
+        });
+      }
+      const going = sends.filter((send) => !refused.has(send.opId));
+      const outcome =
+        going.length > 0
+          ? await deps.sends.submit({
+              caller,
+              conversationId: target,
+              ops: going,
+              attachments: resolved,
+            })
+          : NO_OUTCOME;
+      const results = [...outcome.results];
+      return {
+        ...outcome,
+        results: sends.map(
+          (send) =>
+            refused.get(send.opId) ??
+            results.shift() ?? { opId: send.opId, status: 'retry', reason: 'message not stored' },
+        ),
+      };
     }
     case 'createConversation': {
       const outcome = await applyCreateConversation(deps, caller, op);

@@ -19,6 +19,8 @@ export interface SyncContext {
   /** Runs inside a conversation's transaction just before it commits: a seam for tests
    * that hold a transaction open to force a commit order. */
   beforeCommit?: (conversationId: number) => Promise<void>;
+  /** After a delete: the upload its message carried may go, and its bytes with it. */
+  releaseUpload?: (uploadId: string) => Promise<void>;
 }
 
 export interface Caller {

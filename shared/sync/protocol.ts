@@ -4,6 +4,7 @@
 // any change a deployed client could misread; the server then answers older clients
 // with PROTOCOL_INCOMPATIBLE, which tells them to update and to keep what they have.
 import { z } from 'zod';
+import { attachmentRefSchema } from '../attachments.ts';
 import { LIMITS } from '../limits.ts';
 import { conversationViewSchema, messageViewSchema } from '../model.ts';
 import {
@@ -14,6 +15,7 @@ import {
   idSchema,
   messageTextSchema,
 } from '../schemas.ts';
+import { attachmentMatchesType, captionOrTextSchema } from './send-shape.ts';
 
 export const PROTOCOL_VERSION = 2;
 
@@ -41,14 +43,19 @@ export const createConversationOp = z.strictObject({
   contextTitle: contextTitleSchema.nullable(),
 });
 
-export const sendOp = z.strictObject({
-  ...opBase,
-  kind: z.literal('send'),
-  conversation: conversationRefSchema,
-  clientMsgId: clientIdSchema,
-  content: messageTextSchema,
-  messageType: clientMessageTypeSchema,
-});
+/** A text message, or an image or file with an optional caption (`content` may then be
+ * empty) naming the upload that carries its bytes. */
+export const sendOp = z
+  .strictObject({
+    ...opBase,
+    kind: z.literal('send'),
+    conversation: conversationRefSchema,
+    clientMsgId: clientIdSchema,
+    content: captionOrTextSchema,
+    messageType: clientMessageTypeSchema,
+    attachment: attachmentRefSchema.optional(),
+  })
+  .check(attachmentMatchesType);
 
 /** Edits and deletes name one's own message by the id its device chose. */
 export const editOp = z.strictObject({

@@ -2,6 +2,7 @@
 // server processes against one database.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { TEST_ATTACHMENTS_DIR } from './attachments-dir.ts';
 import { waitFor } from './clients.ts';
 import { LOAD_LIMITS } from './limits.ts';
 
@@ -35,6 +36,7 @@ export async function startProcessServer(
         ...process.env,
         LOG_LEVEL: 'warn',
         SCRYPT_COST: '1024',
+        ATTACHMENTS_DIR: TEST_ATTACHMENTS_DIR,
         ...LOAD_LIMITS,
         ...env,
         PORT: String(port),

@@ -1,7 +1,10 @@
 // A real server on a free port over a fresh database, for integration tests.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type RunningServer, startServer } from '../../server/app.ts';
 import { parseConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
+import { TEST_ATTACHMENTS_DIR } from './attachments-dir.ts';
 import { type FreshDatabase, freshDatabase } from './database.ts';
 import { LOAD_LIMITS } from './limits.ts';
 
@@ -23,6 +26,7 @@ export interface TestServerOptions {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = options.database ?? (await freshDatabase(options.label));
   const config = parseConfig({
+    ATTACHMENTS_DIR: TEST_ATTACHMENTS_DIR,
     PORT: String(options.port ?? 0),
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -43,7 +47,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     database,
     async dispose() {
       await server.close();
-      if (ownsDatabase) await database.drop();
+      if (ownsDatabase) {
+        await database.drop();
+        await rm(join(config.ATTACHMENTS_DIR, database.address.database), {
+          recursive: true,
+          force: true,
+        });
+      }
     },
   };
 }

@@ -370,6 +370,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
           fileName: null,
           fileSize: null,
           clientMsgId: op.clientMsgId,
+          attachment: null,
           changeEpoch: epoch,
         };
         messages.set(message.messageId, message);

@@ -71,7 +71,8 @@ export async function applyMessageChange(
               [op.content, at, target.message_id, caller.userId],
             )
           : await tx.write(
-              `UPDATE messages SET content = '', is_deleted = 1, updated_at = ?, change_epoch = ${STAMP}
+              `UPDATE messages SET content = '', is_deleted = 1, updated_at = ?, change_epoch = ${STAMP},
+                      file_url = NULL, file_name = NULL, file_size = NULL, attachment_meta = NULL
                 WHERE message_id = ? AND sender_id = ? AND is_deleted = 0`,
               [at, target.message_id, caller.userId],
             );
@@ -106,7 +107,14 @@ export async function applyMessageChange(
     isDeleted: op.kind === 'delete',
     updatedAt: at.toISOString(),
     version,
+    ...(op.kind === 'delete'
+      ? { fileUrl: null, fileName: null, fileSize: null, attachment: null }
+      : {}),
   };
+  // The bytes go for everyone once no live message carries them.
+  if (op.kind === 'delete' && target.attachment_id) {
+    await ctx.releaseUpload?.(target.attachment_id);
+  }
   const step = { conversationId, from: version - 1, to: version };
   const to = (await ctx.participants.of(conversationId)) ?? [caller.userId];
   return {

@@ -14,6 +14,7 @@ import {
   type SyncMessage,
   type VersionStep,
 } from '../../../shared/sync/protocol.ts';
+import type { ResolvedAttachment } from '../../attachments/resolve.ts';
 import { MESSAGE_COLUMN_LIST, type MessageRow, toMessageView } from '../../chat/rows.ts';
 import { placeholders, type SqlRunner } from '../../db/sql.ts';
 import {
@@ -33,19 +34,22 @@ export interface SendRequest {
   caller: Caller;
   conversationId: number;
   ops: readonly SendOp[];
+  /** By client_msg_id: the checked uploads of the sends that carry one. */
+  attachments?: ReadonlyMap<string, ResolvedAttachment>;
 }
 
 type StoredRow = MessageRow & { message_version: number };
 
 const insertSql = (count: number) => `INSERT IGNORE INTO messages
     (conversation_id, sender_id, message_type, content, client_msg_id, created_at, updated_at,
-     change_epoch, status)
+     change_epoch, status, file_url, file_name, file_size, attachment_id, attachment_meta)
   SELECT c.conversation_id, v.sender_id, v.message_type, v.content, v.client_msg_id, ?, ?,
-         (SELECT epoch FROM sync_clock WHERE id = 1 LOCK IN SHARE MODE), 'sent'
+         (SELECT epoch FROM sync_clock WHERE id = 1 LOCK IN SHARE MODE), 'sent',
+         v.file_url, v.file_name, v.file_size, v.attachment_id, v.attachment_meta
     FROM (${Array.from(
       { length: count },
       () =>
-        'SELECT ? AS ord, ? AS conversation_id, ? AS sender_id, ? AS message_type, ? AS content, ? AS client_msg_id',
+        'SELECT ? AS ord, ? AS conversation_id, ? AS sender_id, ? AS message_type, ? AS content, ? AS client_msg_id, ? AS file_url, ? AS file_name, ? AS file_size, ? AS attachment_id, ? AS attachment_meta',
     ).join(' UNION ALL ')}) v
     JOIN conversations c ON c.conversation_id = v.conversation_id AND v.sender_id IN (c.user1_id, c.user2_id)
    ORDER BY v.ord
@@ -81,6 +85,7 @@ interface Row {
   op: SendOp;
   senderId: number;
   conversationId: number;
+  attachment: ResolvedAttachment | null;
 }
 
 interface Stored {
@@ -125,6 +130,7 @@ export async function applySendBatch(
         op,
         senderId: request.caller.userId,
         conversationId: request.conversationId,
+        attachment: request.attachments?.get(op.clientMsgId) ?? null,
       })),
     )
     // Ascending conversations (stable: each request's ops keep their order).
@@ -153,6 +159,11 @@ export async function applySendBatch(
         row.op.messageType,
         row.op.content,
         row.op.clientMsgId,
+        row.attachment?.fileUrl ?? null,
+        row.attachment?.fileName ?? null,
+        row.attachment?.fileSize ?? null,
+        row.attachment?.attachmentId ?? null,
+        row.attachment ? JSON.stringify(row.attachment.meta) : null,
       ]),
     ]);
     if (inserted.affectedRows === 0) return null;
@@ -274,10 +285,13 @@ function groupBatch(rows: readonly Row[], stored: Stored, at: Date): GroupedBatc
       status: 'sent',
       isEdited: false,
       isDeleted: false,
-      fileUrl: null,
-      fileName: null,
-      fileSize: null,
+      fileUrl: row.attachment?.fileUrl ?? null,
+      fileName: row.attachment?.fileName ?? null,
+      fileSize: row.attachment?.fileSize ?? null,
       clientMsgId: row.op.clientMsgId,
+      attachment: row.attachment
+        ? { uploadId: row.attachment.attachmentId, ...row.attachment.meta }
+        : null,
       version: conversation.step.from + conversation.messages.length + 1,
     };
     conversation.messages.push(view);
