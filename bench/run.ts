@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark, prints one table, writes bench/results/latest.json.
 // BENCH_ONLY=counted,send,push,... picks some; BENCH_SCALE scales the amount of work.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { benchAttachments } from './attachments.ts';
 import { benchCounted } from './counted.ts';
 import { benchPushIngest } from './push-ingest.ts';
 import { benchRealtime } from './realtime.ts';
@@ -20,6 +21,7 @@ const BENCHES: Record<string, Bench> = {
   'reconcile-node': benchReconcile,
   realtime: benchRealtime,
   ui: benchUi,
+  attachments: benchAttachments,
 };
 
 async function main() {

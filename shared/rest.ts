@@ -1,6 +1,7 @@
 // The seed's REST API (DESIGN §5): snake_case bodies and query strings, validated with
 // the same field schemas as tRPC and turned into the same service inputs.
 import { z } from 'zod';
+import { imageMetaSchema, uploadIdSchema } from './attachments.ts';
 import {
   CONVERSATION_PAGE,
   conversationCursorSchema,
@@ -17,10 +18,10 @@ import {
   emailSchema,
   idFromText,
   idSchema,
-  messageTextSchema,
   passwordSchema,
   searchTextSchema,
 } from './schemas.ts';
+import { attachmentMatchesType, captionOrTextSchema } from './sync/send-shape.ts';
 
 export const restRegisterBody = z
   .strictObject({
@@ -89,9 +90,14 @@ export const restMessageListQuery = z
 export const restSendMessageBody = z
   .strictObject({
     conversation_id: idSchema,
-    content: messageTextSchema,
+    /** May be empty for an image or file: its caption. */
+    content: captionOrTextSchema,
     message_type: clientMessageTypeSchema.default('text'),
     client_msg_id: clientIdSchema.optional(),
+    /** An image's or file's upload (POST /api/v1/uploads/, tus), the caller's own. */
+    upload_id: uploadIdSchema.optional(),
+    /** For an image: its size and thumbnail as the sending device measured them. */
+    image: imageMetaSchema.optional(),
     /** Accepted for compatibility with older clients and ignored: the sender is always
      * the caller. */
     sender_id: z.unknown().optional(),
@@ -101,6 +107,10 @@ export const restSendMessageBody = z
     content: b.content,
     messageType: b.message_type,
     clientMsgId: b.client_msg_id,
-  }));
+    attachment: b.upload_id
+      ? { uploadId: b.upload_id, ...(b.image ? { image: b.image } : {}) }
+      : undefined,
+  }))
+  .check(attachmentMatchesType);
 
 export const restConversationIdParam = idFromText;

@@ -1,12 +1,14 @@
 // Input schemas shared by tRPC procedures, the REST layer and the client. Objects are
 // strict: an unknown field is a client bug and is answered with 400, not ignored.
 import { z } from 'zod';
+import { attachmentRefSchema } from './attachments.ts';
 import {
   CONVERSATION_PAGE,
   conversationCursorSchema,
   conversationPageSize,
 } from './conversation-page.ts';
 import { LIMITS } from './limits.ts';
+import { attachmentMatchesType, captionOrTextSchema } from './sync/send-shape.ts';
 import { isWellFormedText, TEXT_PROBLEM_MESSAGE, userText } from './user-text.ts';
 
 export const idSchema = z.number().int().positive().max(2_147_483_647);
@@ -105,10 +107,13 @@ export const messageListInput = z.strictObject({
 });
 export type MessageListInput = z.infer<typeof messageListInput>;
 
-export const sendMessageInput = z.strictObject({
-  conversationId: idSchema,
-  content: messageTextSchema,
-  messageType: clientMessageTypeSchema.default('text'),
-  clientMsgId: clientIdSchema.optional(),
-});
+export const sendMessageInput = z
+  .strictObject({
+    conversationId: idSchema,
+    content: captionOrTextSchema,
+    messageType: clientMessageTypeSchema.default('text'),
+    clientMsgId: clientIdSchema.optional(),
+    attachment: attachmentRefSchema.optional(),
+  })
+  .check(attachmentMatchesType);
 export type SendMessageInput = z.infer<typeof sendMessageInput>;

@@ -7,6 +7,7 @@ import { openChatDatabase } from '../sync/db.ts';
 import { createSyncEngine, lockName } from '../sync/engine.ts';
 import { broadcastTabChannel } from '../sync/tab-channel.ts';
 import { createTrpcTransport } from '../sync/trpc-transport.ts';
+import { createTusUploadTransport } from '../sync/tus-upload-transport.ts';
 import { App } from './app/App.tsx';
 import type { StartSession } from './app/SignedInApp.tsx';
 import { appVersion, resolveServerUrl } from './config.ts';
@@ -27,6 +28,7 @@ const startSession: StartSession = (session) => {
   const engine = createSyncEngine({
     db,
     transport: () => createTrpcTransport({ baseUrl: serverUrl, token: session.token }),
+    uploads: () => createTusUploadTransport({ baseUrl: serverUrl, token: session.token }),
     userId,
     locks,
     tabs,

@@ -41,6 +41,9 @@ export interface SyncEngineApi {
   /** Pull now and drain the outbox (on resume, on `online`, on user request). */
   syncNow(): void;
   sendMessage(convKey: string, content: string): Promise<string>;
+  /** Queues an image or file (its bytes kept on this device at once) with an optional
+   * caption; it uploads when online and is sent once the server has every byte. */
+  sendAttachment(convKey: string, file: PreparedAttachment, caption: string): Promise<string>;
   editMessage(clientMsgId: string, content: string): Promise<void>;
   deleteMessage(clientMsgId: string): Promise<void>;
   retry(clientMsgId: string): Promise<void>;
@@ -59,4 +62,14 @@ export interface SyncEngineApi {
   /** Conversation partners connected right now (any device), for the conversation list. */
   getOnlineUsers(): ReadonlySet<number>;
   onOnlineUsers(listener: (userIds: ReadonlySet<number>) => void): () => void;
+}
+
+/** A file ready to queue: for an image, its measured size and thumbnail (made on this
+ * device, so the server needs no image library). */
+export interface PreparedAttachment {
+  kind: 'image' | 'file';
+  blob: Blob;
+  fileName: string;
+  contentType: string;
+  image: { width: number; height: number; thumbnail: string } | null;
 }

@@ -5,12 +5,23 @@ import Dexie from 'dexie';
 import {
   type ChatDatabase,
   type LocalConversation,
+  type LocalMessage,
   PENDING_SORT_PREFIX,
   syncedSortKey,
 } from './db.ts';
 import { marksOf } from './marks.ts';
 
 export const PREVIEW_CHARS = 200;
+
+/** What the list and notifications show of a message: its text, or for an image or file
+ * what it is and its caption. */
+export function messagePreview(message: Pick<LocalMessage, 'messageType' | 'content'>): string {
+  if (message.messageType !== 'image' && message.messageType !== 'file') {
+    return message.content.slice(0, PREVIEW_CHARS);
+  }
+  const label = message.messageType === 'image' ? '📷 Photo' : '📎 File';
+  return (message.content ? `${label} · ${message.content}` : label).slice(0, PREVIEW_CHARS);
+}
 
 /** The later of two ISO-8601 UTC times (such strings sort as text). */
 export function laterTime(a: string, b: string): string {
@@ -53,7 +64,7 @@ export async function refreshConversationStats(
       lastActivityAt: newest
         ? laterTime(newest.createdAt, conversation.createdAt)
         : conversation.createdAt,
-      lastMessagePreview: newestShown ? newestShown.content.slice(0, PREVIEW_CHARS) : null,
+      lastMessagePreview: newestShown ? messagePreview(newestShown) : null,
       lastMessageSenderId: newestShown ? newestShown.senderId : null,
     };
     const changed = (Object.keys(next) as (keyof LocalConversation)[]).some(

@@ -120,6 +120,8 @@ export interface LocalAttachment {
     state: UploadState;
     /** The tus upload's URL, once the server created it: a restart resumes it. */
     url: string | null;
+    /** The server's name for the upload, once it has every byte. */
+    uploadId: string | null;
     error: { code: string; reason: string } | null;
   };
   /** 1 while an upload waits (queued), absent otherwise: a sparse index. */
@@ -140,6 +142,8 @@ export interface OutboxEntry {
   /** Set when the server rejected it for good; such entries are skipped, never retried
    * automatically, until the user retries or discards them. */
   rejected: { code: string; reason: string } | null;
+  /** A send whose attachment is still uploading: skipped until the upload names it. */
+  waitsForUpload?: true;
 }
 
 export interface SyncStateRow {

@@ -25,6 +25,7 @@ import { createOutbox, type Settled } from './outbox.ts';
 import { createReceipts } from './receipts.ts';
 import type { TabChannel, TabMessage } from './tab-channel.ts';
 import { asTransportError, type SyncTransport, type TransportError } from './transport.ts';
+import { createUploader, type Uploader, type UploadTransport } from './uploads.ts';
 import { cryptoRandomBytes, type RandomBytes, uuidv7 } from './uuid.ts';
 import { createWorker, type TimerHandle } from './worker.ts';
 
@@ -52,6 +53,8 @@ export interface SyncEngineOptions {
   gapGraceMs?: number;
   /** How long confirmed receipts may wait in memory before a write of their own. */
   receiptFlushMs?: number;
+  /** Where queued files go, or what opens it; absent, files wait on this device. */
+  uploads?: UploadTransport | (() => UploadTransport);
 }
 
 export interface SyncEngine extends SyncEngineApi {
@@ -117,6 +120,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   let isRunning = false;
   let leadership: Leadership | null = null;
+  let uploader: Uploader | null = null;
   let transport: SyncTransport | null = null;
   let stopStream: (() => void) | null = null;
   let stopTabs: (() => void) | null = null;
@@ -470,6 +474,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   function lead(): void {
     if (!isRunning || transport) return;
     transport = openTransport();
+    if (options.uploads) {
+      uploader = createUploader({
+        db,
+        userId,
+        transport: typeof options.uploads === 'function' ? options.uploads() : options.uploads,
+        onSendReady: () => push.request(),
+      });
+      uploader.start();
+    }
     stopStream = transport.subscribe({
       onEvent: onLiveEvent,
       onConnectionChange: (connected) => {
@@ -478,6 +491,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         if (!connected && onlineUsers.size > 0) setOnlineUsers(new Set());
         if (connected) {
           hasNetworkFailure = false;
+          uploader?.kick();
           // Back online: whatever waited for the network goes now, and a pull from the
           // stored cursor catches up (the stream is only a hint).
           push.reset();
@@ -497,6 +511,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function follow(): Promise<void> {
     if (!transport) return;
+    uploader?.stop();
+    uploader = null;
     stopStream?.();
     stopStream = null;
     for (const handle of [headCheckTimer, gapTimer, receiptFlushTimer]) {
@@ -517,8 +533,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   function onTabMessage(message: TabMessage): void {
     if (isLeading()) {
-      if (message.type === 'wake') push.request();
-      else if (message.type === 'syncNow') syncNow();
+      if (message.type === 'wake') {
+        push.request();
+        uploader?.kick();
+      } else if (message.type === 'syncNow') syncNow();
       else if (message.type === 'hello') {
         tabs?.post({ type: 'status', status: currentStatus() });
         tabs?.post({ type: 'online', userIds: [...onlineUsers] });
@@ -534,8 +552,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   /** A local write may have queued something: the leader pushes it. */
   function wake(): void {
     if (!isRunning) return;
-    if (isLeading()) push.request();
-    else tabs?.post({ type: 'wake' });
+    if (isLeading()) {
+      push.request();
+      uploader?.kick();
+    } else tabs?.post({ type: 'wake' });
   }
 
   function syncNow(): void {
@@ -598,6 +618,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     },
 
     sendMessage: async (convKey, content) => afterWrite(await writes.sendMessage(convKey, content)),
+    sendAttachment: async (convKey, file, caption) =>
+      afterWrite(await writes.sendAttachment(convKey, file, caption)),
     editMessage: async (clientMsgId, content) => {
       await afterWrite(undefined, await writes.editMessage(clientMsgId, content));
     },
@@ -605,7 +627,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       await afterWrite(undefined, await writes.deleteMessage(clientMsgId));
     },
     retry: async (clientMsgId) => afterWrite(await writes.retry(clientMsgId)),
-    discard: async (clientMsgId) => afterWrite(await writes.discard(clientMsgId), false),
+    // A discarded file's upload stops: the queue is woken to notice.
+    discard: async (clientMsgId) => afterWrite(await writes.discard(clientMsgId)),
     retryAll: async () => afterWrite(await writes.retryAll()),
     discardAll: async () => afterWrite(await writes.discardAll(), false),
     openConversation: async (request) => afterWrite(await writes.openConversation(request)),

@@ -3,8 +3,13 @@
 // without its operation or an operation without its message. Any tab may write; the
 // leader tab pushes (see engine.ts).
 import type { PushOp } from '../../shared/sync/protocol.ts';
-import type { OpenConversationRequest } from './api.ts';
-import { laterTime, PREVIEW_CHARS, refreshConversationStats } from './conversation-stats.ts';
+import type { OpenConversationRequest, PreparedAttachment } from './api.ts';
+import {
+  laterTime,
+  messagePreview,
+  PREVIEW_CHARS,
+  refreshConversationStats,
+} from './conversation-stats.ts';
 import {
   type ChatDatabase,
   type LocalConversation,
@@ -29,6 +34,35 @@ export interface LocalWriteDeps {
 
 export type LocalWrites = ReturnType<typeof createLocalWrites>;
 
+/** The send of a message; one with an attachment names its upload once it has one. */
+function sendOpFor(
+  conversation: LocalConversation,
+  message: LocalMessage,
+  uploadId: string | null,
+  opId: string,
+): PushOp {
+  const image =
+    message.attachment?.width && message.attachment.height && message.attachment.thumbnail
+      ? {
+          width: message.attachment.width,
+          height: message.attachment.height,
+          thumbnail: message.attachment.thumbnail,
+        }
+      : undefined;
+  return {
+    opId,
+    kind: 'send',
+    conversation:
+      conversation.serverId !== null
+        ? { conversationId: conversation.serverId }
+        : { clientConvId: conversation.key },
+    clientMsgId: message.clientMsgId,
+    content: message.content,
+    messageType: message.messageType === 'system' ? 'text' : message.messageType,
+    ...(uploadId ? { attachment: { uploadId, ...(image ? { image } : {}) } } : {}),
+  };
+}
+
 function createOp(conversation: LocalConversation, opId: string): PushOp {
   return {
     opId,
@@ -50,7 +84,11 @@ function snapshot(message: LocalMessage): LocalMessage['confirmed'] {
 export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWriteDeps) {
   const iso = () => new Date(now()).toISOString();
   const inTransaction = <T>(work: () => Promise<T>) =>
-    db.transaction('rw', [db.conversations, db.messages, db.outbox, db.drafts], work);
+    db.transaction(
+      'rw',
+      [db.conversations, db.messages, db.outbox, db.drafts, db.attachments],
+      work,
+    );
 
   async function ownMessage(clientMsgId: string): Promise<LocalMessage | undefined> {
     const message = await db.messages.get(clientMsgId);
@@ -117,6 +155,8 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
     await db.outbox.bulkDelete(ops.map((e) => e.seq!));
     if (message.serverId === null) {
       await db.messages.delete(message.clientMsgId);
+      // Its upload, if one runs, stops when its row goes (see uploads.ts).
+      await db.attachments.delete(message.clientMsgId);
     } else {
       const confirmed = snapshot(message) ?? message;
       await db.messages.update(message.clientMsgId, {
@@ -141,21 +181,21 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
       const conversation = await db.conversations.get(message.convKey);
       if (!conversation) throw new Error('the conversation of this message is gone');
       await ensureCreateQueued(conversation);
+      const attachment = await db.attachments.get(message.clientMsgId);
+      const uploaded = attachment?.upload?.uploadId ?? null;
       await outbox.add({
-        op: {
-          opId: newId(),
-          kind: 'send',
-          conversation:
-            conversation.serverId !== null
-              ? { conversationId: conversation.serverId }
-              : { clientConvId: conversation.key },
-          clientMsgId: message.clientMsgId,
-          content: message.content,
-          messageType: message.messageType === 'system' ? 'text' : message.messageType,
-        },
+        op: sendOpFor(conversation, message, uploaded, newId()),
         clientMsgId: message.clientMsgId,
         convKey: message.convKey,
+        ...(attachment && !uploaded ? { waitsForUpload: true } : {}),
       });
+      if (attachment?.upload && !uploaded) {
+        // A refused upload is gone on the server: it starts again from the first byte.
+        await db.attachments.update(message.clientMsgId, {
+          upload: { state: 'queued', url: null, uploadId: null, error: null },
+          uploadWaiting: 1,
+        });
+      }
       await db.messages.update(message.clientMsgId, { status: 'pending', failure: null });
     } else {
       await db.outbox
@@ -222,6 +262,71 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
           lastActivityAt: laterTime(createdAt, conversation.lastActivityAt),
         });
         // Replying means what came before was read, as in Signal: the badge goes.
+        await markReadIn(convKey);
+      });
+      return clientMsgId;
+    },
+
+    async sendAttachment(
+      convKey: string,
+      file: PreparedAttachment,
+      caption: string,
+    ): Promise<string> {
+      const text = caption.trim() === '' ? '' : prepareMessageText(caption);
+      const createdAt = new Date(now()).toISOString();
+      const clientMsgId = newId();
+      await inTransaction(async () => {
+        const conversation = await db.conversations.get(convKey);
+        if (!conversation) throw new Error(`no conversation ${convKey}`);
+        await ensureCreateQueued(conversation);
+        const message: LocalMessage = {
+          clientMsgId,
+          convKey,
+          serverId: null,
+          senderId: userId,
+          messageType: file.kind,
+          content: text,
+          createdAt,
+          updatedAt: createdAt,
+          status: 'pending',
+          isEdited: false,
+          isDeleted: false,
+          version: 0,
+          sortKey: '',
+          words: messageWords(`${text} ${file.fileName}`),
+          failure: null,
+          confirmed: null,
+          attachment: {
+            fileName: file.fileName,
+            size: file.blob.size,
+            contentType: file.contentType,
+            width: file.image?.width ?? null,
+            height: file.image?.height ?? null,
+            thumbnail: file.image?.thumbnail ?? null,
+            fileUrl: null,
+          },
+        };
+        // The send waits in the outbox, in order, until the upload names its bytes.
+        const seq = await outbox.add({
+          op: sendOpFor(conversation, message, null, newId()),
+          clientMsgId,
+          convKey,
+          waitsForUpload: true,
+        });
+        await db.messages.add({ ...message, sortKey: pendingSortKey(seq) });
+        await db.attachments.add({
+          clientMsgId,
+          convKey,
+          blob: file.blob,
+          upload: { state: 'queued', url: null, uploadId: null, error: null },
+          uploadWaiting: 1,
+        });
+        await db.conversations.update(convKey, {
+          pendingCount: conversation.pendingCount + 1,
+          lastMessagePreview: messagePreview({ messageType: file.kind, content: text }),
+          lastMessageSenderId: userId,
+          lastActivityAt: laterTime(createdAt, conversation.lastActivityAt),
+        });
         await markReadIn(convKey);
       });
       return clientMsgId;

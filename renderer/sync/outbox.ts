@@ -65,7 +65,7 @@ export function createOutbox({ db, userId }: OutboxDeps): Outbox {
         [db.outbox, db.conversations],
         async () => {
           const candidates = await db.outbox
-            .filter((e) => e.rejected === null && !inFlight.has(e.seq ?? 0))
+            .filter((e) => e.rejected === null && !e.waitsForUpload && !inFlight.has(e.seq ?? 0))
             .limit(max)
             .toArray();
           const readable: OutboxEntry[] = [];

@@ -5,6 +5,7 @@
 // the retry's duplicates tell the conversation to catch up, so an instance dying between
 // commit and publish costs nobody a message.
 import { randomUUID } from 'node:crypto';
+import type { AttachmentRef } from '../../shared/attachments.ts';
 import type { MessageView } from '../../shared/model.ts';
 import {
   type OpOfKind,
@@ -298,6 +299,7 @@ export async function sendOneMessage(
     content: string;
     messageType: 'text' | 'image' | 'file';
     clientMsgId?: string | undefined;
+    attachment?: AttachmentRef | undefined;
   },
 ): Promise<{ message: MessageView; created: boolean }> {
   const { results } = await applyPush(deps, { userId: callerId }, [
@@ -308,6 +310,7 @@ export async function sendOneMessage(
       clientMsgId: input.clientMsgId ?? randomUUID(),
       content: input.content,
       messageType: input.messageType,
+      ...(input.attachment ? { attachment: input.attachment } : {}),
     },
   ]);
   const [result] = results;

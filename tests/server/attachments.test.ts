@@ -134,6 +134,63 @@ describe('[§4a] an attachment sent and opened', () => {
   });
 });
 
+describe('[§5] REST sends an attachment as the seed describes it', () => {
+  it('POST /api/v1/chat/messages with message_type file and an upload_id answers the file columns', async () => {
+    const bytes = randomBytes(4_000);
+    const { uploadId } = await uploadBytes(server.url, scene.alice.token, bytes, {
+      name: 'plan.txt',
+    });
+    const answer = await rest<Record<string, unknown>>(
+      server.url,
+      'POST',
+      '/api/v1/chat/messages',
+      {
+        token: scene.alice.token,
+        body: {
+          conversation_id: scene.conversationId,
+          content: '',
+          message_type: 'file',
+          upload_id: uploadId,
+        },
+      },
+    );
+    expect(answer.status).toBe(201);
+    expect(answer.body).toMatchObject({
+      message_type: 'file',
+      file_url: `/api/v1/attachments/${uploadId}`,
+      file_name: 'plan.txt',
+      file_size: bytes.length,
+    });
+  });
+
+  it('an image without its measurements, or a text with an upload, is a 400', async () => {
+    const { uploadId } = await uploadBytes(server.url, scene.alice.token, PNG_1X1, {
+      name: 'a.png',
+    });
+    for (const body of [
+      {
+        conversation_id: scene.conversationId,
+        content: '',
+        message_type: 'image',
+        upload_id: uploadId,
+      },
+      {
+        conversation_id: scene.conversationId,
+        content: 'hi',
+        message_type: 'text',
+        upload_id: uploadId,
+      },
+      { conversation_id: scene.conversationId, content: '', message_type: 'file' },
+    ]) {
+      const answer = await rest(server.url, 'POST', '/api/v1/chat/messages', {
+        token: scene.alice.token,
+        body,
+      });
+      expect(answer.status).toBe(400);
+    }
+  });
+});
+
 describe('[§4a] who may read an attachment', () => {
   let path = '';
   beforeAll(async () => {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { Redis } from 'ioredis';
+import { Upload as TusUpload } from 'tus-js-client';
 import { WebSocket } from 'ws';
 import type { IncomingMessage } from '../../renderer/sync/api.ts';
 import {
@@ -25,8 +26,11 @@ import {
   TransportError,
 } from '../../renderer/sync/transport.ts';
 import { createTrpcTransport } from '../../renderer/sync/trpc-transport.ts';
+import { uploadFailureOf } from '../../renderer/sync/tus-upload-transport.ts';
+import type { UploadTransport } from '../../renderer/sync/uploads.ts';
 import { hashToken, newSessionToken } from '../../server/auth/tokens.ts';
 import { createPrisma, type Db } from '../../server/db/prisma.ts';
+import { UPLOADS_PATH } from '../../shared/attachments.ts';
 import type { PushOp, PushResult } from '../../shared/sync/protocol.ts';
 import type { ServerStatus, Watermarks } from '../../shared/sync/status.ts';
 import { createUser, rest, type TestUser, waitFor } from '../support/clients.ts';
@@ -354,6 +358,48 @@ export interface DeviceOptions {
   watchStatuses?: boolean;
   /** Attached to every engine the device runs (restarts build a new one). */
   onIncoming?: (incoming: IncomingMessage) => void;
+  /** Uploads queued files to the server (tus), as the app does. */
+  uploads?: boolean;
+}
+
+/** The app's upload path from Node: tus-js-client's Node build reads Buffers, not Blobs,
+ * so the bytes are handed over as one; everything else is the same protocol. */
+export function nodeUploadTransport(
+  server: Pick<SyncServer, 'url'>,
+  user: TestUser,
+  isOffline: () => boolean = () => false,
+): UploadTransport {
+  return {
+    async upload(job) {
+      if (isOffline()) throw lost('upload');
+      const bytes = Buffer.from(await job.blob.arrayBuffer());
+      return new Promise((resolve, reject) => {
+        const upload: TusUpload = new TusUpload(bytes, {
+          endpoint: `${server.url}${UPLOADS_PATH}`,
+          uploadUrl: job.url,
+          metadata: { filename: job.fileName },
+          headers: { authorization: `Bearer ${user.token}` },
+          chunkSize: 64 * 1024,
+          retryDelays: null,
+          storeFingerprintForResuming: false,
+          onUploadUrlAvailable: () => {
+            if (upload.url) job.onUrl(upload.url);
+          },
+          onProgress: job.onProgress,
+          onSuccess: () => resolve({ uploadId: upload.url?.split('/').at(-1) ?? '' }),
+          onError: (error) => reject(uploadFailureOf(error) ?? error),
+        });
+        job.signal.addEventListener('abort', () => void upload.abort(false), { once: true });
+        upload.start();
+      });
+    },
+    async cancel(url) {
+      await fetch(url, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${user.token}`, 'tus-resumable': '1.0.0' },
+      });
+    },
+  };
 }
 
 /** The real tRPC transport of a signed-in user (over `ws`, reconnecting quickly). */
@@ -399,6 +445,9 @@ export function openDevice(
       transport,
       userId: user.user.userId,
       backoff: { baseMs: 20, maxMs: 250 },
+      ...(options.uploads
+        ? { uploads: nodeUploadTransport(server, user, () => uploadsOffline) }
+        : {}),
       locks: options.profile?.locks ?? null,
       tabs,
       ...(options.headCheckMs ? { headCheckMs: options.headCheckMs } : {}),
@@ -406,6 +455,7 @@ export function openDevice(
     if (options.onIncoming) built.onIncoming(options.onIncoming);
     return built;
   };
+  let uploadsOffline = false;
   let db = open();
   let engine = build(db);
   engine.start();
@@ -419,8 +469,14 @@ export function openDevice(
     get engine() {
       return engine;
     },
-    goOffline: () => transport.goOffline(),
-    goOnline: () => transport.goOnline(),
+    goOffline: () => {
+      uploadsOffline = true;
+      transport.goOffline();
+    },
+    goOnline: () => {
+      uploadsOffline = false;
+      transport.goOnline();
+    },
     dropNextPushResponse: (count) => transport.dropNextPushResponse(count),
     deliverNextPushTwice: () => transport.deliverNextPushTwice(),
     async restart() {

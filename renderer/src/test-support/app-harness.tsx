@@ -43,6 +43,10 @@ export function scriptedEngine(userId = ME): ScriptedEngine {
       calls.push(['sendMessage', convKey, content]);
       return 'new-id';
     },
+    async sendAttachment(convKey, file, caption) {
+      calls.push(['sendAttachment', convKey, file.fileName, caption]);
+      return 'new-id';
+    },
     editMessage: record('editMessage'),
     deleteMessage: record('deleteMessage'),
     retry: record('retry'),

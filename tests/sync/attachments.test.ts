@@ -1,0 +1,134 @@
+// [§4a] Attachments from a device's point of view, against the real server: a file
+// queued offline keeps its place, survives an app restart, uploads once the device is
+// online, and reaches the other device as the same bytes; the message reaches nobody
+// before its bytes are on the server; a refused file fails its message with the reason.
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import type { PreparedAttachment } from '../../renderer/sync/api.ts';
+import {
+  conversationWith,
+  createUsers,
+  type Device,
+  isDrained,
+  openDevice,
+  type SyncServer,
+  serverMessages,
+  startSyncServer,
+  waitFor,
+} from './support.ts';
+
+let server: SyncServer;
+const devices: Device[] = [];
+
+beforeAll(async () => {
+  server = await startSyncServer('attachsync');
+});
+afterEach(async () => {
+  await Promise.all(devices.splice(0).map((d) => d.close()));
+});
+afterAll(async () => {
+  await server?.dispose();
+});
+
+function device(...args: Parameters<typeof openDevice>): Device {
+  const opened = openDevice(...args);
+  devices.push(opened);
+  return opened;
+}
+
+const sha256 = async (blob: Blob) =>
+  createHash('sha256')
+    .update(Buffer.from(await blob.arrayBuffer()))
+    .digest('hex');
+
+function file(bytes: Uint8Array, fileName: string): PreparedAttachment {
+  return {
+    kind: 'file',
+    blob: new Blob([Buffer.from(bytes)]),
+    fileName,
+    contentType: 'application/pdf',
+    image: null,
+  };
+}
+
+test('[§4a] a file queued offline survives a restart, uploads when online and arrives as the same bytes', async () => {
+  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
+  const phone = device(server, alice!, 'alice-phone', { uploads: true });
+  const desk = device(server, bob!, 'bob-desk', { uploads: true });
+  phone.goOffline();
+  const convKey = await conversationWith(phone, bob!);
+  const bytes = randomBytes(200_000);
+  const before = await phone.engine.sendMessage(convKey, 'the quote is attached');
+  const sent = await phone.engine.sendAttachment(convKey, file(bytes, 'quote.pdf'), 'quote');
+  const after = await phone.engine.sendMessage(convKey, 'call me if unclear');
+
+  const queued = await phone.db.messages.get(sent);
+  expect(queued).toMatchObject({ status: 'pending', messageType: 'file' });
+  await phone.restart();
+  phone.goOnline();
+  await waitFor(() => isDrained(phone), { what: 'phone drained', timeoutMs: 20_000 });
+
+  const stored = await serverMessages(server, [alice!.user.userId, bob!.user.userId]);
+  expect(stored.map((m) => m.clientMsgId).sort()).toEqual([before, sent, after].sort());
+  const onServer = await server.sql.message.findFirst({ where: { clientMsgId: sent } });
+  expect(onServer).toMatchObject({
+    messageType: 'file',
+    content: 'quote',
+    fileName: 'quote.pdf',
+    fileSize: bytes.length,
+  });
+
+  await waitFor(async () => (await desk.db.messages.get(sent))?.attachment?.fileUrl, {
+    what: 'bob has the file message',
+    timeoutMs: 20_000,
+  });
+  const received = await desk.db.messages.get(sent);
+  expect(received?.attachment).toMatchObject({ fileName: 'quote.pdf', size: bytes.length });
+  const res = await fetch(`${server.url}${received?.attachment?.fileUrl}`, {
+    headers: { authorization: `Bearer ${bob!.token}` },
+  });
+  expect(await sha256(await res.blob())).toBe(await sha256(new Blob([Buffer.from(bytes)])));
+  expect(await phone.db.attachments.get(sent)).toMatchObject({ upload: { state: 'done' } });
+});
+
+test('[§4a] a file the server refuses fails its message with the reason, and blocks nothing behind it', async () => {
+  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
+  const phone = device(server, alice!, 'alice-phone', { uploads: true });
+  const convKey = await conversationWith(phone, bob!);
+  const program = Buffer.concat([
+    Buffer.from('MZ'),
+    Buffer.alloc(58),
+    Buffer.from([0x40, 0, 0, 0]),
+    Buffer.from('PE\0\0'),
+    Buffer.alloc(500),
+  ]);
+  const refused = await phone.engine.sendAttachment(convKey, file(program, 'notes.txt'), '');
+  const next = await phone.engine.sendMessage(convKey, 'and a text after it');
+  await waitFor(async () => (await phone.db.messages.get(refused))?.status === 'failed', {
+    what: 'refused file failed',
+    timeoutMs: 20_000,
+  });
+  expect((await phone.db.messages.get(refused))?.failure?.reason).toBe(
+    'programs and scripts cannot be sent',
+  );
+  await waitFor(async () => (await phone.db.messages.get(next))?.status === 'sent', {
+    what: 'the text behind it sent',
+  });
+  const stored = await serverMessages(server, [alice!.user.userId, bob!.user.userId]);
+  expect(stored.map((m) => m.clientMsgId)).toEqual([next]);
+});
+
+test('[§4a] a queued file discarded before it uploads never reaches anyone', async () => {
+  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
+  const phone = device(server, alice!, 'alice-phone', { uploads: true });
+  phone.goOffline();
+  const convKey = await conversationWith(phone, bob!);
+  const sent = await phone.engine.sendAttachment(convKey, file(randomBytes(1000), 'a.pdf'), '');
+  await phone.engine.discard(sent);
+  expect(await phone.db.attachments.get(sent)).toBeUndefined();
+  phone.goOnline();
+  await phone.engine.sendMessage(convKey, 'only this');
+  await waitFor(() => isDrained(phone), { what: 'drained' });
+  const stored = await serverMessages(server, [alice!.user.userId, bob!.user.userId]);
+  expect(stored.map((m) => m.content)).toEqual(['only this']);
+});
