@@ -24,7 +24,7 @@ const WRITE_CHUNK = 1000;
 
 /** Every table a change set can touch: callers open their transaction over these. */
 export function changeTables(db: ChatDatabase) {
-  return [db.conversations, db.messages, db.outbox, db.syncState, db.drafts];
+  return [db.conversations, db.messages, db.outbox, db.syncState, db.drafts, db.attachments];
 }
 
 /** How the version steps of a change set are read (DESIGN §3.3, docs/sync.md):
@@ -292,6 +292,11 @@ async function storeMessages(
     delivered.set(convKey, Math.max(delivered.get(convKey) ?? 0, copy.messageId));
     if (!local && !merged.isDeleted) incoming.push(merged);
   }
+  // A message deleted for everyone takes its attachment's bytes off this device too.
+  const gone = rows
+    .filter((m) => m.isDeleted && m.messageType !== 'text')
+    .map((m) => m.clientMsgId);
+  if (gone.length > 0) await db.attachments.bulkDelete(gone);
   for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
     await db.messages.bulkPut(rows.slice(i, i + WRITE_CHUNK));
   }

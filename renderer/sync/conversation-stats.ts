@@ -15,11 +15,14 @@ export const PREVIEW_CHARS = 200;
 
 /** What the list and notifications show of a message: its text, or for an image or file
  * what it is and its caption. */
-export function messagePreview(message: Pick<LocalMessage, 'messageType' | 'content'>): string {
+export function messagePreview(
+  message: Pick<LocalMessage, 'messageType' | 'content' | 'attachment'>,
+): string {
   if (message.messageType !== 'image' && message.messageType !== 'file') {
     return message.content.slice(0, PREVIEW_CHARS);
   }
-  const label = message.messageType === 'image' ? '📷 Photo' : '📎 File';
+  const label =
+    message.messageType === 'image' ? 'Photo' : (message.attachment?.fileName ?? 'File');
   return (message.content ? `${label} · ${message.content}` : label).slice(0, PREVIEW_CHARS);
 }
 

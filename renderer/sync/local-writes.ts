@@ -323,7 +323,11 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
         });
         await db.conversations.update(convKey, {
           pendingCount: conversation.pendingCount + 1,
-          lastMessagePreview: messagePreview({ messageType: file.kind, content: text }),
+          lastMessagePreview: messagePreview({
+            messageType: file.kind,
+            content: text,
+            attachment: message.attachment,
+          }),
           lastMessageSenderId: userId,
           lastActivityAt: laterTime(createdAt, conversation.lastActivityAt),
         });
@@ -366,11 +370,17 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
       return inTransaction(async () => {
         const message = await ownMessage(clientMsgId);
         if (!message || message.isDeleted) return false;
-        if (message.serverId === null && message.status === 'failed') {
-          // The server never stored it: there is nothing to delete there.
+        const ops = await db.outbox.where('clientMsgId').equals(clientMsgId).toArray();
+        if (
+          message.serverId === null &&
+          (message.status === 'failed' || ops.some((e) => e.waitsForUpload))
+        ) {
+          // The server never stored it (a file still uploading cannot have been sent):
+          // there is nothing to delete there.
           await discardIn(message);
           return false;
         }
+        await db.attachments.delete(clientMsgId);
         const refusal = await clearRefusal(message);
         await db.messages.update(clientMsgId, {
           ...refusal,

@@ -155,9 +155,14 @@ export function createUploader(options: UploaderOptions): Uploader {
 
   /** Records the finished upload and lets its send go; false if the message went. */
   function finish(key: string, uploadId: string): Promise<boolean> {
-    return db.transaction('rw', [db.attachments, db.outbox], async () => {
-      const row = await db.attachments.get(key);
-      if (!row?.upload) return false;
+    return db.transaction('rw', [db.attachments, db.outbox, db.messages], async () => {
+      const [row, message] = await Promise.all([db.attachments.get(key), db.messages.get(key)]);
+      if (!row?.upload || !message) return false;
+      const meta = message.attachment;
+      const image =
+        message.messageType === 'image' && meta?.width && meta.height && meta.thumbnail
+          ? { width: meta.width, height: meta.height, thumbnail: meta.thumbnail }
+          : null;
       const upload: LocalAttachment['upload'] = {
         ...row.upload,
         state: 'done',
@@ -170,7 +175,6 @@ export function createUploader(options: UploaderOptions): Uploader {
         .equals(key)
         .modify((entry) => {
           if (!entry.waitsForUpload || entry.op.kind !== 'send') return;
-          const image = entry.op.attachment?.image;
           entry.op = { ...entry.op, attachment: { uploadId, ...(image ? { image } : {}) } };
           delete entry.waitsForUpload;
         });

@@ -3,7 +3,7 @@
 // to fetch the bytes from the server when they are not. Downloaded bytes are kept in
 // IndexedDB, so an attachment opened once opens offline afterwards.
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { LocalMessage } from '../../sync/db.ts';
 import { type UploadProgress, uploadProgress } from '../../sync/upload-progress.ts';
 import { useApp } from '../app/app-context.tsx';
@@ -53,8 +53,16 @@ export function useAttachmentBytes(message: LocalMessage): {
     }
   }, [db, clientMsgId, convKey, fileUrl, size, serverUrl, token]);
 
-  const bytes: AttachmentBytes = stored?.blob
-    ? { state: 'here', blob: stored.blob }
+  // Each read of the row brings a new Blob object for the same bytes: keep the first, so
+  // an image shown from it is not loaded again whenever the row changes.
+  const held = useRef<Blob | null>(null);
+  const blob = stored?.blob ?? null;
+  if (!blob) held.current = null;
+  else if (!held.current || held.current.size !== blob.size || held.current.type !== blob.type) {
+    held.current = blob;
+  }
+  const bytes: AttachmentBytes = held.current
+    ? { state: 'here', blob: held.current }
     : (transfer ?? { state: 'not-here' });
   return { bytes, download };
 }

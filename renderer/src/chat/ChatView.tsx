@@ -10,8 +10,10 @@ import { useRouteConversation } from '../conversations/use-conversations.ts';
 import { useNavigate } from '../routing/router.tsx';
 import { chatPath, conversationUrlId, type Route } from '../routing/routes.ts';
 import { useSyncStatus } from '../sync-state/use-sync-status.ts';
+import { AttachDropZone } from './attachments/AttachDropZone.tsx';
+import { sendFiles } from './attachments/prepare-attachment.ts';
 import { ChatHeader } from './ChatHeader.tsx';
-import { Composer } from './Composer.tsx';
+import { Composer, type ComposerHandle } from './Composer.tsx';
 import { lastChangeableOwnMessage } from './last-own-message.ts';
 import type { MessageActions } from './MessageBubble.tsx';
 import { MessageLog, type MessageLogHandle } from './MessageLog.tsx';
@@ -144,6 +146,15 @@ function OpenConversation({
     },
     [engine, key],
   );
+  const composer = useRef<ComposerHandle>(null);
+  const attach = useCallback(
+    async (files: File[], caption: string) => {
+      const refusals = await sendFiles(engine, key, files, caption);
+      log.current?.scrollToLatest();
+      return refusals;
+    },
+    [engine, key],
+  );
   const saveEdit = useCallback(
     async (message: LocalMessage, text: string) => {
       if (text.trim() && text.trim() !== message.content)
@@ -163,18 +174,25 @@ function OpenConversation({
       aria-label={`Conversation with ${conversation.otherDisplayName}`}
     >
       <ChatHeader conversation={conversation} isTyping={presence.otherTyping} />
-      <MessageLog ref={log} conversation={conversation} jumpTo={jumpTo} actions={actions} />
-      <Composer
-        db={db}
-        convKey={key}
-        editing={editing}
-        onSend={send}
-        onSaveEdit={saveEdit}
-        onCancelEdit={() => setEditing(null)}
-        onEditLast={editLastOwn}
-        onTyping={setTyping}
-        disabledReason={refused}
-      />
+      <AttachDropZone
+        onFiles={(files) => composer.current?.attach(files)}
+        isDisabled={refused !== null}
+      >
+        <MessageLog ref={log} conversation={conversation} jumpTo={jumpTo} actions={actions} />
+        <Composer
+          ref={composer}
+          db={db}
+          convKey={key}
+          editing={editing}
+          onSend={send}
+          onAttach={attach}
+          onSaveEdit={saveEdit}
+          onCancelEdit={() => setEditing(null)}
+          onEditLast={editLastOwn}
+          onTyping={setTyping}
+          disabledReason={refused}
+        />
+      </AttachDropZone>
     </section>
   );
 }

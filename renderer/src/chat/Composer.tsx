@@ -2,11 +2,16 @@
 // is kept in Dexie while typing; text over the message limit is counted and can be sent
 // as several messages. Also edits one's own message in place. What it sends and counts is
 // the text as the server will store it: invisible control characters dropped, NFC, trimmed.
+// Files come in through the paperclip, a paste or a drop on the chat (`ComposerHandle`);
+// one file attached with text typed takes the text as its caption, as in WhatsApp.
 import {
+  type ClipboardEvent,
   type FormEvent,
   type KeyboardEvent,
+  type Ref,
   useEffect,
   useId,
+  useImperativeHandle,
   useLayoutEffect,
   useMemo,
   useRef,
@@ -14,11 +19,20 @@ import {
 } from 'react';
 import type { ChatDatabase, LocalMessage } from '../../sync/db.ts';
 import { cleanTypedText } from '../../sync/typed-text.ts';
-import { CloseIcon, EditIcon, SendIcon } from '../components/icons.tsx';
+import { CloseIcon, EditIcon, PaperclipIcon, SendIcon } from '../components/icons.tsx';
+import { UserText } from '../components/UserText.tsx';
+import type { Refusal } from './attachments/prepare-attachment.ts';
+import { pastedFiles } from './attachments/transfer-files.ts';
 import { createDraftWriter, loadDraft } from './drafts.ts';
 import { COUNTER_FROM, MESSAGE_MAX, splitLongText } from './long-text.ts';
 
+export interface ComposerHandle {
+  /** Attaches files as the paperclip does: for a drop on the chat. */
+  attach(files: File[]): void;
+}
+
 interface ComposerProps {
+  ref?: Ref<ComposerHandle>;
   db: ChatDatabase;
   convKey: string;
   editing: LocalMessage | null;
@@ -28,12 +42,19 @@ interface ComposerProps {
   /** Up-arrow in an empty composer: edit one's last message, as Slack and Signal do. */
   onEditLast?(): void;
   onTyping?(isTyping: boolean): void;
+  /** Sends files, each as its own message, the caption with the first one sent
+   * (`sendFiles`); resolves with those not sent and why. No paperclip without it. */
+  onAttach?(files: File[], caption: string): Promise<Refusal[]>;
   disabledReason?: string | null;
 }
+
+/** A refusal on screen, with a key of its own: the same file can be refused twice. */
+type ShownRefusal = Refusal & { id: number };
 
 const MAX_HEIGHT_PX = 220;
 
 export function Composer({
+  ref,
   db,
   convKey,
   editing,
@@ -42,12 +63,16 @@ export function Composer({
   onCancelEdit,
   onEditLast,
   onTyping,
+  onAttach,
   disabledReason,
 }: ComposerProps) {
   const [text, setText] = useState('');
   const [isLoaded, setLoaded] = useState(false);
   const [isSending, setSending] = useState(false);
   const [sendError, setSendError] = useState<string | null>(null);
+  const [refusals, setRefusals] = useState<ShownRefusal[]>([]);
+  const refusalCount = useRef(0);
+  const fileInput = useRef<HTMLInputElement>(null);
   const draftBeforeEdit = useRef<string | null>(null);
   const areaRef = useRef<HTMLTextAreaElement>(null);
   const writer = useMemo(() => createDraftWriter(db, convKey), [db, convKey]);
@@ -143,6 +168,46 @@ export function Composer({
     }
   };
 
+  const attach = async (files: File[]) => {
+    if (!onAttach || files.length === 0 || disabledReason) return;
+    setRefusals([]);
+    setSendError(null);
+    const caption = !editing && files.length === 1 && !isBlank && !isTooLong ? prepared : '';
+    let isSent = false;
+    try {
+      if (caption) {
+        setText('');
+        onTyping?.(false);
+        // Not waited for: the files go at once, and the draft's writes keep their order.
+        void writer.clear();
+      }
+      const notSent = await onAttach(files, caption);
+      isSent = notSent.length < files.length;
+      setRefusals(notSent.map((refusal) => ({ ...refusal, id: ++refusalCount.current })));
+    } catch (error) {
+      setSendError(
+        `Not sent: ${error instanceof Error ? error.message : 'the files could not be saved'}.`,
+      );
+    } finally {
+      // A caption whose file was not sent goes back into the box, as unsent text does.
+      if (caption && !isSent && !areaRef.current?.value) {
+        setText(caption);
+        writer.update(caption);
+      }
+      areaRef.current?.focus();
+    }
+  };
+
+  useImperativeHandle(ref, () => ({ attach: (files) => void attach(files) }));
+
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    if (!onAttach || editing) return;
+    const files = pastedFiles(event.clipboardData);
+    if (files.length === 0) return;
+    event.preventDefault();
+    void attach(files);
+  };
+
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
     if (isBlank || isTooLong || disabledReason) return;
@@ -198,7 +263,53 @@ export function Composer({
           {sendError}
         </div>
       )}
-      <div className="composer-row">
+      {refusals.length > 0 && (
+        <div className="composer-banner is-warning" role="alert">
+          <ul className="refusal-list">
+            {refusals.map((refusal) => (
+              <li key={refusal.id}>
+                “<UserText text={refusal.fileName} />” was not sent: {refusal.reason}.
+              </li>
+            ))}
+          </ul>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Dismiss"
+            onClick={() => setRefusals([])}
+          >
+            <CloseIcon size={14} />
+          </button>
+        </div>
+      )}
+      <div className={`composer-row${onAttach ? ' has-attach' : ''}`}>
+        {onAttach && (
+          <>
+            <button
+              type="button"
+              className="attach-button"
+              aria-label="Attach files"
+              title="Attach files"
+              disabled={Boolean(editing) || Boolean(disabledReason)}
+              onClick={() => fileInput.current?.click()}
+            >
+              <PaperclipIcon size={20} />
+            </button>
+            <input
+              ref={fileInput}
+              type="file"
+              multiple
+              hidden
+              tabIndex={-1}
+              onChange={(event) => {
+                const files = Array.from(event.target.files ?? []);
+                // Emptied, so that choosing the same file again is a change too.
+                event.target.value = '';
+                void attach(files);
+              }}
+            />
+          </>
+        )}
         <textarea
           ref={areaRef}
           aria-label="Message"
@@ -209,6 +320,7 @@ export function Composer({
           value={text}
           onChange={(e) => change(e.target.value)}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
           disabled={Boolean(disabledReason)}
         />
         {length >= COUNTER_FROM && (

@@ -1,12 +1,14 @@
-// One message in the log: the bubble, its time, "edited", the status of one's own
-// messages, and what can be done with it (a menu to copy, edit or delete; retry or
-// discard when failed). It is an article named after its sender, time and text.
+// One message in the log: the bubble (an image or file above its caption, if it has
+// one), its time, "edited", the status of one's own messages, and what can be done with
+// it (a menu to copy, edit or delete; retry or discard when failed). It is an article
+// named after its sender, time and text.
 import { memo, useEffect, useRef, useState } from 'react';
 import type { LocalStatus } from '../../../shared/sync/status.ts';
 import type { LocalMessage } from '../../sync/db.ts';
 import { RetryIcon, TrashIcon } from '../components/icons.tsx';
 import { UserText } from '../components/UserText.tsx';
 import { formatClock } from '../time/format-time.ts';
+import { isShownAsImage, MessageAttachment } from './attachments/MessageAttachment.tsx';
 import { type MenuItem, MessageMenu } from './MessageMenu.tsx';
 import { MessageStatus } from './MessageStatus.tsx';
 import { MessageText } from './MessageText.tsx';
@@ -21,9 +23,33 @@ export interface MessageActions {
   onOpenLink(href: string): void;
 }
 
-/** Whether one's own message can still be edited or deleted. */
+/** Whether one's own message can still be edited. An image's or file's caption cannot
+ * be edited yet. */
 export function isChangeable(message: LocalMessage): boolean {
   return !message.isDeleted && message.messageType === 'text';
+}
+
+/** Whether one's own message can still be deleted (for everyone). */
+export function isDeletable(message: LocalMessage): boolean {
+  return !message.isDeleted && message.messageType !== 'system';
+}
+
+/** The attachment a message shows, if it is an image or a file and not deleted. */
+function shownAttachment(message: LocalMessage) {
+  if (message.isDeleted || !message.attachment) return null;
+  return message.messageType === 'image' || message.messageType === 'file'
+    ? message.attachment
+    : null;
+}
+
+/** What a screen reader hears of the message's body: the attachment, then its caption. */
+function spokenText(message: LocalMessage): string {
+  const attachment = shownAttachment(message);
+  if (!attachment) return message.content;
+  const what = isShownAsImage(message, attachment)
+    ? `Image ${attachment.fileName}`
+    : `File ${attachment.fileName}`;
+  return message.content ? `${what}: ${message.content}` : what;
 }
 
 export function failureText(message: LocalMessage): string {
@@ -63,7 +89,12 @@ function BubbleImpl({
   const [isConfirmingDelete, setConfirmingDelete] = useState(false);
   const cancelDelete = useRef<HTMLButtonElement>(null);
   const isFailed = message.status === 'failed';
-  const canChange = isOwn && isChangeable(message);
+  const canEdit = isOwn && isChangeable(message);
+  const canDelete = isOwn && isDeletable(message);
+  const attachment = shownAttachment(message);
+  const bubbleClass = !attachment
+    ? 'bubble'
+    : `bubble has-attachment${isShownAsImage(message, attachment) ? ' has-image' : ''}`;
   const time = formatClock(message.createdAt);
 
   // The menu that asked is gone: focus moves to the question, on its safe answer.
@@ -92,12 +123,12 @@ function BubbleImpl({
   }
 
   const menuItems: MenuItem[] = [
-    ...(message.isDeleted ? [] : [{ label: 'Copy text', onSelect: () => actions.onCopy(message) }]),
-    ...(canChange
-      ? [
-          { label: 'Edit', onSelect: () => actions.onEdit(message) },
-          { label: 'Delete', onSelect: () => setConfirmingDelete(true), isDanger: true },
-        ]
+    ...(message.isDeleted || message.content === ''
+      ? []
+      : [{ label: 'Copy text', onSelect: () => actions.onCopy(message) }]),
+    ...(canEdit ? [{ label: 'Edit', onSelect: () => actions.onEdit(message) }] : []),
+    ...(canDelete
+      ? [{ label: 'Delete', onSelect: () => setConfirmingDelete(true), isDanger: true }]
       : []),
   ];
 
@@ -108,15 +139,24 @@ function BubbleImpl({
       aria-label={messageLabel({
         senderName,
         time,
-        text: message.content,
+        text: spokenText(message),
         isDeleted: message.isDeleted,
         isEdited: message.isEdited,
       })}
     >
       <div className="bubble-line">
-        <div className="bubble">
+        <div className={bubbleClass}>
           {message.isDeleted ? (
             <span className="deleted-text">message deleted</span>
+          ) : attachment ? (
+            <>
+              <MessageAttachment message={message} attachment={attachment} />
+              {message.content && (
+                <div className="attachment-caption">
+                  <MessageText text={message.content} onOpenLink={actions.onOpenLink} />
+                </div>
+              )}
+            </>
           ) : (
             <MessageText text={message.content} onOpenLink={actions.onOpenLink} />
           )}

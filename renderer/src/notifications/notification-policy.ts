@@ -6,6 +6,7 @@
 import { LIMITS } from '../../../shared/limits.ts';
 import type { NotifyArgs } from '../../../shared/platform/bridge.ts';
 import type { IncomingMessage } from '../../sync/api.ts';
+import { messagePreview } from '../../sync/conversation-stats.ts';
 import type { LocalConversation } from '../../sync/db.ts';
 import { countsTowardBadge } from '../../sync/queries.ts';
 import { clipText, isolateText } from '../text/bidi-isolate.ts';
@@ -64,7 +65,7 @@ export function decideNotification(
     notify,
     sound: notify && settings.isSoundOn,
     title: settings.preview === 'nothing' ? ANONYMOUS_TITLE : titleFor(incoming.conversation),
-    body: settings.preview === 'name-and-message' ? bodyFor(message.content) : NO_PREVIEW,
+    body: settings.preview === 'name-and-message' ? bodyFor(messagePreview(message)) : NO_PREVIEW,
     badge: isUnreadFromOthers && countsTowardBadge(incoming.conversation),
   };
 }
