@@ -5,7 +5,9 @@
 //   ui_open_ms        click on a conversation → its latest message on screen (median),
 //   ui_search_ms      query typed into the empty search box → highlighted results on
 //                     screen (median; a first query runs at once, later keystrokes wait
-//                     for a 120 ms typing pause).
+//                     for a 120 ms typing pause),
+//   attachment_open_ms  click on an image whose bytes are on the device → the viewer
+//                     showing it decoded, full size (median).
 // "On screen" means visible in the viewport, not merely in the DOM: a virtual list can
 // hold rows hidden while it positions them.
 // No server runs: the app starts signed in and offline, as it must be able to.
@@ -182,6 +184,61 @@ async function seedInPage(args: {
   return messageCount;
 }
 
+/** Turns one stored message into a photo whose bytes are on the device. */
+async function seedImageInPage(args: { me: number; convKey: string; clientMsgId: string }) {
+  const canvas = new OffscreenCanvas(1600, 1200);
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('no 2d context');
+  for (let i = 0; i < 400; i++) {
+    context.fillStyle = `hsl(${(i * 37) % 360} 60% 50%)`;
+    context.fillRect((i * 97) % 1600, (i * 53) % 1200, 120, 90);
+  }
+  const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+  const small = new OffscreenCanvas(160, 120);
+  small.getContext('2d')?.drawImage(canvas, 0, 0, 160, 120);
+  const thumb = await small.convertToBlob({ type: 'image/webp', quality: 0.5 });
+  const thumbnail = await new Promise<string>((resolve) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.readAsDataURL(thumb);
+  });
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(`timenest-chat-${args.me}`);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const tx = db.transaction(['messages', 'attachments'], 'readwrite');
+    const messages = tx.objectStore('messages');
+    const read = messages.get(args.clientMsgId);
+    read.onsuccess = () => {
+      messages.put({
+        ...read.result,
+        messageType: 'image',
+        content: '',
+        words: [],
+        attachment: {
+          fileName: 'lesson-board.jpg',
+          size: blob.size,
+          contentType: 'image/jpeg',
+          width: 1600,
+          height: 1200,
+          thumbnail,
+          fileUrl: '/api/v1/attachments/00000000000000000000000000000000',
+        },
+      });
+      tx.objectStore('attachments').put({
+        clientMsgId: args.clientMsgId,
+        convKey: args.convKey,
+        blob,
+      });
+    };
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+  db.close();
+}
+
 /** Installs, in every page, "when did this selector first match" timing. */
 const TIMING_SCRIPT = `
   // tsx keeps function names with a __name helper that evaluated functions carry along.
@@ -216,6 +273,15 @@ const TIMING_SCRIPT = `
     observer.observe(document, { childList: true, subtree: true, characterData: true, attributes: true });
     everyFrame();
   });
+  // The viewer's image decoded and on screen.
+  window.__imageShown = () => new Promise((resolve) => {
+    const check = () => {
+      const img = document.querySelector('dialog[open] img');
+      if (img && img.complete && img.naturalWidth > 0 && isOnScreen(img)) resolve(performance.now());
+      else requestAnimationFrame(check);
+    };
+    check();
+  });
   window.__lastInput = 0; window.__lastClick = 0;
   document.addEventListener('input', () => { window.__lastInput = performance.now(); }, true);
   document.addEventListener('click', () => { window.__lastClick = performance.now(); }, true);
@@ -223,6 +289,7 @@ const TIMING_SCRIPT = `
 
 type TimedWindow = Window & {
   __appeared(selector: string): Promise<number>;
+  __imageShown(): Promise<number>;
   __lastInput: number;
   __lastClick: number;
 };
@@ -315,7 +382,40 @@ export async function benchUi(scale = 1): Promise<BenchResults> {
       searchTimes.push(end - typed);
     }
 
+    // Attachment: the newest conversation's latest message becomes a 1600×1200 photo
+    // whose bytes are on the device, before that conversation is first opened.
+    const newest = page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('link')
+      .first();
+    await search.fill('');
+    const newestId = Number(
+      new URL((await newest.getAttribute('href')) ?? '', web.url).searchParams.get(
+        'conversation_id',
+      ),
+    );
+    await page.evaluate(seedImageInPage, {
+      me: ME,
+      convKey: `s${newestId}`,
+      clientMsgId: `00000000-0000-7000-8000-${String(newestId * 100).padStart(12, '0')}`,
+    });
+    await newest.click();
+    const photo = page.getByRole('button', { name: 'Open image lesson-board.jpg' });
+    const openTimes2: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await photo.waitFor();
+      const shown = page.evaluate(() => (window as unknown as TimedWindow).__imageShown());
+      await photo.click();
+      const end = await shown;
+      openTimes2.push(
+        end - (await page.evaluate(() => (window as unknown as TimedWindow).__lastClick)),
+      );
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    }
+
     return {
+      attachment_open_ms: median(openTimes2),
       ui_messages_stored: stored,
       ui_cold_start_ms: coldStart,
       ui_list_ms: median(listTimes),
