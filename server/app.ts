@@ -2,6 +2,8 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAttachments } from './attachments/attachments.ts';
+import { createDiskBlobStore } from './attachments/blob-store.ts';
+import { createS3BlobStore } from './attachments/s3-blob-store.ts';
 import { createHashGate } from './auth/hash-gate.ts';
 import type { ServerConfig } from './config.ts';
 import { parseDatabaseUrl } from './db/connection.ts';
@@ -86,10 +88,22 @@ export async function startServer(
         log.warn({ err }, 'could not introduce new partners'),
       ),
   });
+  const attachmentsDir = join(config.ATTACHMENTS_DIR, address.database);
   const attachments = createAttachments(
     { db, sql, config },
-    join(config.ATTACHMENTS_DIR, address.database),
+    attachmentsDir,
     log,
+    config.S3_BUCKET
+      ? createS3BlobStore({
+          bucket: config.S3_BUCKET,
+          prefix: `${address.database}/`,
+          client: {
+            region: config.S3_REGION,
+            forcePathStyle: config.S3_FORCE_PATH_STYLE,
+            ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT } : {}),
+          },
+        })
+      : createDiskBlobStore(join(attachmentsDir, 'blobs')),
   );
   sync.releaseUpload = attachments.release;
   const services: Services = {

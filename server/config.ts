@@ -21,6 +21,18 @@ const configSchema = z.object({
   /** Where attachments are kept on disk: uploads in progress and the blobs (one folder
    * per database under it). */
   ATTACHMENTS_DIR: z.string().min(1).default('.data/attachments'),
+  /** S3-compatible object storage for attachment blobs, shared by every instance; unset,
+   * blobs are kept under ATTACHMENTS_DIR. Credentials come from the usual AWS variables
+   * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). */
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Path-style addressing (http://host/bucket/key), as MinIO and most self-hosted
+   * servers expect. */
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   REDIS_URL: z

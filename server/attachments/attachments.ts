@@ -1,10 +1,9 @@
 // The attachment service of one instance: the upload endpoint, downloads, releasing the
 // bytes of deleted messages, and a sweep of what was uploaded and never sent.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
 import type { Services } from '../services.ts';
-import { type BlobStore, createDiskBlobStore } from './blob-store.ts';
+import type { BlobStore } from './blob-store.ts';
 import { serveAttachment } from './download.ts';
 import { createUploadEndpoint } from './tus-endpoint.ts';
 import { dropUpload, staleUploads, withBlobLock } from './upload-rows.ts';
@@ -28,7 +27,7 @@ export function createAttachments(
   services: AttachmentDeps,
   directory: string,
   log: Logger,
-  blobs: BlobStore = createDiskBlobStore(join(directory, 'blobs')),
+  blobs: BlobStore,
 ): Attachments {
   const endpoint = createUploadEndpoint(services, blobs, directory);
 
