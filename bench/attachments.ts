@@ -11,9 +11,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Upload } from 'tus-js-client';
-import { UPLOADS_PATH } from '../shared/attachments.ts';
 import { PROTOCOL_VERSION } from '../shared/sync/protocol.ts';
+import { uploadBytes } from '../tests/server/support/uploads.ts';
 import { trpcClient } from '../tests/support/clients.ts';
 import { type BenchResults, pairWithConversation, startBenchServer } from './support.ts';
 
@@ -23,22 +22,6 @@ const RUNS = 3;
 
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-
-function upload(url: string, token: string, bytes: Buffer): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const job: Upload = new Upload(bytes, {
-      endpoint: `${url}${UPLOADS_PATH}`,
-      metadata: { filename: 'lesson.bin' },
-      headers: { authorization: `Bearer ${token}` },
-      chunkSize: CHUNK,
-      retryDelays: null,
-      storeFingerprintForResuming: false,
-      onSuccess: () => resolve(job.url?.split('/').at(-1) ?? ''),
-      onError: reject,
-    });
-    job.start();
-  });
-}
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
@@ -71,7 +54,7 @@ export async function benchAttachments(scale = 1): Promise<BenchResults> {
       let uploadId = '';
       uploads.push(
         await timed(async () => {
-          uploadId = await upload(server.url, a.token, bytes);
+          ({ uploadId } = await uploadBytes(server.url, a.token, bytes, { chunkSize: CHUNK }));
         }),
       );
       const { results } = await trpcClient(server.url, a.token).sync.push.mutate({

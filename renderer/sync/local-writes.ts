@@ -2,14 +2,10 @@
 // and queues its operation in one Dexie transaction, so a crash never leaves a message
 // without its operation or an operation without its message. Any tab may write; the
 // leader tab pushes (see engine.ts).
+import type { ImageMeta } from '../../shared/attachments.ts';
 import type { PushOp } from '../../shared/sync/protocol.ts';
 import type { OpenConversationRequest, PreparedAttachment } from './api.ts';
-import {
-  laterTime,
-  messagePreview,
-  PREVIEW_CHARS,
-  refreshConversationStats,
-} from './conversation-stats.ts';
+import { laterTime, messagePreview, refreshConversationStats } from './conversation-stats.ts';
 import {
   type ChatDatabase,
   type LocalConversation,
@@ -34,21 +30,20 @@ export interface LocalWriteDeps {
 
 export type LocalWrites = ReturnType<typeof createLocalWrites>;
 
+/** What a send says of an image: measured on this device when it was attached. */
+export function imageMetaOf(attachment: LocalMessage['attachment']): ImageMeta | null {
+  if (!attachment?.width || !attachment.height || !attachment.thumbnail) return null;
+  return { width: attachment.width, height: attachment.height, thumbnail: attachment.thumbnail };
+}
+
 /** The send of a message; one with an attachment names its upload once it has one. */
 function sendOpFor(
-  conversation: LocalConversation,
-  message: LocalMessage,
+  conversation: Pick<LocalConversation, 'serverId' | 'key'>,
+  message: Pick<LocalMessage, 'clientMsgId' | 'content' | 'messageType' | 'attachment'>,
   uploadId: string | null,
   opId: string,
 ): PushOp {
-  const image =
-    message.attachment?.width && message.attachment.height && message.attachment.thumbnail
-      ? {
-          width: message.attachment.width,
-          height: message.attachment.height,
-          thumbnail: message.attachment.thumbnail,
-        }
-      : undefined;
+  const image = message.messageType === 'image' ? imageMetaOf(message.attachment) : null;
   return {
     opId,
     kind: 'send',
@@ -209,93 +204,80 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
     await refreshConversationStats(db, userId, [message.convKey]);
   }
 
-  return {
-    async sendMessage(convKey: string, content: string): Promise<string> {
-      const text = prepareMessageText(content);
-      const createdAtMs = now();
-      const clientMsgId = newId();
-      await inTransaction(async () => {
-        const conversation = await db.conversations.get(convKey);
-        if (!conversation) throw new Error(`no conversation ${convKey}`);
-        await ensureCreateQueued(conversation);
-        const createdAt = new Date(createdAtMs).toISOString();
-        // The send's outbox sequence orders the message among pending ones.
-        const seq = await outbox.add({
-          op: {
-            opId: newId(),
-            kind: 'send',
-            conversation:
-              conversation.serverId !== null
-                ? { conversationId: conversation.serverId }
-                : { clientConvId: conversation.key },
-            clientMsgId,
-            content: text,
-            messageType: 'text',
-          },
-          clientMsgId,
-          convKey,
-        });
-        await db.messages.add({
-          clientMsgId,
-          convKey,
-          serverId: null,
-          senderId: userId,
-          messageType: 'text',
-          content: text,
-          createdAt,
-          updatedAt: createdAt,
-          status: 'pending',
-          isEdited: false,
-          isDeleted: false,
-          version: 0,
-          sortKey: pendingSortKey(seq),
-          words: messageWords(text),
-          failure: null,
-          confirmed: null,
-        });
-        // The newest message of the conversation, and one more pending: known without
-        // recounting (sending is the hot path; a long offline queue must stay cheap).
-        await db.conversations.update(convKey, {
-          pendingCount: conversation.pendingCount + 1,
-          lastMessagePreview: text.slice(0, PREVIEW_CHARS),
-          lastMessageSenderId: userId,
-          lastActivityAt: laterTime(createdAt, conversation.lastActivityAt),
-        });
-        // Replying means what came before was read, as in Signal: the badge goes.
-        await markReadIn(convKey);
+  /** A new message of this user, pending, and its send; with `blob`, the bytes of its
+   * attachment too, the send waiting in the outbox (in order) until they are uploaded. */
+  async function queueSend(
+    convKey: string,
+    fields: Pick<LocalMessage, 'messageType' | 'content' | 'words' | 'attachment'>,
+    blob: Blob | null = null,
+  ): Promise<string> {
+    const createdAt = new Date(now()).toISOString();
+    const clientMsgId = newId();
+    await inTransaction(async () => {
+      const conversation = await db.conversations.get(convKey);
+      if (!conversation) throw new Error(`no conversation ${convKey}`);
+      await ensureCreateQueued(conversation);
+      const message: LocalMessage = {
+        clientMsgId,
+        convKey,
+        serverId: null,
+        senderId: userId,
+        ...fields,
+        createdAt,
+        updatedAt: createdAt,
+        status: 'pending',
+        isEdited: false,
+        isDeleted: false,
+        version: 0,
+        sortKey: '',
+        failure: null,
+        confirmed: null,
+      };
+      // The send's outbox sequence orders the message among pending ones.
+      const seq = await outbox.add({
+        op: sendOpFor(conversation, message, null, newId()),
+        clientMsgId,
+        convKey,
+        ...(blob ? { waitsForUpload: true } : {}),
       });
-      return clientMsgId;
+      await db.messages.add({ ...message, sortKey: pendingSortKey(seq) });
+      if (blob) {
+        await db.attachments.add({
+          clientMsgId,
+          convKey,
+          blob,
+          upload: { state: 'queued', url: null, uploadId: null, error: null },
+          uploadWaiting: 1,
+        });
+      }
+      // The newest message of the conversation, and one more pending: known without
+      // recounting (sending is the hot path; a long offline queue must stay cheap).
+      await db.conversations.update(convKey, {
+        pendingCount: conversation.pendingCount + 1,
+        lastMessagePreview: messagePreview(message),
+        lastMessageSenderId: userId,
+        lastActivityAt: laterTime(createdAt, conversation.lastActivityAt),
+      });
+      // Replying means what came before was read, as in Signal: the badge goes.
+      await markReadIn(convKey);
+    });
+    return clientMsgId;
+  }
+
+  return {
+    sendMessage(convKey: string, content: string): Promise<string> {
+      const text = prepareMessageText(content);
+      return queueSend(convKey, { messageType: 'text', content: text, words: messageWords(text) });
     },
 
-    async sendAttachment(
-      convKey: string,
-      file: PreparedAttachment,
-      caption: string,
-    ): Promise<string> {
+    sendAttachment(convKey: string, file: PreparedAttachment, caption: string): Promise<string> {
       const text = caption.trim() === '' ? '' : prepareMessageText(caption);
-      const createdAt = new Date(now()).toISOString();
-      const clientMsgId = newId();
-      await inTransaction(async () => {
-        const conversation = await db.conversations.get(convKey);
-        if (!conversation) throw new Error(`no conversation ${convKey}`);
-        await ensureCreateQueued(conversation);
-        const message: LocalMessage = {
-          clientMsgId,
-          convKey,
-          serverId: null,
-          senderId: userId,
+      return queueSend(
+        convKey,
+        {
           messageType: file.kind,
           content: text,
-          createdAt,
-          updatedAt: createdAt,
-          status: 'pending',
-          isEdited: false,
-          isDeleted: false,
-          version: 0,
-          sortKey: '',
           words: messageWords(`${text} ${file.fileName}`),
-          failure: null,
-          confirmed: null,
           attachment: {
             fileName: file.fileName,
             size: file.blob.size,
@@ -305,35 +287,9 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
             thumbnail: file.image?.thumbnail ?? null,
             fileUrl: null,
           },
-        };
-        // The send waits in the outbox, in order, until the upload names its bytes.
-        const seq = await outbox.add({
-          op: sendOpFor(conversation, message, null, newId()),
-          clientMsgId,
-          convKey,
-          waitsForUpload: true,
-        });
-        await db.messages.add({ ...message, sortKey: pendingSortKey(seq) });
-        await db.attachments.add({
-          clientMsgId,
-          convKey,
-          blob: file.blob,
-          upload: { state: 'queued', url: null, uploadId: null, error: null },
-          uploadWaiting: 1,
-        });
-        await db.conversations.update(convKey, {
-          pendingCount: conversation.pendingCount + 1,
-          lastMessagePreview: messagePreview({
-            messageType: file.kind,
-            content: text,
-            attachment: message.attachment,
-          }),
-          lastMessageSenderId: userId,
-          lastActivityAt: laterTime(createdAt, conversation.lastActivityAt),
-        });
-        await markReadIn(convKey);
-      });
-      return clientMsgId;
+        },
+        file.blob,
+      );
     },
 
     /** Returns whether an operation was queued. */

@@ -7,6 +7,7 @@
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 import { refreshConversationStats } from './conversation-stats.ts';
 import type { ChatDatabase, LocalAttachment } from './db.ts';
+import { imageMetaOf } from './local-writes.ts';
 import { uploadProgress } from './upload-progress.ts';
 
 /** How often running uploads check that their messages are still wanted. */
@@ -158,11 +159,7 @@ export function createUploader(options: UploaderOptions): Uploader {
     return db.transaction('rw', [db.attachments, db.outbox, db.messages], async () => {
       const [row, message] = await Promise.all([db.attachments.get(key), db.messages.get(key)]);
       if (!row?.upload || !message) return false;
-      const meta = message.attachment;
-      const image =
-        message.messageType === 'image' && meta?.width && meta.height && meta.thumbnail
-          ? { width: meta.width, height: meta.height, thumbnail: meta.thumbnail }
-          : null;
+      const image = message.messageType === 'image' ? imageMetaOf(message.attachment) : null;
       const upload: LocalAttachment['upload'] = {
         ...row.upload,
         state: 'done',

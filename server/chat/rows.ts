@@ -99,7 +99,13 @@ export type StoredAttachmentMeta = z.infer<typeof storedMetaSchema>;
 
 function attachmentOf(row: MessageRow): AttachmentView | null {
   if (!row.attachment_id || !row.attachment_meta || row.is_deleted) return null;
-  const meta = storedMetaSchema.safeParse(JSON.parse(row.attachment_meta));
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(row.attachment_meta);
+  } catch {
+    // Written by this server only; a damaged value reads as no attachment, not a 500.
+  }
+  const meta = storedMetaSchema.safeParse(parsed);
   return meta.success ? { uploadId: row.attachment_id, ...meta.data } : null;
 }
 

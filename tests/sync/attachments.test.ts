@@ -132,3 +132,27 @@ test('[§4a] a queued file discarded before it uploads never reaches anyone', as
   const stored = await serverMessages(server, [alice!.user.userId, bob!.user.userId]);
   expect(stored.map((m) => m.content)).toEqual(['only this']);
 });
+
+test('[§4a] a file deleted by its sender leaves the other device, bytes and all', async () => {
+  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
+  const phone = device(server, alice!, 'alice-phone', { uploads: true });
+  const desk = device(server, bob!, 'bob-desk');
+  const convKey = await conversationWith(phone, bob!);
+  const sent = await phone.engine.sendAttachment(convKey, file(randomBytes(2000), 'plan.pdf'), '');
+  const received = await waitFor(async () => desk.db.messages.get(sent), {
+    what: 'bob has the file message',
+    timeoutMs: 20_000,
+  });
+  // Bob opened it: its bytes are on his device.
+  await desk.db.attachments.put({
+    clientMsgId: sent,
+    convKey: received.convKey,
+    blob: new Blob(['x']),
+  });
+  await phone.engine.deleteMessage(sent);
+  await waitFor(async () => (await desk.db.messages.get(sent))?.isDeleted, {
+    what: 'bob sees the delete',
+  });
+  expect(await desk.db.attachments.get(sent)).toBeUndefined();
+  expect((await desk.db.messages.get(sent))?.attachment ?? null).toBeNull();
+});
