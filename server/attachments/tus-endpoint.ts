@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
 import { Server, Upload } from '@tus/server';
 import { fileTypeFromFile } from 'file-type';
@@ -24,6 +25,7 @@ import {
 import { resolveSession } from '../auth/accounts.ts';
 import type { AttachmentDeps } from './attachments.ts';
 import type { BlobStore } from './blob-store.ts';
+import { createRunningHashes, type RunningHashes } from './running-hashes.ts';
 import {
   completeUpload,
   countUnsentUploads,
@@ -48,8 +50,20 @@ class UploadsStore extends FileStore {
   constructor(
     directory: string,
     private readonly isComplete: (id: string) => Promise<number | null>,
+    readonly hashes: RunningHashes,
   ) {
     super({ directory });
+  }
+
+  override async write(bytes: Readable, id: string, offset: number): Promise<number> {
+    try {
+      const reached = await super.write(this.hashes.tap(id, offset, bytes), id, offset);
+      this.hashes.settle(id, reached);
+      return reached;
+    } catch (error) {
+      this.hashes.settle(id, null);
+      throw error;
+    }
   }
 
   override async getUpload(id: string): Promise<Upload> {
@@ -98,10 +112,15 @@ export function createUploadEndpoint(
     }
     return caller;
   };
-  const store = new UploadsStore(incoming, async (id) => {
-    const row = await findUpload(services.sql, id);
-    return row?.completed_at ? row.file_size : null;
-  });
+  const hashes = createRunningHashes();
+  const store = new UploadsStore(
+    incoming,
+    async (id) => {
+      const row = await findUpload(services.sql, id);
+      return row?.completed_at ? row.file_size : null;
+    },
+    hashes,
+  );
 
   const tus = new Server({
     path: UPLOADS_PATH.replace(/\/$/, ''),
@@ -152,7 +171,11 @@ export function createUploadEndpoint(
     },
     async onUploadFinish(_req, upload) {
       const path = join(incoming, upload.id);
-      const [sha256, sniffed] = await Promise.all([sha256Of(path), fileTypeFromFile(path)]);
+      const size = upload.size ?? upload.offset;
+      const [sha256, sniffed] = await Promise.all([
+        hashes.digest(upload.id, size) ?? sha256Of(path),
+        fileTypeFromFile(path),
+      ]);
       const contentType = sniffed?.mime ?? 'application/octet-stream';
       if (REFUSED_SNIFFED_TYPES.has(contentType)) {
         await discard(upload.id);
@@ -169,6 +192,7 @@ export function createUploadEndpoint(
   });
 
   const discard = async (uploadId: string) => {
+    hashes.forget(uploadId);
     const path = join(incoming, uploadId);
     await Promise.all([rm(path, { force: true }), rm(`${path}.json`, { force: true })]);
   };
