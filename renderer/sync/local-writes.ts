@@ -294,9 +294,11 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
 
     /** Returns whether an operation was queued. */
     async editMessage(clientMsgId: string, content: string): Promise<boolean> {
-      const text = prepareMessageText(content);
       return inTransaction(async () => {
         const message = await ownMessage(clientMsgId);
+        // An attachment's caption may be emptied; a text message keeps words.
+        const text =
+          message?.attachment && content.trim() === '' ? '' : prepareMessageText(content);
         // A delete wins over an edit.
         if (!message || message.isDeleted || message.content === text) return false;
         const isUnsent = message.serverId === null && message.status === 'failed';

@@ -13,7 +13,6 @@ import {
   contextTitleSchema,
   conversationTypeSchema,
   idSchema,
-  messageTextSchema,
 } from '../schemas.ts';
 import { attachmentMatchesType, captionOrTextSchema } from './send-shape.ts';
 
@@ -57,12 +56,14 @@ export const sendOp = z
   })
   .check(attachmentMatchesType);
 
-/** Edits and deletes name one's own message by the id its device chose. */
+/** Edits and deletes name one's own message by the id its device chose. An edit changes
+ * only the text: an image's or file's caption, which may become empty; a text message's
+ * words, which may not (the server knows which it is). */
 export const editOp = z.strictObject({
   ...opBase,
   kind: z.literal('edit'),
   clientMsgId: clientIdSchema,
-  content: messageTextSchema,
+  content: captionOrTextSchema,
 });
 
 export const deleteOp = z.strictObject({

@@ -156,3 +156,41 @@ test('[§4a] a file deleted by its sender leaves the other device, bytes and all
   expect(await desk.db.attachments.get(sent)).toBeUndefined();
   expect((await desk.db.messages.get(sent))?.attachment ?? null).toBeNull();
 });
+
+test("[§4a] an edit changes only a file's caption, which may be emptied; a text message keeps its words", async () => {
+  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
+  const phone = device(server, alice!, 'alice-phone', { uploads: true });
+  const desk = device(server, bob!, 'bob-desk');
+  const convKey = await conversationWith(phone, bob!);
+  const sent = await phone.engine.sendAttachment(
+    convKey,
+    file(randomBytes(3000), 'quote.pdf'),
+    'the quote',
+  );
+  const original = await waitFor(async () => (await desk.db.messages.get(sent))?.attachment, {
+    what: 'bob has the file message',
+    timeoutMs: 20_000,
+  });
+
+  await phone.engine.editMessage(sent, 'the corrected quote');
+  await waitFor(async () => (await desk.db.messages.get(sent))?.content === 'the corrected quote', {
+    what: 'bob sees the new caption',
+  });
+  await phone.engine.editMessage(sent, '   ');
+  await waitFor(async () => (await desk.db.messages.get(sent))?.content === '', {
+    what: 'bob sees the caption removed',
+  });
+  const edited = await desk.db.messages.get(sent);
+  expect(edited).toMatchObject({ isEdited: true, messageType: 'file' });
+  expect(edited?.attachment).toEqual(original);
+
+  // A device cannot empty a text message, whatever it pushes.
+  const text = await phone.engine.sendMessage(convKey, 'see you at ten');
+  await waitFor(() => isDrained(phone), { what: 'text sent' });
+  const { results } = await phone.transport.push([
+    { opId: crypto.randomUUID(), kind: 'edit', clientMsgId: text, content: '' },
+  ]);
+  expect(results[0]).toMatchObject({ status: 'rejected', code: 'VALIDATION_FAILED' });
+  const stored = await server.sql.message.findFirst({ where: { clientMsgId: text } });
+  expect(stored).toMatchObject({ content: 'see you at ten', isEdited: false });
+});

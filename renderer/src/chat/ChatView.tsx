@@ -157,8 +157,10 @@ function OpenConversation({
   );
   const saveEdit = useCallback(
     async (message: LocalMessage, text: string) => {
-      if (text.trim() && text.trim() !== message.content)
-        await engine.editMessage(message.clientMsgId, text.trim());
+      const edited = text.trim();
+      const isEmptyAllowed = Boolean(message.attachment);
+      if ((edited || isEmptyAllowed) && edited !== message.content)
+        await engine.editMessage(message.clientMsgId, edited);
       setEditing(null);
     },
     [engine],

@@ -132,6 +132,8 @@ export function Composer({
   const length = prepared.length;
   const isTooLong = length > MESSAGE_MAX;
   const isBlank = prepared === '';
+  // An image's or file's caption may be emptied; a text message needs words.
+  const isBlankRefused = isBlank && !editing?.attachment;
   const parts = isTooLong && !editing ? splitLongText(prepared) : null;
 
   const send = async (pieces: string[]) => {
@@ -210,7 +212,7 @@ export function Composer({
 
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
-    if (isBlank || isTooLong || disabledReason) return;
+    if (isBlankRefused || isTooLong || disabledReason) return;
     void send([prepared]);
   };
 
@@ -235,7 +237,7 @@ export function Composer({
       {editing && (
         <div className="composer-banner">
           <EditIcon size={14} />
-          <span>Editing message</span>
+          <span>{editing.attachment ? 'Editing caption' : 'Editing message'}</span>
           <button
             type="button"
             className="icon-button"
@@ -337,7 +339,7 @@ export function Composer({
           className="send-button"
           aria-label={editing ? 'Save' : 'Send'}
           title={editing ? 'Save (Enter)' : 'Send (Enter)'}
-          disabled={isBlank || isTooLong || isSending || Boolean(disabledReason)}
+          disabled={isBlankRefused || isTooLong || isSending || Boolean(disabledReason)}
         >
           <SendIcon size={18} />
         </button>

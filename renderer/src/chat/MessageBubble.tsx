@@ -23,10 +23,10 @@ export interface MessageActions {
   onOpenLink(href: string): void;
 }
 
-/** Whether one's own message can still be edited. An image's or file's caption cannot
- * be edited yet. */
+/** Whether one's own message can still be edited: a text's words, or an image's or
+ * file's caption (its bytes never change). */
 export function isChangeable(message: LocalMessage): boolean {
-  return !message.isDeleted && message.messageType === 'text';
+  return !message.isDeleted && message.messageType !== 'system';
 }
 
 /** Whether one's own message can still be deleted (for everyone). */
@@ -126,7 +126,14 @@ function BubbleImpl({
     ...(message.isDeleted || message.content === ''
       ? []
       : [{ label: 'Copy text', onSelect: () => actions.onCopy(message) }]),
-    ...(canEdit ? [{ label: 'Edit', onSelect: () => actions.onEdit(message) }] : []),
+    ...(canEdit
+      ? [
+          {
+            label: message.attachment ? 'Edit caption' : 'Edit',
+            onSelect: () => actions.onEdit(message),
+          },
+        ]
+      : []),
     ...(canDelete
       ? [{ label: 'Delete', onSelect: () => setConfirmingDelete(true), isDanger: true }]
       : []),

@@ -46,6 +46,11 @@ export async function applyMessageChange(
   op: ChangeOp,
   target: MessageRow,
 ): Promise<Outcome> {
+  if (op.kind === 'edit' && op.content === '' && target.message_type === 'text') {
+    return resultsOnly([
+      rejected(op.opId, 'VALIDATION_FAILED', 'content: a text message must not be empty'),
+    ]);
+  }
   const conversationId = target.conversation_id;
   const at = storedNow();
   let version: number;

@@ -190,10 +190,13 @@ describe('a file in the log', () => {
 });
 
 describe('what can be done with an attachment message', () => {
-  it('offers Delete but not Edit on one’s own image, and nothing to copy without a caption', () => {
+  it('offers to edit the caption of one’s own image and to delete it, and nothing to copy without a caption', () => {
     renderBubble(anImageMessage({ senderId: ME }));
     fireEvent.click(screen.getByRole('button', { name: /^More actions/ }));
-    expect(screen.getAllByRole('menuitem').map((item) => item.textContent)).toEqual(['Delete']);
+    expect(screen.getAllByRole('menuitem').map((item) => item.textContent)).toEqual([
+      'Edit caption',
+      'Delete',
+    ]);
   });
 
   it('shows only the tombstone once deleted', () => {
