@@ -5,6 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { pickPlatformBridge } from '../platform/index.ts';
 import { openChatDatabase } from '../sync/db.ts';
 import { createSyncEngine, lockName } from '../sync/engine.ts';
+import { createHttpDownloadTransport } from '../sync/fetch-attachment.ts';
 import { broadcastTabChannel } from '../sync/tab-channel.ts';
 import { createTrpcTransport } from '../sync/trpc-transport.ts';
 import { createTusUploadTransport } from '../sync/tus-upload-transport.ts';
@@ -14,6 +15,7 @@ import { appVersion, resolveServerUrl } from './config.ts';
 import { createHistoryNavigator } from './routing/navigator.ts';
 import { createServerClient } from './server-client.ts';
 import { registerServiceWorker } from './service-worker-registration.ts';
+import { readSettings } from './settings/settings-store.ts';
 import './styles.css';
 
 const serverUrl = resolveServerUrl(import.meta.env, window.location.origin);
@@ -29,6 +31,10 @@ const startSession: StartSession = (session) => {
     db,
     transport: () => createTrpcTransport({ baseUrl: serverUrl, token: session.token }),
     uploads: () => createTusUploadTransport({ baseUrl: serverUrl, token: session.token }),
+    downloads: {
+      transport: () => createHttpDownloadTransport({ baseUrl: serverUrl, token: session.token }),
+      limitBytes: () => readSettings(window.localStorage).autoDownloadMaxBytes,
+    },
     userId,
     locks,
     tabs,

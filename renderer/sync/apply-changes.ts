@@ -17,6 +17,7 @@ import {
   type LocalMessage,
   UNTOUCHED_CONVERSATION,
 } from './db.ts';
+import { isAutoDownloadCandidate } from './downloads.ts';
 import { marksOf, receiptFields, withMemberMarks } from './marks.ts';
 import { mergeMessage } from './message-merge.ts';
 
@@ -297,10 +298,35 @@ async function storeMessages(
     .filter((m) => m.isDeleted && m.messageType !== 'text')
     .map((m) => m.clientMsgId);
   if (gone.length > 0) await db.attachments.bulkDelete(gone);
+  await markForDownload(db, incoming);
   for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
     await db.messages.bulkPut(rows.slice(i, i + WRITE_CHUNK));
   }
   return delivered;
+}
+
+/** Received files join the download queue with their message; the queue decides by
+ * size when it gets to them, as the user's limit then is. */
+async function markForDownload(db: ChatDatabase, incoming: readonly LocalMessage[]) {
+  const now = Date.now();
+  const wanted = incoming.filter((m) => isAutoDownloadCandidate(m, now));
+  if (wanted.length === 0) return;
+  const here = new Set(
+    await db.attachments
+      .where('clientMsgId')
+      .anyOf(wanted.map((m) => m.clientMsgId))
+      .primaryKeys(),
+  );
+  await db.attachments.bulkPut(
+    wanted
+      .filter((m) => !here.has(m.clientMsgId))
+      .map((m) => ({
+        clientMsgId: m.clientMsgId,
+        convKey: m.convKey,
+        blob: null,
+        downloadWaiting: 1 as const,
+      })),
+  );
 }
 
 /** Deletes a conversation the user may no longer see, with everything of it here. */

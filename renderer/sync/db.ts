@@ -126,6 +126,9 @@ export interface LocalAttachment {
   };
   /** 1 while an upload waits (queued), absent otherwise: a sparse index. */
   uploadWaiting?: 1;
+  /** 1 while a received file waits to be fetched by itself (downloads.ts), absent
+   * otherwise: a sparse index. */
+  downloadWaiting?: 1;
 }
 
 /** An operation waiting to be pushed. `seq` keeps the order the user acted in. */
@@ -261,6 +264,7 @@ export function openChatDatabase(
     });
   // v4: attachments' bytes, apart from the messages the log reads.
   db.version(4).stores({ attachments: 'clientMsgId, convKey, uploadWaiting' });
+  db.version(5).stores({ attachments: 'clientMsgId, convKey, uploadWaiting, downloadWaiting' });
   // Another tab or a newer app version wants to upgrade the schema: let it.
   db.on('versionchange', () => {
     db.close();

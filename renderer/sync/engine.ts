@@ -19,6 +19,7 @@ import type { IncomingMessage, SyncEngineApi, SyncStatus } from './api.ts';
 import { type ApplyMode, applyChanges, changeTables } from './apply-changes.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.ts';
 import { type ChatDatabase, databaseName, type LocalMessage } from './db.ts';
+import { createDownloader, type Downloader, type DownloadTransport } from './downloads.ts';
 import { electLeader, type Leadership, type LockManagerLike } from './leader.ts';
 import { createLocalWrites } from './local-writes.ts';
 import { createOutbox, type Settled } from './outbox.ts';
@@ -55,6 +56,9 @@ export interface SyncEngineOptions {
   receiptFlushMs?: number;
   /** Where queued files go, or what opens it; absent, files wait on this device. */
   uploads?: UploadTransport | (() => UploadTransport);
+  /** Where received files are fetched from by themselves, up to the user's size;
+   * absent, they are fetched only when opened. */
+  downloads?: { transport: () => DownloadTransport; limitBytes(): number };
 }
 
 export interface SyncEngine extends SyncEngineApi {
@@ -121,6 +125,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let isRunning = false;
   let leadership: Leadership | null = null;
   let uploader: Uploader | null = null;
+  let downloader: Downloader | null = null;
   let transport: SyncTransport | null = null;
   let stopStream: (() => void) | null = null;
   let stopTabs: (() => void) | null = null;
@@ -393,6 +398,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }, gapGraceMs);
     }
     if (applied.incoming.length) await announce(applied.incoming);
+    if (applied.incoming.some((message) => message.attachment)) downloader?.kick();
     void refreshCounts();
   }
 
@@ -483,6 +489,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       });
       uploader.start();
     }
+    if (options.downloads) {
+      downloader = createDownloader({
+        db,
+        transport: options.downloads.transport(),
+        limitBytes: options.downloads.limitBytes,
+      });
+      downloader.start();
+    }
     stopStream = transport.subscribe({
       onEvent: onLiveEvent,
       onConnectionChange: (connected) => {
@@ -492,6 +506,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         if (connected) {
           hasNetworkFailure = false;
           uploader?.kick();
+          downloader?.kick();
           // Back online: whatever waited for the network goes now, and a pull from the
           // stored cursor catches up (the stream is only a hint).
           push.reset();
@@ -513,6 +528,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (!transport) return;
     uploader?.stop();
     uploader = null;
+    downloader?.stop();
+    downloader = null;
     stopStream?.();
     stopStream = null;
     for (const handle of [headCheckTimer, gapTimer, receiptFlushTimer]) {

@@ -194,3 +194,38 @@ test("[§4a] an edit changes only a file's caption, which may be emptied; a text
   const stored = await server.sql.message.findFirst({ where: { clientMsgId: text } });
   expect(stored).toMatchObject({ content: 'see you at ten', isEdited: false });
 });
+
+test('[§4a] received files up to the chosen size are fetched as they arrive and kept; larger ones wait to be opened', async () => {
+  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
+  const phone = device(server, alice!, 'alice-phone', { uploads: true });
+  const desk = device(server, bob!, 'bob-desk', { autoDownloadBytes: 50_000 });
+  const convKey = await conversationWith(phone, bob!);
+  desk.goOffline();
+  const small = randomBytes(40_000);
+  const smallId = await phone.engine.sendAttachment(convKey, file(small, 'small.pdf'), '');
+  const largeId = await phone.engine.sendAttachment(
+    convKey,
+    file(randomBytes(60_000), 'large.pdf'),
+    '',
+  );
+  await waitFor(() => isDrained(phone), { what: 'phone sent both', timeoutMs: 20_000 });
+  // Back online, the desk hears of both files and fetches the small one by itself.
+  desk.goOnline();
+  const fetched = await waitFor(async () => (await desk.db.attachments.get(smallId))?.blob, {
+    what: 'the small file fetched',
+    timeoutMs: 20_000,
+  });
+  expect(await sha256(fetched)).toBe(await sha256(new Blob([Buffer.from(small)])));
+  await waitFor(async () => (await desk.db.messages.get(largeId))?.attachment, {
+    what: 'the large file message',
+  });
+  await waitFor(async () => !(await desk.db.attachments.get(largeId))?.downloadWaiting, {
+    what: 'the large file left the queue',
+  });
+  expect((await desk.db.attachments.get(largeId))?.blob ?? null).toBeNull();
+
+  // Kept across a restart, and offline.
+  await desk.restart();
+  desk.goOffline();
+  expect((await desk.db.attachments.get(smallId))?.blob?.size).toBe(small.length);
+});

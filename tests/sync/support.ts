@@ -14,7 +14,9 @@ import {
   type LocalMessage,
   openChatDatabase,
 } from '../../renderer/sync/db.ts';
+import type { DownloadTransport } from '../../renderer/sync/downloads.ts';
 import { createSyncEngine, type SyncEngine } from '../../renderer/sync/engine.ts';
+import { createHttpDownloadTransport } from '../../renderer/sync/fetch-attachment.ts';
 import type { LockManagerLike } from '../../renderer/sync/leader.ts';
 import { displayedStatus } from '../../renderer/sync/marks.ts';
 import { broadcastTabChannel, type TabChannel } from '../../renderer/sync/tab-channel.ts';
@@ -360,6 +362,17 @@ export interface DeviceOptions {
   onIncoming?: (incoming: IncomingMessage) => void;
   /** Uploads queued files to the server (tus), as the app does. */
   uploads?: boolean;
+  /** Fetches received files up to this size by itself, as the app does. */
+  autoDownloadBytes?: number;
+}
+
+function offlineAware(transport: DownloadTransport, isOffline: () => boolean): DownloadTransport {
+  return {
+    download(fileUrl, signal) {
+      if (isOffline()) return Promise.reject(lost('download'));
+      return transport.download(fileUrl, signal);
+    },
+  };
 }
 
 /** The app's upload path from Node: tus-js-client's Node build reads Buffers, not Blobs,
@@ -447,6 +460,18 @@ export function openDevice(
       backoff: { baseMs: 20, maxMs: 250 },
       ...(options.uploads
         ? { uploads: nodeUploadTransport(server, user, () => uploadsOffline) }
+        : {}),
+      ...(options.autoDownloadBytes !== undefined
+        ? {
+            downloads: {
+              transport: () =>
+                offlineAware(
+                  createHttpDownloadTransport({ baseUrl: server.url, token: user.token }),
+                  () => uploadsOffline,
+                ),
+              limitBytes: () => options.autoDownloadBytes ?? 0,
+            },
+          }
         : {}),
       locks: options.profile?.locks ?? null,
       tabs,

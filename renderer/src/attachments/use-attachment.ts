@@ -5,9 +5,9 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { LocalMessage } from '../../sync/db.ts';
+import { fetchAttachment } from '../../sync/fetch-attachment.ts';
 import { type UploadProgress, uploadProgress } from '../../sync/upload-progress.ts';
 import { useApp } from '../app/app-context.tsx';
-import { fetchAttachment } from './fetch-attachment.ts';
 
 export type { UploadProgress } from '../../sync/upload-progress.ts';
 

@@ -1,7 +1,9 @@
-// A popover with this device's preferences: notifications and signed-in devices.
+// A popover with this device's preferences: notifications, downloads and signed-in
+// devices.
 import { useEffect, useId, useRef, useState } from 'react';
 import { SettingsIcon } from '../components/icons.tsx';
 import { DevicesPanel } from './DevicesPanel.tsx';
+import { DownloadSettings } from './DownloadSettings.tsx';
 import { NotificationSettings } from './NotificationSettings.tsx';
 
 export function SettingsMenu() {
@@ -44,6 +46,7 @@ export function SettingsMenu() {
       {isOpen && (
         <div className="popover" id={panelId} role="dialog" aria-label="Settings">
           <NotificationSettings />
+          <DownloadSettings />
           <DevicesPanel />
         </div>
       )}

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createSettingsStore, DEFAULT_SETTINGS, parseSettings } from './settings-store.ts';
+import {
+  createSettingsStore,
+  DEFAULT_SETTINGS,
+  parseSettings,
+  readSettings,
+} from './settings-store.ts';
 
 function memoryStorage(): Storage {
   const items = new Map<string, string>();
@@ -35,6 +40,15 @@ describe('settings kept on this device', () => {
     expect(
       parseSettings({ isSoundOn: false, doNotDisturb: { mode: 'schedule', start: '25:00' } }),
     ).toEqual({ ...DEFAULT_SETTINGS, isSoundOn: false });
+  });
+
+  it('the automatic download size is one of the offered ones, and the sync engine reads it as saved', () => {
+    const storage = memoryStorage();
+    createSettingsStore(storage).update({ autoDownloadMaxBytes: 0 });
+    expect(readSettings(storage).autoDownloadMaxBytes).toBe(0);
+    expect(parseSettings({ autoDownloadMaxBytes: 123 }).autoDownloadMaxBytes).toBe(
+      DEFAULT_SETTINGS.autoDownloadMaxBytes,
+    );
   });
 
   it('unreadable storage gives the defaults', () => {

@@ -3,6 +3,7 @@
 // default without resetting the others.
 import { useSyncExternalStore } from 'react';
 import { z } from 'zod';
+import { ATTACHMENT_LIMITS } from '../../../shared/attachments.ts';
 import {
   DEFAULT_NOTIFICATION_SETTINGS,
   type NotificationSettings,
@@ -11,14 +12,23 @@ import {
 
 export const SETTINGS_KEY = 'timenest.settings';
 
+const MB = 1024 * 1024;
+
+/** The sizes a received file may have to be fetched by itself: none, small ones (a
+ * photo), documents, anything the server accepts. */
+export const AUTO_DOWNLOAD_LIMITS = [0, 5 * MB, 25 * MB, ATTACHMENT_LIMITS.maxBytes] as const;
+
 export type Settings = NotificationSettings & {
   /** "Not now" on the banner that asks for notification permission. */
   isAccessBannerDismissed: boolean;
+  /** Received files up to this size are fetched when they arrive; larger ones on open. */
+  autoDownloadMaxBytes: number;
 };
 
 export const DEFAULT_SETTINGS: Settings = {
   ...DEFAULT_NOTIFICATION_SETTINGS,
   isAccessBannerDismissed: false,
+  autoDownloadMaxBytes: 5 * MB,
 };
 
 const storedSchema = z.object({
@@ -33,6 +43,10 @@ const storedSchema = z.object({
     DEFAULT_NOTIFICATION_SETTINGS.isAllMuted,
   ),
   isAccessBannerDismissed: z.boolean().catch(false),
+  autoDownloadMaxBytes: z
+    .number()
+    .refine((bytes) => AUTO_DOWNLOAD_LIMITS.some((limit) => limit === bytes))
+    .catch(DEFAULT_SETTINGS.autoDownloadMaxBytes),
   /** Written by versions that had one "hide message text" checkbox. */
   hidePreviews: z.boolean().optional().catch(undefined),
 });
@@ -45,6 +59,15 @@ export function parseSettings(raw: unknown): Settings {
   return hidePreviews && !hasPreview ? { ...settings, preview: 'name-only' } : settings;
 }
 
+/** The settings as stored now, for code outside React (the sync engine's downloads). */
+export function readSettings(storage: Storage): Settings {
+  try {
+    return parseSettings(JSON.parse(storage.getItem(SETTINGS_KEY) ?? '{}'));
+  } catch {
+    return DEFAULT_SETTINGS;
+  }
+}
+
 export interface SettingsStore {
   get(): Settings;
   update(patch: Partial<Settings>): void;
@@ -54,13 +77,7 @@ export interface SettingsStore {
 }
 
 export function createSettingsStore(storage: Storage): SettingsStore {
-  const read = (): Settings => {
-    try {
-      return parseSettings(JSON.parse(storage.getItem(SETTINGS_KEY) ?? '{}'));
-    } catch {
-      return DEFAULT_SETTINGS;
-    }
-  };
+  const read = () => readSettings(storage);
   let current = read();
   const listeners = new Set<() => void>();
   const changed = () => {
