@@ -1,7 +1,10 @@
 // Parses deep links of the seed's route, timenest://chat/<userId>?conversation_id=<id>.
 // Anything else — other schemes or hosts, extra path parts, encoded separators,
 // ids that are not positive 32-bit integers — is refused, never guessed at.
-import { type ConversationTarget, conversationTargetSchema } from '../../shared/platform/bridge.ts';
+import {
+  type ConversationTarget,
+  conversationTargetSchema,
+} from '../../shared/platform/bridge-schemas.ts';
 import { DEEP_LINK_SCHEME } from './app-id.ts';
 
 const MAX_DEEP_LINK_LENGTH = 512;

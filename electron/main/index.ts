@@ -1,10 +1,12 @@
 // The main process entry: wires Electron's events to the tested modules beside it.
 // Decisions live in those modules; this file only connects them.
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   app,
   type BrowserWindow,
   clipboard,
+  dialog,
   ipcMain,
   Menu,
   Notification,
@@ -17,12 +19,12 @@ import {
   shell,
   Tray,
 } from 'electron';
-import { type ConversationTarget, IPC } from '../../shared/platform/bridge.ts';
+import type { ConversationTarget } from '../../shared/platform/bridge.ts';
 import { APP_ID, DEEP_LINK_SCHEME, PRODUCT_NAME } from './app-id.ts';
 import { APP_SCHEME, rendererEntryUrl, resolveAppOrigin } from './app-origin.ts';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.ts';
 import { planBadge } from './badge.ts';
-import { type DesktopConfig, parseDesktopConfig } from './config.ts';
+import { type DesktopConfig, ignoredSwitchesNotice, parseDesktopConfig } from './config.ts';
 import { buildContentSecurityPolicy } from './content-security-policy.ts';
 import { createConversationOpener } from './conversation-opener.ts';
 import { findDeepLinkInArgv, parseDeepLink } from './deep-link.ts';
@@ -30,15 +32,17 @@ import { createNodeFileStore } from './file-store.ts';
 import { hardenWebContents } from './harden-web-contents.ts';
 import { renderAppIcon, renderBadgeIcon, renderTrayTemplateIcon } from './icon-bitmaps.ts';
 import { createIpcRouter } from './ipc.ts';
-import { registerIpcRoutes } from './ipc-routes.ts';
+import { registerIpcRoutes, sendBridgeEvent } from './ipc-routes.ts';
 import { createMainWindow } from './main-window.ts';
 import { externalUrlToOpen } from './navigation-policy.ts';
 import { watchNetwork } from './network-monitor.ts';
 import { createNotifier } from './notifier.ts';
 import { encodePng } from './png.ts';
 import { revealWindow } from './reveal-window.ts';
+import { saveFile } from './save-file.ts';
 import { createTokenStore } from './token-store.ts';
 import { createTrayController } from './tray.ts';
+import { readUpdateFeed } from './update-feed.ts';
 import { type AppUpdaterLike, startUpdater } from './updater.ts';
 import { createSessionPolicy } from './window-options.ts';
 import { createWindowStateStore } from './window-state.ts';
@@ -125,17 +129,15 @@ async function start(config: DesktopConfig, appOrigin: string, state: ShellState
   });
   state.window = window;
 
-  const sendToPage = (channel: string, payload?: unknown): void => {
-    if (window.isDestroyed()) return;
-    if (payload === undefined) window.webContents.send(channel);
-    else window.webContents.send(channel, payload);
+  const sendToPage = (channel: string, ...payload: unknown[]): void => {
+    if (!window.isDestroyed()) window.webContents.send(channel, ...payload);
   };
   const opener = createConversationOpener({
     reveal: () => {
       revealWindow(window);
       if (process.platform === 'darwin') app.focus({ steal: true });
     },
-    send: (target) => sendToPage(IPC.openConversation, target),
+    send: (target) => sendBridgeEvent(sendToPage, 'onOpenConversation', target),
   });
   state.openConversation = (target) => opener.open(target);
   window.webContents.on('did-start-loading', () => opener.rendererGone());
@@ -206,13 +208,23 @@ async function start(config: DesktopConfig, appOrigin: string, state: ShellState
         activeConversationKey = key;
         if (key !== null && window.isFocused()) notifier.withdraw(key);
       },
+      saveFile: (request) =>
+        saveFile(
+          {
+            downloadsDir: () => app.getPath('downloads'),
+            joinPath: path.join,
+            showSaveDialog: (options) => dialog.showSaveDialog(window, options),
+            writeFile: (filePath, bytes) => writeFile(filePath, bytes),
+          },
+          request,
+        ),
     },
   );
 
-  powerMonitor.on('resume', () => sendToPage(IPC.resume));
+  powerMonitor.on('resume', () => sendBridgeEvent(sendToPage, 'onResume'));
   const stopWatchingNetwork = watchNetwork({
     isOnline: () => net.isOnline(),
-    onChange: (online) => sendToPage(IPC.network, online),
+    onChange: (online) => sendBridgeEvent(sendToPage, 'onNetworkChange', online),
     intervalMs: NETWORK_POLL_MS,
     setInterval,
     clearInterval,
@@ -233,20 +245,28 @@ async function start(config: DesktopConfig, appOrigin: string, state: ShellState
     log(`The page did not load: ${error instanceof Error ? error.message : String(error)}`);
   });
 
-  void startUpdater({
-    feedUrl: config.updateUrl,
-    isPackaged: app.isPackaged,
-    loadUpdater: async () => {
-      const updaterModule: {
-        autoUpdater?: AppUpdaterLike;
-        default?: { autoUpdater?: AppUpdaterLike };
-      } = await import('electron-updater');
-      const autoUpdater = updaterModule.default?.autoUpdater ?? updaterModule.autoUpdater;
-      if (!autoUpdater) throw new Error('electron-updater has no autoUpdater');
-      return autoUpdater;
-    },
-    log,
-  });
+  // Only the feed the build was made with (resources/app-update.yml); none without one.
+  void (app.isPackaged ? readUpdateFeed(files, process.resourcesPath) : Promise.resolve(null))
+    .then((feed) =>
+      startUpdater({
+        feedUrl: feed?.url ?? null,
+        windowsPublisherNames: feed?.publisherNames ?? [],
+        isPackaged: app.isPackaged,
+        loadUpdater: async () => {
+          const updaterModule: {
+            autoUpdater?: AppUpdaterLike;
+            default?: { autoUpdater?: AppUpdaterLike };
+          } = await import('electron-updater');
+          const autoUpdater = updaterModule.default?.autoUpdater ?? updaterModule.autoUpdater;
+          if (!autoUpdater) throw new Error('electron-updater has no autoUpdater');
+          return autoUpdater;
+        },
+        log,
+      }),
+    )
+    .catch((error: unknown) =>
+      log(`Updates are off: ${error instanceof Error ? error.message : String(error)}`),
+    );
 }
 
 interface ShellState {
@@ -258,7 +278,13 @@ interface ShellState {
 }
 
 function main(): void {
-  const config = parseDesktopConfig(process.env, __TIMENEST_SERVER_URL__);
+  const { config, ignored } = parseDesktopConfig({
+    env: process.env,
+    builtInServerUrl: __TIMENEST_SERVER_URL__,
+    isPackaged: app.isPackaged,
+  });
+  const ignoredNotice = ignoredSwitchesNotice(ignored);
+  if (ignoredNotice !== null) log(ignoredNotice);
   const appOrigin = resolveAppOrigin(config.rendererDevUrl);
   app.setName(PRODUCT_NAME);
   // The single-instance lock lives in userData, so set it before asking for the lock.

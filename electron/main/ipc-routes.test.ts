@@ -1,15 +1,24 @@
-import { describe, expect, it, vi } from 'vitest';
-import { IPC } from '../../shared/platform/bridge.ts';
+import { describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { ATTACHMENT_LIMITS } from '../../shared/attachments.ts';
+import { BRIDGE_TABLE } from '../../shared/platform/bridge-table.ts';
 import { APP_ORIGIN } from './app-origin.ts';
 import { createIpcRouter, type InvokeEvent } from './ipc.ts';
-import {
-  type DesktopServices,
-  EVENT_CHANNELS,
-  INVOKE_CHANNEL_SCHEMAS,
-  registerIpcRoutes,
-} from './ipc-routes.ts';
+import { type DesktopServices, registerIpcRoutes, sendBridgeEvent } from './ipc-routes.ts';
 
 type Listener = (event: InvokeEvent, ...args: unknown[]) => unknown;
+
+const IPC = {
+  notify: BRIDGE_TABLE.invoke.notify.channel,
+  setBadge: BRIDGE_TABLE.invoke.setBadge.channel,
+  getToken: BRIDGE_TABLE.invoke.getToken.channel,
+  setToken: BRIDGE_TABLE.invoke.setToken.channel,
+  openExternal: BRIDGE_TABLE.invoke.openExternal.channel,
+  copyText: BRIDGE_TABLE.invoke.copyText.channel,
+  setActiveConversation: BRIDGE_TABLE.invoke.setActiveConversation.channel,
+  saveFile: BRIDGE_TABLE.invoke.saveFile.channel,
+};
+const invokeChannels = Object.values(BRIDGE_TABLE.invoke).map((operation) => operation.channel);
+const eventChannels = Object.values(BRIDGE_TABLE.events).map((operation) => operation.channel);
 
 function fakeServices(): DesktopServices {
   return {
@@ -23,6 +32,7 @@ function fakeServices(): DesktopServices {
     copyText: vi.fn(),
     appVersion: vi.fn(() => '1.2.3'),
     setActiveConversation: vi.fn(),
+    saveFile: vi.fn(async () => 'saved' as const),
   };
 }
 
@@ -41,20 +51,15 @@ function wire() {
   return { listeners, services, invoke };
 }
 
-describe('registerIpcRoutes', () => {
-  it('registers exactly the invoke channels of the route table', () => {
+describe('[§6] registerIpcRoutes: every handler validates its argument with the table’s schema', () => {
+  it('registers a handler for exactly the renderer-to-main operations of the bridge table', () => {
     const { listeners } = wire();
-    expect([...listeners.keys()].sort()).toEqual(Object.keys(INVOKE_CHANNEL_SCHEMAS).sort());
-  });
-
-  it('accounts for every bridge channel as either an invoke route or an event', () => {
-    const routed = [...Object.keys(INVOKE_CHANNEL_SCHEMAS), ...EVENT_CHANNELS].sort();
-    expect(routed).toEqual(Object.values(IPC).sort());
+    expect([...listeners.keys()].sort()).toEqual([...invokeChannels].sort());
   });
 
   it('never registers a handler for a main-to-renderer event channel', () => {
     const { listeners } = wire();
-    for (const channel of EVENT_CHANNELS) expect(listeners.has(channel)).toBe(false);
+    for (const channel of eventChannels) expect(listeners.has(channel)).toBe(false);
   });
 
   it('forwards a valid notification to the notifier', async () => {
@@ -116,5 +121,91 @@ describe('registerIpcRoutes', () => {
     const { services, invoke } = wire();
     await invoke(IPC.setActiveConversation, null);
     expect(services.setActiveConversation).toHaveBeenCalledWith(null);
+  });
+
+  it('hands the bytes and name of a file to save to main and answers what it did', async () => {
+    const { services, invoke } = wire();
+    const request = { suggestedName: 'Lease 2026.pdf', bytes: new Uint8Array([1, 2, 3]) };
+    await expect(invoke(IPC.saveFile, request)).resolves.toBe('saved');
+    expect(services.saveFile).toHaveBeenCalledWith(request);
+  });
+
+  it.each([
+    ['a path for a name', { suggestedName: '../../.bashrc', bytes: new Uint8Array(1) }],
+    ['a Windows path for a name', { suggestedName: 'C:\\evil.txt', bytes: new Uint8Array(1) }],
+    ['a folder for a name', { suggestedName: '..', bytes: new Uint8Array(1) }],
+    ['an empty name', { suggestedName: '', bytes: new Uint8Array(1) }],
+    ['a name with a line break', { suggestedName: 'a\nb.txt', bytes: new Uint8Array(1) }],
+    [
+      'a name past 200 characters',
+      { suggestedName: `${'a'.repeat(201)}`, bytes: new Uint8Array(1) },
+    ],
+    ['bytes as a plain array', { suggestedName: 'a.txt', bytes: [1, 2, 3] }],
+    ['bytes as a string', { suggestedName: 'a.txt', bytes: 'AAEC' }],
+    [
+      'a media type with a line break',
+      { suggestedName: 'a.txt', bytes: new Uint8Array(1), mimeType: 'text/plain\r\nX: 1' },
+    ],
+    ['an extra field', { suggestedName: 'a.txt', bytes: new Uint8Array(1), path: '/etc/passwd' }],
+  ])('refuses to save a file with %s', async (_label, request) => {
+    const { services, invoke } = wire();
+    await expect(invoke(IPC.saveFile, request)).rejects.toThrow('invalid-arguments');
+    expect(services.saveFile).not.toHaveBeenCalled();
+  });
+
+  it('refuses to save more bytes than an attachment may have', async () => {
+    const { services, invoke } = wire();
+    const tooMany = new Uint8Array(ATTACHMENT_LIMITS.maxBytes + 1);
+    await expect(
+      invoke(IPC.saveFile, { suggestedName: 'big.bin', bytes: tooMany }),
+    ).rejects.toThrow('invalid-arguments');
+    const enough = new Uint8Array(ATTACHMENT_LIMITS.maxBytes);
+    await invoke(IPC.saveFile, { suggestedName: 'big.bin', bytes: enough });
+    expect(services.saveFile).toHaveBeenCalledTimes(1);
+  });
+
+  it('accepts a Node Buffer for the bytes, as Electron may deliver them', async () => {
+    const { services, invoke } = wire();
+    await invoke(IPC.saveFile, { suggestedName: 'a.txt', bytes: Buffer.from('hi') });
+    expect(services.saveFile).toHaveBeenCalledOnce();
+  });
+});
+
+describe('sendBridgeEvent', () => {
+  it('sends an event on its own channel with its payload', () => {
+    const sent: unknown[][] = [];
+    sendBridgeEvent((...args) => sent.push(args), 'onNetworkChange', false);
+    expect(sent).toEqual([[BRIDGE_TABLE.events.onNetworkChange.channel, false]]);
+  });
+
+  it('sends an event without a payload with no argument at all', () => {
+    const sent: unknown[][] = [];
+    sendBridgeEvent((...args) => sent.push(args), 'onResume');
+    expect(sent).toEqual([[BRIDGE_TABLE.events.onResume.channel]]);
+  });
+
+  it('refuses to send a payload the renderer would drop', () => {
+    const send = vi.fn();
+    const target = { userId: 0, conversationId: 5 };
+    expect(() => sendBridgeEvent(send, 'onOpenConversation', target)).toThrow();
+    expect(send).not.toHaveBeenCalled();
+  });
+});
+
+describe('the main process’s handlers, as derived from the table', () => {
+  it('receive the validated argument and answer what the result schema allows', () => {
+    type SaveFile = DesktopServices['saveFile'];
+    expectTypeOf<Parameters<SaveFile>[0]['suggestedName']>().toEqualTypeOf<string>();
+    expectTypeOf<Parameters<SaveFile>[0]['bytes']>().toExtend<Uint8Array>();
+    expectTypeOf<ReturnType<SaveFile>>().toEqualTypeOf<
+      'saved' | 'cancelled' | Promise<'saved' | 'cancelled'>
+    >();
+    expectTypeOf<ReturnType<DesktopServices['getToken']>>().toEqualTypeOf<
+      string | null | Promise<string | null>
+    >();
+  });
+
+  it('answer nothing to a command', () => {
+    expectTypeOf<ReturnType<DesktopServices['setBadge']>>().toEqualTypeOf<void | Promise<void>>();
   });
 });

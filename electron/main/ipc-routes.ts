@@ -1,64 +1,59 @@
-// Every channel the renderer may invoke, the schema of its one argument, and the
-// service it reaches. Main-to-renderer events are listed too, so that a test can prove
-// no IPC channel exists outside this file.
-import { z } from 'zod';
-import {
-  badgeCountSchema,
-  clipboardTextSchema,
-  conversationKeySchema,
-  externalUrlSchema,
-  IPC,
-  type NotifyArgs,
-  notifyArgsSchema,
-  tokenSchema,
-} from '../../shared/platform/bridge.ts';
+// The main process's side of the bridge table: a validated IPC handler for every
+// operation the renderer calls, and a checked way to send the events it listens for.
+// The table (shared/platform/bridge-table.ts) is the only list of channels.
+import type { z } from 'zod';
+import type { InvokeOperation, MainHandlers } from '../../shared/platform/bridge-operations.ts';
+import { BRIDGE_TABLE } from '../../shared/platform/bridge-table.ts';
 import type { IpcRouter } from './ipc.ts';
 
-const noArgument = z.undefined();
+type Invoke = (typeof BRIDGE_TABLE)['invoke'];
+type Events = (typeof BRIDGE_TABLE)['events'];
 
-export const INVOKE_CHANNEL_SCHEMAS = {
-  [IPC.notify]: notifyArgsSchema,
-  [IPC.withdrawNotification]: conversationKeySchema,
-  [IPC.setBadge]: badgeCountSchema,
-  [IPC.getToken]: noArgument,
-  [IPC.setToken]: tokenSchema,
-  [IPC.clearToken]: noArgument,
-  [IPC.openExternal]: externalUrlSchema,
-  [IPC.copyText]: clipboardTextSchema,
-  [IPC.appVersion]: noArgument,
-  [IPC.setActiveConversation]: conversationKeySchema.nullable(),
-} as const;
+/** What main does for each operation the renderer calls; its argument is already valid. */
+export type DesktopServices = MainHandlers<Invoke>;
 
-/** Channels only the main process sends on; nothing listens for them in main. */
-export const EVENT_CHANNELS = [IPC.openConversation, IPC.resume, IPC.network] as const;
+export type BridgeEventName = keyof Events;
+export type BridgeEventPayload<K extends BridgeEventName> = z.input<Events[K]['payload']>;
+/** An event without a payload is sent with none. */
+type PayloadArguments<P> = undefined extends P ? [payload?: P] : [payload: P];
 
-export interface DesktopServices {
-  notify(args: NotifyArgs): void;
-  withdrawNotification(conversationKey: string): void;
-  setBadge(count: number): void;
-  getToken(): Promise<string | null>;
-  setToken(token: string): Promise<void>;
-  clearToken(): Promise<void>;
-  openExternal(url: string): Promise<void>;
-  copyText(text: string): void;
-  appVersion(): string;
-  setActiveConversation(conversationKey: string | null): void;
+/** Operations by name; a mapped bound rather than a string index, so each name is known to
+ * have its operation. */
+type InvokeOperations<S> = { readonly [K in keyof S]: InvokeOperation };
+
+function route<S extends InvokeOperations<S>, K extends keyof S>(
+  router: IpcRouter,
+  operations: S,
+  name: K,
+  handlers: MainHandlers<S>,
+): void {
+  const operation = operations[name];
+  // Named: inferred, the schema's type would widen to its constraint and lose the pairing.
+  router.handle<S[K]['argument']>(operation.channel, operation.argument, handlers[name]);
+}
+
+function routeAll<S extends InvokeOperations<S>>(
+  router: IpcRouter,
+  operations: S,
+  handlers: MainHandlers<S>,
+): void {
+  // Generic, so each name is typed as a key of the table and pairs its operation with
+  // its own handler.
+  for (const name in operations) route(router, operations, name, handlers);
 }
 
 export function registerIpcRoutes(router: IpcRouter, services: DesktopServices): void {
-  const s = INVOKE_CHANNEL_SCHEMAS;
-  router.handle(IPC.notify, s[IPC.notify], (args) => services.notify(args));
-  router.handle(IPC.withdrawNotification, s[IPC.withdrawNotification], (key) =>
-    services.withdrawNotification(key),
-  );
-  router.handle(IPC.setBadge, s[IPC.setBadge], (count) => services.setBadge(count));
-  router.handle(IPC.getToken, s[IPC.getToken], () => services.getToken());
-  router.handle(IPC.setToken, s[IPC.setToken], (token) => services.setToken(token));
-  router.handle(IPC.clearToken, s[IPC.clearToken], () => services.clearToken());
-  router.handle(IPC.openExternal, s[IPC.openExternal], (url) => services.openExternal(url));
-  router.handle(IPC.copyText, s[IPC.copyText], (text) => services.copyText(text));
-  router.handle(IPC.appVersion, s[IPC.appVersion], () => services.appVersion());
-  router.handle(IPC.setActiveConversation, s[IPC.setActiveConversation], (key) =>
-    services.setActiveConversation(key),
-  );
+  routeAll(router, BRIDGE_TABLE.invoke, services);
+}
+
+/** Sends one event to the page, its payload checked against the table first. */
+export function sendBridgeEvent<K extends BridgeEventName>(
+  send: (channel: string, ...payload: unknown[]) => void,
+  name: K,
+  ...[payload]: PayloadArguments<BridgeEventPayload<K>>
+): void {
+  const operation = BRIDGE_TABLE.events[name];
+  const checked: unknown = operation.payload.parse(payload);
+  if (checked === undefined) send(operation.channel);
+  else send(operation.channel, checked);
 }

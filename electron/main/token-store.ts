@@ -2,7 +2,7 @@
 // On Linux without a keyring safeStorage falls back to "basic_text" — a hard-coded
 // key, as good as plain text — so there the token lives in memory only (sign in again
 // after a restart) and the user is told once.
-import { tokenSchema } from '../../shared/platform/bridge.ts';
+import { tokenSchema } from '../../shared/platform/bridge-schemas.ts';
 import type { FileStore } from './file-store.ts';
 
 /** The part of Electron's safeStorage the store uses. */

@@ -44,19 +44,16 @@ export function createMainWindowOptions(
 
 /** The only permission a page may have; notifications are shown by main, but a page
  * asking for them is harmless. */
-export const GRANTED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications']);
+const GRANTED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications']);
 
 export interface SessionPolicy {
   /** For setPermissionRequestHandler and setPermissionCheckHandler. */
   isPermissionGranted(permission: string, requestingUrl: string): boolean;
-  /** For will-attach-webview: the app has none, so every attempt is refused. */
-  allowsWebviews: false;
 }
 
 export function createSessionPolicy(appOrigin: () => string): SessionPolicy {
   return {
     isPermissionGranted: (permission, requestingUrl) =>
       GRANTED_PERMISSIONS.has(permission) && isAppUrl(requestingUrl, appOrigin()),
-    allowsWebviews: false,
   };
 }

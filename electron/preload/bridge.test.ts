@@ -1,6 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
-import { IPC } from '../../shared/platform/bridge.ts';
+import { BRIDGE_TABLE } from '../../shared/platform/bridge-table.ts';
 import { createDesktopBridge, type IpcRendererLike } from './bridge.ts';
+
+const { invoke: calls, events } = BRIDGE_TABLE;
+const IPC = {
+  notify: calls.notify.channel,
+  getToken: calls.getToken.channel,
+  appVersion: calls.appVersion.channel,
+  saveFile: calls.saveFile.channel,
+  openConversation: events.onOpenConversation.channel,
+  resume: events.onResume.channel,
+  network: events.onNetworkChange.channel,
+};
 
 type Listener = (event: unknown, ...args: unknown[]) => void;
 
@@ -26,7 +37,7 @@ function fakeIpc(answers: Record<string, unknown> = {}) {
 
 const flush = () => new Promise<void>((resolve) => queueMicrotask(resolve));
 
-describe('createDesktopBridge', () => {
+describe('[§6] createDesktopBridge: one narrow function per operation of the bridge table', () => {
   it('says it is the desktop bridge', () => {
     expect(createDesktopBridge(fakeIpc().ipc).kind).toBe('desktop');
   });
@@ -63,6 +74,26 @@ describe('createDesktopBridge', () => {
     await expect(createDesktopBridge(ipc).getToken()).resolves.toBe('tok');
   });
 
+  it('invokes an operation without an argument with no argument at all', async () => {
+    const { ipc, invoked } = fakeIpc({ [IPC.getToken]: null });
+    await createDesktopBridge(ipc).getToken();
+    expect(invoked).toEqual([[IPC.getToken]]);
+  });
+
+  it('sends a file to save as its bytes and name, and returns what main did', async () => {
+    const { ipc, invoked } = fakeIpc({ [IPC.saveFile]: 'cancelled' });
+    const request = { suggestedName: 'notes.txt', bytes: new Uint8Array([104, 105]) };
+    await expect(createDesktopBridge(ipc).saveFile(request)).resolves.toBe('cancelled');
+    expect(invoked).toEqual([[IPC.saveFile, request]]);
+  });
+
+  it('refuses to send a path as the name of a file to save', async () => {
+    const { ipc, invoked } = fakeIpc();
+    const request = { suggestedName: '../notes.txt', bytes: new Uint8Array(1) };
+    await expect(createDesktopBridge(ipc).saveFile(request)).rejects.toThrow();
+    expect(invoked).toEqual([]);
+  });
+
   it('rejects an answer of the wrong type from main', async () => {
     const { ipc } = fakeIpc({ [IPC.appVersion]: { version: '1' } });
     await expect(createDesktopBridge(ipc).appVersion()).rejects.toThrow();
@@ -78,12 +109,21 @@ describe('createDesktopBridge', () => {
     expect(listener.mock.calls[0]).toHaveLength(1);
   });
 
-  it('calls resume listeners with no arguments at all', () => {
+  it('calls resume listeners with nothing from IPC', () => {
     const { ipc, emit } = fakeIpc();
     const listener = vi.fn();
     createDesktopBridge(ipc).onResume(listener);
     emit(IPC.resume);
-    expect(listener.mock.calls).toEqual([[]]);
+    expect(listener).toHaveBeenCalledOnce();
+    expect(listener.mock.calls[0]?.[0]).toBeUndefined();
+  });
+
+  it('ignores a resume that arrives with a payload', () => {
+    const { ipc, emit } = fakeIpc();
+    const listener = vi.fn();
+    createDesktopBridge(ipc).onResume(listener);
+    emit(IPC.resume, { sender: 'forged' });
+    expect(listener).not.toHaveBeenCalled();
   });
 
   it('keeps a conversation opened before the UI listened and delivers the newest', async () => {

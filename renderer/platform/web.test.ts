@@ -103,4 +103,40 @@ describe('the web platform bridge', () => {
     expect(network).toEqual([false, true]);
     expect(resumed).toHaveBeenCalledTimes(1);
   });
+
+  it('saves a file through a download link named after it, then lets the bytes go', async () => {
+    vi.useFakeTimers();
+    try {
+      const blobs: Blob[] = [];
+      vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+        if (blob instanceof Blob) blobs.push(blob);
+        return 'blob:saved-file';
+      });
+      const revoked = vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {});
+      const clicked: Array<{ href: string; download: string; isInPage: boolean }> = [];
+      vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+        this: HTMLAnchorElement,
+      ) {
+        clicked.push({ href: this.href, download: this.download, isInPage: this.isConnected });
+      });
+      const bridge = createWebBridge(win, '1.0.0');
+      const bytes = new TextEncoder().encode('hello');
+      const result = await bridge.saveFile({
+        suggestedName: 'notes.txt',
+        bytes,
+        mimeType: 'text/plain',
+      });
+      expect(result).toBe('saved');
+      expect(clicked).toEqual([{ href: 'blob:saved-file', download: 'notes.txt', isInPage: true }]);
+      expect(document.querySelector('a[download]')).toBeNull();
+      expect(blobs[0]?.type).toBe('text/plain');
+      expect(new Uint8Array(await blobs[0]!.arrayBuffer())).toEqual(bytes);
+      expect(revoked).not.toHaveBeenCalled();
+      vi.runAllTimers();
+      expect(revoked).toHaveBeenCalledWith('blob:saved-file');
+    } finally {
+      vi.useRealTimers();
+      vi.restoreAllMocks();
+    }
+  });
 });

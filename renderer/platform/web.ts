@@ -1,6 +1,7 @@
 // The platform bridge for a plain browser: the Notification API, the page title as the
 // badge, localStorage for the token, window.open for links, the Clipboard API for copied
-// text, and the page's own events for network changes and resume.
+// text, a download link for saved files, and the page's own events for network changes
+// and resume.
 import type {
   ConversationTarget,
   NotificationAccess,
@@ -93,6 +94,12 @@ export function createWebBridge(win: BrowserWindow, version: string): PlatformBr
     async appVersion() {
       return version;
     },
+    async saveFile({ suggestedName, bytes, mimeType }) {
+      // A page cannot choose where a file goes, nor learn whether the user kept it: it
+      // hands the bytes to the browser's download, which asks or saves by its settings.
+      downloadFile(win, new Blob([bytes], mimeType ? { type: mimeType } : {}), suggestedName);
+      return 'saved';
+    },
     setActiveConversation() {
       // The browser has no shell that notifies on its own; the app already skips
       // notifications for the conversation on screen.
@@ -116,6 +123,25 @@ export function createWebBridge(win: BrowserWindow, version: string): PlatformBr
       };
     },
   };
+}
+
+/** How long a download's object URL outlives the click: the browser has read the bytes
+ * by then. */
+const DOWNLOAD_URL_LIFETIME_MS = 10_000;
+
+function downloadFile(win: BrowserWindow, blob: Blob, fileName: string): void {
+  const url = win.URL.createObjectURL(blob);
+  try {
+    const link = win.document.createElement('a');
+    link.href = url;
+    link.download = fileName;
+    link.rel = 'noopener';
+    win.document.body.append(link);
+    link.click();
+    link.remove();
+  } finally {
+    win.setTimeout(() => win.URL.revokeObjectURL(url), DOWNLOAD_URL_LIFETIME_MS);
+  }
 }
 
 function notificationAccessOf(win: BrowserWindow): NotificationAccess {

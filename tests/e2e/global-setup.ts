@@ -6,8 +6,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
+// A path, not a URL's pathname, which on Windows would read /D:/a/...
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@
 // IndexedDB, so an attachment opened once opens offline afterwards.
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { SaveFileResult } from '../../../shared/platform/bridge.ts';
 import type { LocalMessage } from '../../sync/db.ts';
 import { fetchAttachment } from '../../sync/fetch-attachment.ts';
 import { type UploadProgress, uploadProgress } from '../../sync/upload-progress.ts';
@@ -91,20 +92,17 @@ export function useObjectUrl(blob: Blob | null): string | null {
   return url;
 }
 
-/** Saves a blob as a file through the browser's download, which the desktop app shows
- * with the system's save dialog. */
-export async function saveBlob(blob: Blob, fileName: string): Promise<void> {
-  const url = URL.createObjectURL(blob);
-  try {
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = fileName;
-    link.rel = 'noopener';
-    document.body.append(link);
-    link.click();
-    link.remove();
-  } finally {
-    // The download has taken the bytes once the click returned.
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
+/** Saves a blob as a file where the user chooses, through the platform bridge: the
+ * desktop's save dialog, or the browser's download. */
+export function useSaveBlob(): (blob: Blob, fileName: string) => Promise<SaveFileResult> {
+  const { bridge } = useApp();
+  return useCallback(
+    async (blob, fileName) =>
+      bridge.saveFile({
+        suggestedName: fileName,
+        bytes: new Uint8Array(await blob.arrayBuffer()),
+        ...(blob.type ? { mimeType: blob.type } : {}),
+      }),
+    [bridge],
+  );
 }

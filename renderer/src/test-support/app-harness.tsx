@@ -1,7 +1,7 @@
 // Renders a component inside the app's providers with a scripted engine, a recording
 // bridge and an in-memory router, for component tests.
 import type { ReactNode } from 'react';
-import type { NotifyArgs, PlatformBridge } from '../../../shared/platform/bridge.ts';
+import type { NotifyArgs, PlatformBridge, SaveFileArgs } from '../../../shared/platform/bridge.ts';
 import type { IncomingMessage, SyncEngineApi, SyncStatus } from '../../sync/api.ts';
 import type { ChatDatabase } from '../../sync/db.ts';
 import { AppProvider, type AppServices } from '../app/app-context.tsx';
@@ -82,6 +82,7 @@ export function scriptedEngine(userId = ME): ScriptedEngine {
 export interface RecordingBridge extends PlatformBridge {
   notified: NotifyArgs[];
   badges: number[];
+  saved: SaveFileArgs[];
   setNetwork(online: boolean): void;
 }
 
@@ -89,10 +90,12 @@ export function recordingBridge(): RecordingBridge {
   const network = new Set<(online: boolean) => void>();
   const notified: NotifyArgs[] = [];
   const badges: number[] = [];
+  const saved: SaveFileArgs[] = [];
   return {
     kind: 'web',
     notified,
     badges,
+    saved,
     notify: (args) => void notified.push(args),
     notificationAccess: () => 'allowed',
     requestNotificationAccess: async () => 'allowed',
@@ -104,6 +107,10 @@ export function recordingBridge(): RecordingBridge {
     openExternal: async () => {},
     copyText: async () => {},
     appVersion: async () => 'test',
+    async saveFile(args) {
+      saved.push(args);
+      return 'saved';
+    },
     setActiveConversation() {},
     onOpenConversation: () => () => {},
     onResume: () => () => {},

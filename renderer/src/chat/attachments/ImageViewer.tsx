@@ -4,7 +4,11 @@
 // goes back to what opened it.
 import { type KeyboardEvent, type SyntheticEvent, useEffect, useId, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
-import { type AttachmentBytes, saveBlob, useObjectUrl } from '../../attachments/use-attachment.ts';
+import {
+  type AttachmentBytes,
+  useObjectUrl,
+  useSaveBlob,
+} from '../../attachments/use-attachment.ts';
 import { CloseIcon, DownloadIcon, RetryIcon } from '../../components/icons.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { TransferProgress } from './TransferProgress.tsx';
@@ -25,6 +29,7 @@ export function ImageViewer({ fileName, thumbnail, bytes, download, onClose }: I
   close.current = onClose;
   const titleId = useId();
   const [saveError, setSaveError] = useState<string | null>(null);
+  const saveBlob = useSaveBlob();
   const blob = bytes.state === 'here' ? bytes.blob : null;
   const url = useObjectUrl(blob);
 

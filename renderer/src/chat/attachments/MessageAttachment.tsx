@@ -8,9 +8,9 @@ import { isInlineImageType } from '../../../../shared/attachments.ts';
 import type { MessageAttachment as Attachment, LocalMessage } from '../../../sync/db.ts';
 import {
   type AttachmentBytes,
-  saveBlob,
   useAttachmentBytes,
   useObjectUrl,
+  useSaveBlob,
   useUploadProgress,
 } from '../../attachments/use-attachment.ts';
 import { DownloadIcon, FileIcon, ImageIcon, RetryIcon } from '../../components/icons.tsx';
@@ -131,6 +131,7 @@ function FileCard({
   download: Download;
 }) {
   const [saveError, setSaveError] = useState<string | null>(null);
+  const saveBlob = useSaveBlob();
   const { fileName } = attachment;
   const isHere = bytes.state === 'here';
   // Someone's other device may show the message before the server has every byte.

@@ -25,7 +25,10 @@ vi.mock('../../attachments/use-attachment.ts', () => {
     useAttachmentBytes: () => ({ bytes: device.bytes, download }),
     useUploadProgress: () => device.upload,
     useObjectUrl: (blob: Blob | null) => (blob ? 'blob:the-full-image' : null),
-    saveBlob: async (_blob: Blob, fileName: string) => void device.saved.push(fileName),
+    useSaveBlob: () => async (_blob: Blob, fileName: string) => {
+      device.saved.push(fileName);
+      return 'saved';
+    },
   };
 });
 
