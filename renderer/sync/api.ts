@@ -46,6 +46,8 @@ export interface SyncEngineApi {
   sendAttachment(convKey: string, file: PreparedAttachment, caption: string): Promise<string>;
   editMessage(clientMsgId: string, content: string): Promise<void>;
   deleteMessage(clientMsgId: string): Promise<void>;
+  /** Stops a pending file's upload; the message fails, and a retry resumes it. */
+  cancelUpload(clientMsgId: string): Promise<void>;
   retry(clientMsgId: string): Promise<void>;
   discard(clientMsgId: string): Promise<void>;
   retryAll(): Promise<void>;

@@ -643,6 +643,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     deleteMessage: async (clientMsgId) => {
       await afterWrite(undefined, await writes.deleteMessage(clientMsgId));
     },
+    // The upload stops when the queue, woken, sees it is no longer waiting.
+    cancelUpload: async (clientMsgId) => {
+      await afterWrite(undefined, await writes.cancelUpload(clientMsgId));
+    },
     retry: async (clientMsgId) => afterWrite(await writes.retry(clientMsgId)),
     // A discarded file's upload stops: the queue is woken to notice.
     discard: async (clientMsgId) => afterWrite(await writes.discard(clientMsgId)),

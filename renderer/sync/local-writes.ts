@@ -20,6 +20,9 @@ import type { Outbox } from './outbox.ts';
 import { prepareContextTitle, prepareMessageText } from './typed-text.ts';
 import { messageWords } from './words.ts';
 
+/** The failure code of a message whose upload the user stopped. */
+export const UPLOAD_CANCELLED = 'UPLOAD_CANCELLED';
+
 export interface LocalWriteDeps {
   db: ChatDatabase;
   userId: number;
@@ -186,8 +189,15 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
       });
       if (attachment?.upload && !uploaded) {
         // A refused upload is gone on the server: it starts again from the first byte.
+        // A cancelled one resumes where it stopped.
+        const isCancelled = attachment.upload.error?.code === UPLOAD_CANCELLED;
         await db.attachments.update(message.clientMsgId, {
-          upload: { state: 'queued', url: null, uploadId: null, error: null },
+          upload: {
+            state: 'queued',
+            url: isCancelled ? attachment.upload.url : null,
+            uploadId: null,
+            error: null,
+          },
           uploadWaiting: 1,
         });
       }
@@ -353,6 +363,34 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
           clientMsgId,
           convKey: message.convKey,
         });
+        await refreshConversationStats(db, userId, [message.convKey]);
+        return true;
+      });
+    },
+
+    /** Stops a queued file's upload where it is: the message fails as cancelled, and a
+     * retry resumes from the bytes the server already has. Returns whether it stopped. */
+    async cancelUpload(clientMsgId: string): Promise<boolean> {
+      return inTransaction(async () => {
+        const [message, row] = await Promise.all([
+          ownMessage(clientMsgId),
+          db.attachments.get(clientMsgId),
+        ]);
+        if (message?.status !== 'pending' || row?.upload?.state !== 'queued') {
+          return false;
+        }
+        const failure = { code: UPLOAD_CANCELLED, reason: 'upload cancelled' };
+        await db.attachments.update(clientMsgId, {
+          upload: { ...row.upload, state: 'failed', error: failure },
+          uploadWaiting: undefined,
+        });
+        await db.outbox
+          .where('clientMsgId')
+          .equals(clientMsgId)
+          .modify((entry) => {
+            entry.rejected ??= failure;
+          });
+        await db.messages.update(clientMsgId, { status: 'failed', failure });
         await refreshConversationStats(db, userId, [message.convKey]);
         return true;
       });

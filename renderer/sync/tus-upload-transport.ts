@@ -63,7 +63,13 @@ export function createTusUploadTransport(options: {
           },
           onError: (error) => reject(uploadFailureOf(error) ?? error),
         });
-        job.signal.addEventListener('abort', () => void upload.abort(false), { once: true });
+        // tus-js-client's abort settles nothing: the job ends here, or it would hold its
+        // place in the queue forever.
+        const stop = () => {
+          void upload.abort(false);
+          reject(job.signal.reason);
+        };
+        job.signal.addEventListener('abort', stop, { once: true });
         upload.start();
       });
     },

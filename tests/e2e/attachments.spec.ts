@@ -117,3 +117,44 @@ test('a slow upload shows its progress on the message until the file is sent', a
   await expect(progress).toBeHidden();
   await expect(messages(a.page).getByText('lesson.pdf')).toBeVisible();
 });
+
+test('a cancelled upload stops, says so, and a retry resumes it from the bytes the server has', async ({
+  browser,
+}) => {
+  const alice = await newUser('Alice Cancel');
+  const bob = await newUser('Bob Patient');
+  await startConversation(alice, bob);
+  const a = await signedInPage(browser, alice);
+  await conversationWith(a.page, 'Bob Patient').click();
+  await expect(messages(a.page)).toBeVisible();
+
+  const offsets: number[] = [];
+  await a.page.route('**/api/v1/uploads/**', async (route) => {
+    if (route.request().method() === 'PATCH') {
+      offsets.push(Number(route.request().headers()['upload-offset']));
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    await route.continue().catch(() => undefined);
+  });
+  await a.page.locator('input[type="file"]').setInputFiles({
+    name: 'plan.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.alloc(20 * 1024 * 1024, 3),
+  });
+  const progress = messages(a.page).getByRole('progressbar', { name: 'Uploading plan.pdf' });
+  await expect
+    .poll(async () => Number(await progress.getAttribute('aria-valuenow')), { timeout: 20_000 })
+    // Past the first 8 MB chunk: the server has acknowledged it.
+    .toBeGreaterThan(40);
+  await messages(a.page).getByRole('button', { name: 'Cancel uploading plan.pdf' }).click();
+  await expect(messages(a.page).getByText('Not sent: upload cancelled.')).toBeVisible();
+  await expect(progress).toBeHidden();
+
+  const resumedFrom = offsets.length;
+  await messages(a.page).getByRole('button', { name: 'Retry' }).click();
+  await expect(messages(a.page).getByText('Not sent: upload cancelled.')).toBeHidden();
+  await expect(messages(a.page).getByRole('img', { name: 'Pending' })).toHaveCount(0, {
+    timeout: 30_000,
+  });
+  expect(offsets[resumedFrom]).toBeGreaterThanOrEqual(8 * 1024 * 1024);
+});

@@ -229,3 +229,30 @@ test('[§4a] received files up to the chosen size are fetched as they arrive and
   desk.goOffline();
   expect((await desk.db.attachments.get(smallId))?.blob?.size).toBe(small.length);
 });
+
+test('[§4a] a cancelled upload fails its message and sends nothing until retried, then goes once', async () => {
+  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
+  const phone = device(server, alice!, 'alice-phone', { uploads: true });
+  phone.goOffline();
+  const convKey = await conversationWith(phone, bob!);
+  const sent = await phone.engine.sendAttachment(convKey, file(randomBytes(5000), 'a.pdf'), '');
+  await phone.engine.cancelUpload(sent);
+  expect(await phone.db.messages.get(sent)).toMatchObject({
+    status: 'failed',
+    failure: { code: 'UPLOAD_CANCELLED' },
+  });
+  phone.goOnline();
+  await phone.engine.sendMessage(convKey, 'sent while the file waits');
+  await waitFor(() => isDrained(phone), { what: 'the text went' });
+  expect((await phone.db.attachments.get(sent))?.upload?.state).toBe('failed');
+  const before = await serverMessages(server, [alice!.user.userId, bob!.user.userId]);
+  expect(before.map((m) => m.content)).toEqual(['sent while the file waits']);
+
+  await phone.engine.retry(sent);
+  await waitFor(async () => (await phone.db.messages.get(sent))?.status === 'sent', {
+    what: 'the file sent after the retry',
+    timeoutMs: 20_000,
+  });
+  const after = await serverMessages(server, [alice!.user.userId, bob!.user.userId]);
+  expect(after.filter((m) => m.clientMsgId === sent)).toHaveLength(1);
+});

@@ -402,7 +402,13 @@ export function nodeUploadTransport(
           onSuccess: () => resolve({ uploadId: upload.url?.split('/').at(-1) ?? '' }),
           onError: (error) => reject(uploadFailureOf(error) ?? error),
         });
-        job.signal.addEventListener('abort', () => void upload.abort(false), { once: true });
+        // tus-js-client's abort settles nothing: the job ends here, or it would hold its
+        // place in the queue forever.
+        const stop = () => {
+          void upload.abort(false);
+          reject(job.signal.reason);
+        };
+        job.signal.addEventListener('abort', stop, { once: true });
         upload.start();
       });
     },

@@ -127,6 +127,7 @@ function OpenConversation({
       onEdit: (message) => setEditing(message),
       onDelete: (message) => void engine.deleteMessage(message.clientMsgId),
       onRetry: (message) => void engine.retry(message.clientMsgId),
+      onCancelUpload: (message) => void engine.cancelUpload(message.clientMsgId),
       onDiscard: (message) => void engine.discard(message.clientMsgId),
       onCopy: (message) => void bridge.copyText(message.content).catch(() => {}),
       onOpenLink: (href) => void bridge.openExternal(href).catch(() => {}),

@@ -5,6 +5,7 @@
 import { memo, useEffect, useRef, useState } from 'react';
 import type { LocalStatus } from '../../../shared/sync/status.ts';
 import type { LocalMessage } from '../../sync/db.ts';
+import { UPLOAD_CANCELLED } from '../../sync/local-writes.ts';
 import { RetryIcon, TrashIcon } from '../components/icons.tsx';
 import { UserText } from '../components/UserText.tsx';
 import { formatClock } from '../time/format-time.ts';
@@ -19,6 +20,8 @@ export interface MessageActions {
   onDelete(message: LocalMessage): void;
   onRetry(message: LocalMessage): void;
   onDiscard(message: LocalMessage): void;
+  /** Stops a pending file's upload (the message fails, and can be retried). */
+  onCancelUpload(message: LocalMessage): void;
   onCopy(message: LocalMessage): void;
   onOpenLink(href: string): void;
 }
@@ -60,6 +63,7 @@ export function failureText(message: LocalMessage): string {
   if (code === 'VALIDATION_FAILED')
     return `Not sent: ${message.failure?.reason ?? 'the server refused this message.'}`;
   if (code === 'MESSAGE_DELETED') return 'Not changed: the message was deleted.';
+  if (code === UPLOAD_CANCELLED) return 'Not sent: upload cancelled.';
   return `Not sent${message.failure?.reason ? `: ${message.failure.reason}` : '.'}`;
 }
 
@@ -157,7 +161,11 @@ function BubbleImpl({
             <span className="deleted-text">message deleted</span>
           ) : attachment ? (
             <>
-              <MessageAttachment message={message} attachment={attachment} />
+              <MessageAttachment
+                message={message}
+                attachment={attachment}
+                onCancelUpload={() => actions.onCancelUpload(message)}
+              />
               {message.content && (
                 <div className="attachment-caption">
                   <MessageText text={message.content} onOpenLink={actions.onOpenLink} />

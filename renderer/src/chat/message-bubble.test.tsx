@@ -16,6 +16,7 @@ function recordingActions() {
     onDelete: (m: LocalMessage) => calls.push(`delete ${m.content}`),
     onRetry: () => calls.push('retry'),
     onDiscard: () => calls.push('discard'),
+    onCancelUpload: () => calls.push('cancelUpload'),
     onCopy: (m: LocalMessage) => calls.push(`copy ${m.content}`),
     onOpenLink: (href: string) => calls.push(`open ${href}`),
   };

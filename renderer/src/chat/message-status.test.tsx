@@ -22,6 +22,7 @@ const noActions: MessageActions = {
   onDelete() {},
   onRetry() {},
   onDiscard() {},
+  onCancelUpload() {},
   onCopy() {},
   onOpenLink() {},
 };
@@ -119,6 +120,7 @@ describe('own message status', () => {
           ...noActions,
           onRetry: () => calls.push('retry'),
           onDiscard: () => calls.push('discard'),
+          onCancelUpload: () => calls.push('cancelUpload'),
         }}
       />,
     );

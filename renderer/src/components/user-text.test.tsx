@@ -26,6 +26,7 @@ const noActions: MessageActions = {
   onDelete() {},
   onRetry() {},
   onDiscard() {},
+  onCancelUpload() {},
   onCopy() {},
   onOpenLink() {},
 };

@@ -1,11 +1,14 @@
 // Every message of this user that is still waiting to be sent, or that the server
 // refused, across all conversations; failed ones can be retried or discarded, one by
-// one or all at once.
+// one or all at once, and a file's upload shows its progress and can be cancelled.
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
+import { messagePreview } from '../../sync/conversation-stats.ts';
 import type { LocalConversation, LocalMessage } from '../../sync/db.ts';
 import { outboxMessages } from '../../sync/queries.ts';
 import { useApp } from '../app/app-context.tsx';
+import { useUploadProgress } from '../attachments/use-attachment.ts';
+import { TransferProgress } from '../chat/attachments/TransferProgress.tsx';
 import { failureText } from '../chat/MessageBubble.tsx';
 import { MessageStatus } from '../chat/MessageStatus.tsx';
 import { EmptyState, Spinner } from '../components/EmptyState.tsx';
@@ -18,6 +21,25 @@ import { describeSync } from '../sync-state/sync-label.ts';
 import { useNetworkOnline, useSyncStatus } from '../sync-state/use-sync-status.ts';
 import { formatRelative } from '../time/format-time.ts';
 import { useNow } from '../time/use-now.ts';
+
+/** A queued file's upload, while this tab runs it: how far it is, and a way to stop it. */
+function OutboxUpload({ message, fileName }: { message: LocalMessage; fileName: string }) {
+  const { engine } = useApp();
+  const upload = useUploadProgress(message.clientMsgId);
+  if (!upload) return null;
+  return (
+    <div className="transfer-row">
+      <TransferProgress label={`Uploading ${fileName}`} done={upload.sent} total={upload.total} />
+      <button
+        type="button"
+        className="button ghost small"
+        onClick={() => void engine.cancelUpload(message.clientMsgId)}
+      >
+        Cancel upload
+      </button>
+    </div>
+  );
+}
 
 interface OutboxItem {
   message: LocalMessage;
@@ -133,8 +155,15 @@ export function OutboxView() {
                   </time>
                 </div>
                 <p className="outbox-text">
-                  {message.isDeleted ? 'Delete this message' : <UserText text={message.content} />}
+                  {message.isDeleted ? (
+                    'Delete this message'
+                  ) : (
+                    <UserText text={messagePreview(message)} />
+                  )}
                 </p>
+                {message.status === 'pending' && message.attachment && (
+                  <OutboxUpload message={message} fileName={message.attachment.fileName} />
+                )}
                 {message.status === 'failed' && (
                   <p className="failure-text">{failureText(message)}</p>
                 )}

@@ -49,6 +49,7 @@ export function scriptedEngine(userId = ME): ScriptedEngine {
     },
     editMessage: record('editMessage'),
     deleteMessage: record('deleteMessage'),
+    cancelUpload: record('cancelUpload'),
     retry: record('retry'),
     discard: record('discard'),
     retryAll: record('retryAll'),

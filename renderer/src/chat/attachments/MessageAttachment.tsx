@@ -13,7 +13,13 @@ import {
   useSaveBlob,
   useUploadProgress,
 } from '../../attachments/use-attachment.ts';
-import { DownloadIcon, FileIcon, ImageIcon, RetryIcon } from '../../components/icons.tsx';
+import {
+  CloseIcon,
+  DownloadIcon,
+  FileIcon,
+  ImageIcon,
+  RetryIcon,
+} from '../../components/icons.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { formatFileSize } from './file-size.ts';
 import { ImageViewer } from './ImageViewer.tsx';
@@ -195,9 +201,11 @@ function FileCard({
 export function MessageAttachment({
   message,
   attachment,
+  onCancelUpload,
 }: {
   message: LocalMessage;
   attachment: Attachment;
+  onCancelUpload(): void;
 }) {
   const { bytes, download } = useAttachmentBytes(message);
   const upload = useUploadProgress(message.clientMsgId);
@@ -209,11 +217,22 @@ export function MessageAttachment({
         <FileCard attachment={attachment} bytes={bytes} download={download} />
       )}
       {message.status === 'pending' && upload && (
-        <TransferProgress
-          label={`Uploading ${attachment.fileName}`}
-          done={upload.sent}
-          total={upload.total}
-        />
+        <div className="transfer-row">
+          <TransferProgress
+            label={`Uploading ${attachment.fileName}`}
+            done={upload.sent}
+            total={upload.total}
+          />
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Cancel uploading ${attachment.fileName}`}
+            title="Cancel upload"
+            onClick={onCancelUpload}
+          >
+            <CloseIcon size={14} />
+          </button>
+        </div>
       )}
     </div>
   );

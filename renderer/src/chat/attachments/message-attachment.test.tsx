@@ -69,11 +69,16 @@ const noActions: MessageActions = {
   onDelete() {},
   onRetry() {},
   onDiscard() {},
+  onCancelUpload() {},
   onCopy() {},
   onOpenLink() {},
 };
 
-function renderBubble(message: LocalMessage, isOwn = message.senderId === ME) {
+function renderBubble(
+  message: LocalMessage,
+  isOwn = message.senderId === ME,
+  actions: MessageActions = noActions,
+) {
   return render(
     <MessageBubble
       message={message}
@@ -83,7 +88,7 @@ function renderBubble(message: LocalMessage, isOwn = message.senderId === ME) {
       isFirstInGroup
       isLastInGroup
       isTarget={false}
-      actions={noActions}
+      actions={actions}
     />,
   );
 }
@@ -145,6 +150,18 @@ describe('a pending upload', () => {
     expect(bar.getAttribute('aria-valuemax')).toBe('100');
     expect(bar.getAttribute('aria-valuenow')).toBe('24');
     expect(screen.getByText('1.2 of 5.0 MB')).toBeTruthy();
+  });
+
+  it('can be cancelled from beside its progress bar', () => {
+    device.upload = { sent: 1.2 * MB, total: 5 * MB };
+    const cancelled: string[] = [];
+    const message = anImageMessage({ senderId: ME, serverId: null, status: 'pending' });
+    renderBubble(message, true, {
+      ...noActions,
+      onCancelUpload: (m) => cancelled.push(m.clientMsgId),
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel uploading beach.jpg' }));
+    expect(cancelled).toEqual([message.clientMsgId]);
   });
 
   it('shows no upload once the message is sent', () => {
