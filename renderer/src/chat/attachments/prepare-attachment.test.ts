@@ -18,7 +18,7 @@ const canvases: { width: number; height: number; encoded: string[] }[] = [];
 function fakeBrowser({ encodesWebp = true } = {}) {
   vi.stubGlobal('createImageBitmap', async (file: Blob, options?: ImageBitmapOptions) => {
     const text = await file.text();
-    const match = /^(\d+)x(\d+)(?: shown (\d+)x(\d+))?$/.exec(text);
+    const match = /(\d+)x(\d+)(?: shown (\d+)x(\d+))?/.exec(text);
     if (!match) throw new DOMException('The source image cannot be decoded.', 'InvalidStateError');
     const [width, height, shownWidth, shownHeight] = match.slice(1).map(Number);
     const isTurned = options?.imageOrientation === 'from-image' && match[3] !== undefined;
@@ -49,7 +49,35 @@ function fakeBrowser({ encodesWebp = true } = {}) {
   );
 }
 
+/** A chunk of a PNG (big-endian length) or a WebP (little-endian, padded); the fakes
+ * and the metadata stripper read no checksum. */
+function chunk(type: string, data: string, isPng: boolean): Uint8Array {
+  const body = new TextEncoder().encode(data);
+  const out = new Uint8Array(8 + body.length + (isPng ? 4 : body.length % 2));
+  const view = new DataView(out.buffer);
+  view.setUint32(isPng ? 0 : 4, body.length, !isPng);
+  out.set(new TextEncoder().encode(type), isPng ? 4 : 0);
+  out.set(body, 8);
+  return out;
+}
+
+/** An image whose `content` (what the fake decoder reads) sits in a metadata chunk of a
+ * PNG or WebP, so stripping the metadata shows in the bytes sent. */
 function imageFile(name: string, type: string, content: string): File {
+  if (type === 'image/png') {
+    const signature = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const parts = [signature, chunk('IHDR', 'header', true), chunk('tEXt', content, true)];
+    return new File([...parts, chunk('IEND', '', true)] as BlobPart[], name, { type });
+  }
+  if (type === 'image/webp') {
+    const chunks = [chunk('VP8L', 'pixels', false), chunk('EXIF', content, false)];
+    const size = 4 + chunks.reduce((sum, c) => sum + c.length, 0);
+    const header = new Uint8Array(12);
+    header.set(new TextEncoder().encode('RIFF'), 0);
+    new DataView(header.buffer).setUint32(4, size, true);
+    header.set(new TextEncoder().encode('WEBP'), 8);
+    return new File([header, ...chunks] as BlobPart[], name, { type });
+  }
   return new File([content], name, { type });
 }
 
@@ -149,17 +177,20 @@ describe('images', () => {
     expect(canvases.at(-1)).toEqual({ width: 4000, height: 3000, encoded: ['image/jpeg'] });
   });
 
-  it('keeps the bytes of a PNG, GIF or WebP as they are (a GIF keeps its animation)', async () => {
+  it('sends a PNG or WebP without its metadata chunks, and a GIF as it is (with its animation)', async () => {
     fakeBrowser();
     for (const [name, type] of [
       ['a.png', 'image/png'],
       ['b.gif', 'image/gif'],
       ['c.webp', 'image/webp'],
     ] as const) {
-      const file = imageFile(name, type, '640x480');
+      const file = imageFile(name, type, '640x480 GPSLatitude 52.52');
       const result = prepared(await prepareAttachment(file));
       expect(result).toMatchObject({ kind: 'image', contentType: type });
-      expect(result.blob).toBe(file);
+      expect(result.image).toMatchObject({ width: 640, height: 480 });
+      const sent = await result.blob.text();
+      if (type === 'image/gif') expect(sent).toBe(await file.text());
+      else expect(sent).not.toContain('GPS');
     }
   });
 

@@ -1,7 +1,8 @@
 // Turns a file the user picked, pasted or dropped into what the engine queues. The policy
 // refuses at once what the server would refuse; an image the browser can decode is
-// measured and given a thumbnail that fits in the message; a JPEG is re-encoded, so its
-// EXIF (the place it was taken, the camera) never leaves this device.
+// measured and given a thumbnail that fits in the message; its metadata (EXIF with the
+// place it was taken, the camera) never leaves this device: a JPEG is re-encoded, a PNG
+// or WebP loses its metadata chunks.
 import {
   ATTACHMENT_LIMITS,
   extensionOf,
@@ -10,6 +11,7 @@ import {
 } from '../../../../shared/attachments.ts';
 import type { PreparedAttachment, SyncEngineApi } from '../../../sync/api.ts';
 import { cleanTypedText } from '../../../sync/typed-text.ts';
+import { stripImageMetadata } from './strip-metadata.ts';
 
 export type Preparation = PreparedAttachment | { refused: string };
 
@@ -205,9 +207,12 @@ export async function prepareAttachment(file: File, now = new Date()): Promise<P
     const thumbnail = await makeThumbnail(bitmap).catch(() => null);
     if (!thumbnail) return asFile;
     if (contentType !== 'image/jpeg') {
-      // PNG, GIF and WebP go as they are: a GIF keeps its animation.
+      // PNG, GIF and WebP keep their pixels and animation, and lose their metadata.
+      const bytes = stripImageMetadata(new Uint8Array(await file.arrayBuffer()), contentType);
+      if (!bytes) return { refused: 'the image could not be prepared for sending' };
       const image = { width: bitmap.width, height: bitmap.height, thumbnail };
-      return { kind: 'image', blob: file, fileName, contentType, image };
+      const blob = new Blob([bytes as BlobPart], { type: contentType });
+      return { kind: 'image', blob, fileName, contentType, image };
     }
     const size = reencodeSize(bitmap);
     const blob = await encodeImage(bitmap, size, 'image/jpeg', JPEG_QUALITY).catch(() => null);
