@@ -3,6 +3,7 @@
 // objects into the seed's snake_case column names.
 import { z } from 'zod';
 import { attachmentViewSchema } from './attachments.ts';
+import { replyViewSchema } from './replies.ts';
 import { CONVERSATION_TYPES, idSchema, MESSAGE_TYPES } from './schemas.ts';
 import { SERVER_STATUSES } from './sync/status.ts';
 
@@ -38,6 +39,8 @@ export const messageViewSchema = z.object({
   /** An image's or file's upload and what was measured of it; null for text and once
    * the message is deleted. */
   attachment: attachmentViewSchema.nullable().default(null),
+  /** The message this one answers, as the quote shows it; null when it answers none. */
+  replyTo: replyViewSchema.nullable().default(null),
 });
 export type MessageView = z.infer<typeof messageViewSchema>;
 

@@ -98,6 +98,8 @@ export const restSendMessageBody = z
     upload_id: uploadIdSchema.optional(),
     /** For an image: its size and thumbnail as the sending device measured them. */
     image: imageMetaSchema.optional(),
+    /** The message this one answers, in the same conversation. */
+    reply_to_id: idSchema.optional(),
     /** Accepted for compatibility with older clients and ignored: the sender is always
      * the caller. */
     sender_id: z.unknown().optional(),
@@ -110,6 +112,7 @@ export const restSendMessageBody = z
     attachment: b.upload_id
       ? { uploadId: b.upload_id, ...(b.image ? { image: b.image } : {}) }
       : undefined,
+    replyTo: b.reply_to_id ? { messageId: b.reply_to_id } : undefined,
   }))
   .check(attachmentMatchesType);
 

@@ -114,6 +114,8 @@ export const sendMessageInput = z
     messageType: clientMessageTypeSchema.default('text'),
     clientMsgId: clientIdSchema.optional(),
     attachment: attachmentRefSchema.optional(),
+    /** The message this one answers, in the same conversation. */
+    replyTo: z.strictObject({ messageId: idSchema }).optional(),
   })
   .check(attachmentMatchesType);
 export type SendMessageInput = z.infer<typeof sendMessageInput>;

@@ -1,12 +1,10 @@
 // The uploads a push's sends name, checked before the sends are stored: each must be the
-// caller's own, complete, and an image where the message says image. A send refused here
-// stores nothing; one whose message is stored already (a retry) goes on, to be answered
-// as the duplicate it is.
+// caller's own, complete, and an image where the message says image. What is wrong is
+// answered by send-refusals.ts.
 import { attachmentPath, isInlineImageType } from '../../shared/attachments.ts';
-import type { OpOfKind, OpResult } from '../../shared/sync/protocol.ts';
+import type { OpOfKind } from '../../shared/sync/protocol.ts';
 import type { StoredAttachmentMeta } from '../chat/rows.ts';
 import type { SqlRunner } from '../db/sql.ts';
-import { rejected } from '../sync/context.ts';
 import { findUploads, type UploadRow } from './upload-rows.ts';
 
 type SendOp = OpOfKind<'send'>;
@@ -33,15 +31,14 @@ export async function resolveSendAttachments(
   sql: SqlRunner,
   callerId: number,
   ops: readonly SendOp[],
-): Promise<{ resolved: Map<string, ResolvedAttachment>; refused: Map<string, OpResult> }> {
+): Promise<{ resolved: Map<string, ResolvedAttachment>; problems: Map<SendOp, string> }> {
   const resolved = new Map<string, ResolvedAttachment>();
-  const refused = new Map<string, OpResult>();
+  const problems = new Map<SendOp, string>();
   const carrying = ops.filter((op) => op.attachment);
-  if (carrying.length === 0) return { resolved, refused };
+  if (carrying.length === 0) return { resolved, problems };
   const uploads = await findUploads(sql, [
     ...new Set(carrying.map((op) => op.attachment?.uploadId ?? '')),
   ]);
-  const problems = new Map<SendOp, string>();
   for (const op of carrying) {
     const row = uploads.get(op.attachment?.uploadId ?? '');
     const problem = problemOf(op, row, callerId);
@@ -64,20 +61,5 @@ export async function resolveSendAttachments(
       },
     });
   }
-  if (problems.size === 0) return { resolved, refused };
-  const stored = await sql.rows<{ client_msg_id: string }>(
-    `SELECT client_msg_id FROM messages WHERE sender_id = ? AND client_msg_id IN (${[
-      ...problems.keys(),
-    ]
-      .map(() => '?')
-      .join(', ')})`,
-    [callerId, ...[...problems.keys()].map((op) => op.clientMsgId)],
-  );
-  const isStored = new Set(stored.map((r) => r.client_msg_id.toLowerCase()));
-  for (const [op, problem] of problems) {
-    if (!isStored.has(op.clientMsgId)) {
-      refused.set(op.opId, rejected(op.opId, 'VALIDATION_FAILED', problem));
-    }
-  }
-  return { resolved, refused };
+  return { resolved, problems };
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { AttachmentView } from '../../shared/attachments.ts';
 import type { ConversationView, MessageView } from '../../shared/model.ts';
+import { REPLY_PREVIEW_CHARS, type ReplyView, replyPreviewOf } from '../../shared/replies.ts';
 import { CONVERSATION_TYPES, MESSAGE_TYPES } from '../../shared/schemas.ts';
 import { SERVER_STATUSES } from '../../shared/sync/status.ts';
 import { Prisma } from '../generated/prisma/client.ts';
@@ -24,11 +25,21 @@ export interface MessageRow {
   client_msg_id: string | null;
   attachment_id: string | null;
   attachment_meta: string | null;
+  reply_to_id: number | null;
+  /** The original a reply quotes (see REPLY_COLUMN): JSON text, or already parsed by
+   * the driver; null for no reply. */
+  reply_json: unknown;
 }
 
+/** What a reply's quote shows of its original, read with the reply in one statement: a
+ * lookup by primary key, only for rows that answer something. */
+const REPLY_COLUMN = `IF(m.reply_to_id IS NULL, NULL, (SELECT JSON_OBJECT(
+    'messageId', r.message_id, 'senderId', r.sender_id, 'messageType', r.message_type,
+    'content', LEFT(r.content, ${REPLY_PREVIEW_CHARS * 4}), 'fileName', r.file_name,
+    'isDeleted', r.is_deleted) FROM messages r WHERE r.message_id = m.reply_to_id)) AS reply_json`;
+
 /** The columns of a MessageRow, for a query that names the table `m`. */
-export const MESSAGE_COLUMN_LIST =
-  'm.message_id, m.conversation_id, m.sender_id, m.message_type, m.content, m.created_at, m.updated_at, m.status, m.is_edited, m.is_deleted, m.file_url, m.file_name, m.file_size, m.client_msg_id, m.attachment_id, m.attachment_meta';
+export const MESSAGE_COLUMN_LIST = `m.message_id, m.conversation_id, m.sender_id, m.message_type, m.content, m.created_at, m.updated_at, m.status, m.is_edited, m.is_deleted, m.file_url, m.file_name, m.file_size, m.client_msg_id, m.attachment_id, m.attachment_meta, m.reply_to_id, ${REPLY_COLUMN}`;
 export const MESSAGE_COLUMNS = Prisma.raw(MESSAGE_COLUMN_LIST);
 
 export interface ConversationRow {
@@ -85,7 +96,44 @@ export function toMessageView(row: MessageRow): MessageView {
     fileSize: row.file_size,
     clientMsgId: row.client_msg_id ?? '',
     attachment: attachmentOf(row),
+    replyTo: replyOf(row),
   };
+}
+
+const storedReplySchema = z.object({
+  messageId: z.number().int(),
+  senderId: z.number().int(),
+  messageType: z.string().nullable(),
+  content: z.string(),
+  fileName: z.string().nullable(),
+  isDeleted: z.union([z.number(), z.boolean()]).nullable(),
+});
+
+/** What a quote shows of an original as stored now (see `replyTo` in shared/model.ts). */
+export function replyViewOf(original: z.infer<typeof storedReplySchema>): ReplyView {
+  const isDeleted = Boolean(original.isDeleted);
+  return {
+    messageId: original.messageId,
+    senderId: original.senderId,
+    messageType: enumValue(MESSAGE_TYPES, original.messageType, 'text'),
+    preview: isDeleted ? '' : replyPreviewOf(original.content),
+    fileName: isDeleted ? null : original.fileName,
+    isDeleted,
+  };
+}
+
+function replyOf(row: MessageRow): ReplyView | null {
+  if (row.reply_json === null || row.reply_json === undefined) return null;
+  let parsed: unknown = row.reply_json;
+  if (typeof parsed === 'string') {
+    try {
+      parsed = JSON.parse(parsed);
+    } catch {
+      // Built by the statement itself; unreadable reads as no quote, not a 500.
+    }
+  }
+  const original = storedReplySchema.safeParse(parsed);
+  return original.success ? replyViewOf(original.data) : null;
 }
 
 /** What the sending device measured and the server sniffed, stored with the message. */

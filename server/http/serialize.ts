@@ -27,6 +27,7 @@ export function messageJson(m: MessageView) {
     file_name: m.fileName,
     file_size: m.fileSize,
     client_msg_id: m.clientMsgId,
+    reply_to_id: m.replyTo?.messageId ?? null,
   };
 }
 

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AttachmentRef } from '../../shared/attachments.ts';
 import type { MessageView } from '../../shared/model.ts';
+import type { ReplyRef } from '../../shared/replies.ts';
 import {
   type OpOfKind,
   type OpResult,
@@ -31,7 +32,9 @@ import {
 import { applyMessageChange } from './ops/change-message.ts';
 import { applyCreateConversation } from './ops/create-conversation.ts';
 import { applyReceipt } from './ops/receipt.ts';
+import { resolveSendReplies } from './replies.ts';
 import type { SendQueue } from './send-queue.ts';
+import { refusalsOf } from './send-refusals.ts';
 
 export interface ApplyDeps extends SyncContext {
   bus: EventBus;
@@ -199,24 +202,27 @@ async function applyRun(
       const target = sendTarget(op, scope);
       if (typeof target !== 'number') return resultsOnly([target]);
       const sends = run.entries.map((e) => e.op).filter((o): o is SendOp => o.kind === 'send');
-      const { resolved, refused } = await resolveSendAttachments(deps.sql, caller.userId, sends);
+      const attachments = await resolveSendAttachments(deps.sql, caller.userId, sends);
+      const replies = await resolveSendReplies(
+        deps.sql,
+        caller.userId,
+        target,
+        sends,
+        attachments.resolved,
+      );
+      const refused = await refusalsOf(
+        deps.sql,
+        caller.userId,
+        new Map([...attachments.problems, ...replies.problems]),
+      );
+      const resolved = { attachments: attachments.resolved, replies: replies.resolved };
       if (refused.size === 0) {
-        return deps.sends.submit({
-          caller,
-          conversationId: target,
-          ops: sends,
-          attachments: resolved,
-        });
+        return deps.sends.submit({ caller, conversationId: target, ops: sends, ...resolved });
       }
       const going = sends.filter((send) => !refused.has(send.opId));
       const outcome =
         going.length > 0
-          ? await deps.sends.submit({
-              caller,
-              conversationId: target,
-              ops: going,
-              attachments: resolved,
-            })
+          ? await deps.sends.submit({ caller, conversationId: target, ops: going, ...resolved })
           : NO_OUTCOME;
       const results = [...outcome.results];
       return {
@@ -300,6 +306,7 @@ export async function sendOneMessage(
     messageType: 'text' | 'image' | 'file';
     clientMsgId?: string | undefined;
     attachment?: AttachmentRef | undefined;
+    replyTo?: ReplyRef | undefined;
   },
 ): Promise<{ message: MessageView; created: boolean }> {
   const { results } = await applyPush(deps, { userId: callerId }, [
@@ -311,6 +318,7 @@ export async function sendOneMessage(
       content: input.content,
       messageType: input.messageType,
       ...(input.attachment ? { attachment: input.attachment } : {}),
+      ...(input.replyTo ? { replyTo: input.replyTo } : {}),
     },
   ]);
   const [result] = results;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { attachmentRefSchema } from '../attachments.ts';
 import { LIMITS } from '../limits.ts';
 import { conversationViewSchema, messageViewSchema } from '../model.ts';
+import { replyRefSchema } from '../replies.ts';
 import {
   clientIdSchema,
   clientMessageTypeSchema,
@@ -53,6 +54,8 @@ export const sendOp = z
     content: captionOrTextSchema,
     messageType: clientMessageTypeSchema,
     attachment: attachmentRefSchema.optional(),
+    /** The message this one answers, in the same conversation. */
+    replyTo: replyRefSchema.optional(),
   })
   .check(attachmentMatchesType);
 

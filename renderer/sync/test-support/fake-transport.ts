@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { LIMITS } from '../../../shared/limits.ts';
 import type { ConversationView, MessageView } from '../../../shared/model.ts';
+import { replyPreviewOf } from '../../../shared/replies.ts';
 import type { ConversationType } from '../../../shared/schemas.ts';
 import {
   type ChangeSet,
@@ -339,6 +340,32 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
     offline: [],
   });
 
+  /** The quote of the original a send answers, as the server stores it. (The real
+   * server refuses a send naming no message of the conversation; this fake drops the
+   * reference instead.) */
+  function quoteOf(
+    callerId: number,
+    conversationId: number,
+    op: OpOfKind<'send'>,
+    sameRun: ReadonlyMap<string, StoredMessage>,
+  ): StoredMessage['replyTo'] {
+    const ref = op.replyTo;
+    if (!ref) return null;
+    const original =
+      'messageId' in ref
+        ? messages.get(ref.messageId)
+        : (ownMessage(callerId, ref.clientMsgId) ?? sameRun.get(ref.clientMsgId));
+    if (!original || original.conversationId !== conversationId) return null;
+    return {
+      messageId: original.messageId,
+      senderId: original.senderId,
+      messageType: original.messageType,
+      preview: original.isDeleted ? '' : replyPreviewOf(original.content),
+      fileName: original.isDeleted ? null : original.fileName,
+      isDeleted: original.isDeleted,
+    };
+  }
+
   /** Consecutive sends of one push to one conversation: one transaction, one step. */
   function sendRun(
     callerId: number,
@@ -371,6 +398,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
           fileSize: null,
           clientMsgId: op.clientMsgId,
           attachment: null,
+          replyTo: quoteOf(callerId, conversationId, op, fresh),
           changeEpoch: epoch,
         };
         messages.set(message.messageId, message);

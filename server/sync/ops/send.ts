@@ -26,6 +26,7 @@ import {
   type SyncContext,
   storedNow,
 } from '../context.ts';
+import type { ResolvedReply } from '../replies.ts';
 
 export type SendOp = OpOfKind<'send'>;
 
@@ -36,20 +37,23 @@ export interface SendRequest {
   ops: readonly SendOp[];
   /** By client_msg_id: the checked uploads of the sends that carry one. */
   attachments?: ReadonlyMap<string, ResolvedAttachment>;
+  /** By client_msg_id: the checked originals of the sends that answer one. */
+  replies?: ReadonlyMap<string, ResolvedReply>;
 }
 
 type StoredRow = MessageRow & { message_version: number };
 
 const insertSql = (count: number) => `INSERT IGNORE INTO messages
     (conversation_id, sender_id, message_type, content, client_msg_id, created_at, updated_at,
-     change_epoch, status, file_url, file_name, file_size, attachment_id, attachment_meta)
+     change_epoch, status, file_url, file_name, file_size, attachment_id, attachment_meta,
+     reply_to_id)
   SELECT c.conversation_id, v.sender_id, v.message_type, v.content, v.client_msg_id, ?, ?,
          (SELECT epoch FROM sync_clock WHERE id = 1 LOCK IN SHARE MODE), 'sent',
-         v.file_url, v.file_name, v.file_size, v.attachment_id, v.attachment_meta
+         v.file_url, v.file_name, v.file_size, v.attachment_id, v.attachment_meta, v.reply_to_id
     FROM (${Array.from(
       { length: count },
       () =>
-        'SELECT ? AS ord, ? AS conversation_id, ? AS sender_id, ? AS message_type, ? AS content, ? AS client_msg_id, ? AS file_url, ? AS file_name, ? AS file_size, ? AS attachment_id, ? AS attachment_meta',
+        'SELECT ? AS ord, ? AS conversation_id, ? AS sender_id, ? AS message_type, ? AS content, ? AS client_msg_id, ? AS file_url, ? AS file_name, ? AS file_size, ? AS attachment_id, ? AS attachment_meta, ? AS reply_to_id',
     ).join(' UNION ALL ')}) v
     JOIN conversations c ON c.conversation_id = v.conversation_id AND v.sender_id IN (c.user1_id, c.user2_id)
    ORDER BY v.ord
@@ -86,6 +90,7 @@ interface Row {
   senderId: number;
   conversationId: number;
   attachment: ResolvedAttachment | null;
+  reply: ResolvedReply | null;
 }
 
 interface Stored {
@@ -112,6 +117,39 @@ async function storedBy(
   return new Map(rows.map((r) => [keyOf(r.sender_id, r.client_msg_id ?? ''), r]));
 }
 
+/** The id a same-run original got from the insert, by the row that answers it. */
+function sameRunOriginals(rows: readonly Row[], fresh: ReadonlyMap<number, number>) {
+  const freshByClientId = new Map<string, number>();
+  for (const [i, messageId] of fresh) {
+    const row = rows[i];
+    if (row) freshByClientId.set(keyOf(row.senderId, row.op.clientMsgId), messageId);
+  }
+  const links = new Map<number, number>();
+  rows.forEach((row, i) => {
+    const original = row.reply?.sameRunClientMsgId;
+    const replyId = fresh.get(i);
+    const originalId = original ? freshByClientId.get(keyOf(row.senderId, original)) : undefined;
+    if (replyId !== undefined && originalId !== undefined) links.set(replyId, originalId);
+  });
+  return links;
+}
+
+/** A reply to a message of the same statement learns its original's id only now. Rare
+ * (a reply written offline to one's own unsent message), so one statement each. */
+async function linkSameRunReplies(
+  tx: SqlRunner,
+  rows: readonly Row[],
+  fresh: ReadonlyMap<number, number>,
+): Promise<void> {
+  if (!rows.some((row) => row.reply?.sameRunClientMsgId)) return;
+  for (const [replyId, originalId] of sameRunOriginals(rows, fresh)) {
+    await tx.write('UPDATE messages SET reply_to_id = ? WHERE message_id = ?', [
+      originalId,
+      replyId,
+    ]);
+  }
+}
+
 /** The first op of each client_msg_id is the one stored; repeats answer like it. */
 function uniqueOps(ops: readonly SendOp[]): SendOp[] {
   const seen = new Set<string>();
@@ -131,6 +169,7 @@ export async function applySendBatch(
         senderId: request.caller.userId,
         conversationId: request.conversationId,
         attachment: request.attachments?.get(op.clientMsgId) ?? null,
+        reply: request.replies?.get(op.clientMsgId) ?? null,
       })),
     )
     // Ascending conversations (stable: each request's ops keep their order).
@@ -164,6 +203,7 @@ export async function applySendBatch(
         row.attachment?.fileSize ?? null,
         row.attachment?.attachmentId ?? null,
         row.attachment ? JSON.stringify(row.attachment.meta) : null,
+        row.reply?.replyToId ?? null,
       ]),
     ]);
     if (inserted.affectedRows === 0) return null;
@@ -187,6 +227,7 @@ export async function applySendBatch(
         else earlier.set(i, existing);
       });
     }
+    await linkSameRunReplies(tx, rows, fresh);
     const perConversation = new Map<number, { n: number; last: number }>();
     for (const [i, messageId] of fresh) {
       const { conversationId } = rows[i]!;
@@ -254,6 +295,9 @@ interface GroupedBatch {
 /** One pass over the batch's rows, so each request's answer reads only its own. */
 function groupBatch(rows: readonly Row[], stored: Stored, at: Date): GroupedBatch {
   const conversations = new Map<number, ConversationBatch>();
+  const linked = rows.some((row) => row.reply?.sameRunClientMsgId)
+    ? sameRunOriginals(rows, stored.fresh)
+    : null;
   const rowsOf = new Map<number, number[]>();
   const time = at.toISOString();
   rows.forEach((row, i) => {
@@ -292,12 +336,24 @@ function groupBatch(rows: readonly Row[], stored: Stored, at: Date): GroupedBatc
       attachment: row.attachment
         ? { uploadId: row.attachment.attachmentId, ...row.attachment.meta }
         : null,
+      replyTo: replyViewOfRow(row, messageId, linked),
       version: conversation.step.from + conversation.messages.length + 1,
     };
     conversation.messages.push(view);
     conversation.viewOfRow.set(i, view);
   });
   return { rows, stored, conversations, rowsOf };
+}
+
+function replyViewOfRow(
+  row: Row,
+  messageId: number,
+  linked: ReadonlyMap<number, number> | null,
+): SyncMessage['replyTo'] {
+  if (!row.reply) return null;
+  if (row.reply.replyToId !== null) return row.reply.view;
+  const originalId = linked?.get(messageId);
+  return originalId === undefined ? null : { ...row.reply.view, messageId: originalId };
 }
 
 /** Builds the answer of one request and the events of its conversation (once per
