@@ -242,8 +242,8 @@ test('notification settings survive a reload', async ({ browser }) => {
   await panel.getByRole('combobox', { name: 'Do not disturb' }).selectOption({
     label: 'On a schedule',
   });
-  await panel.getByLabel('From').fill('23:15');
-  await panel.getByLabel('To').fill('06:30');
+  await panel.getByLabel('From', { exact: true }).fill('23:15');
+  await panel.getByLabel('To', { exact: true }).fill('06:30');
   await closeSettings(b.page);
 
   await b.page.reload();
@@ -254,8 +254,8 @@ test('notification settings survive a reload', async ({ browser }) => {
     'nothing',
   );
   await expect(reloaded.getByRole('combobox', { name: 'Do not disturb' })).toHaveValue('schedule');
-  await expect(reloaded.getByLabel('From')).toHaveValue('23:15');
-  await expect(reloaded.getByLabel('To')).toHaveValue('06:30');
+  await expect(reloaded.getByLabel('From', { exact: true })).toHaveValue('23:15');
+  await expect(reloaded.getByLabel('To', { exact: true })).toHaveValue('06:30');
   await b.context.close();
 });
 
