@@ -40,7 +40,8 @@ export interface SyncEngineApi {
   stop(): Promise<void>;
   /** Pull now and drain the outbox (on resume, on `online`, on user request). */
   syncNow(): void;
-  sendMessage(convKey: string, content: string): Promise<string>;
+  /** `replyTo` is the key of the message this one answers, in the same conversation. */
+  sendMessage(convKey: string, content: string, replyTo?: string): Promise<string>;
   /** Queues an image or file (its bytes kept on this device at once) with an optional
    * caption; it uploads when online and is sent once the server has every byte. */
   sendAttachment(convKey: string, file: PreparedAttachment, caption: string): Promise<string>;

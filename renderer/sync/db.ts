@@ -92,6 +92,21 @@ export interface LocalMessage {
   confirmed?: { content: string; isEdited: boolean; isDeleted: boolean } | null;
   /** An image's or file's description, for the log; its bytes are in `attachments`. */
   attachment?: MessageAttachment | null;
+  /** The message this one answers, as its quote shows it (the server's copy once it has
+   * one); the original's own row, when here, is newer. */
+  replyTo?: LocalReply | null;
+}
+
+export interface LocalReply {
+  /** The original's server id; null while it is one's own message not yet stored. */
+  messageId: number | null;
+  /** The original's key here, when it was written on this device or is stored here. */
+  clientMsgId: string | null;
+  senderId: number;
+  messageType: MessageType;
+  preview: string;
+  fileName: string | null;
+  isDeleted: boolean;
 }
 
 export interface MessageAttachment {

@@ -634,7 +634,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
     },
 
-    sendMessage: async (convKey, content) => afterWrite(await writes.sendMessage(convKey, content)),
+    sendMessage: async (convKey, content, replyTo) =>
+      afterWrite(await writes.sendMessage(convKey, content, replyTo)),
     sendAttachment: async (convKey, file, caption) =>
       afterWrite(await writes.sendAttachment(convKey, file, caption)),
     editMessage: async (clientMsgId, content) => {

@@ -3,6 +3,7 @@
 // without its operation or an operation without its message. Any tab may write; the
 // leader tab pushes (see engine.ts).
 import type { ImageMeta } from '../../shared/attachments.ts';
+import { type ReplyRef, replyPreviewOf } from '../../shared/replies.ts';
 import type { PushOp } from '../../shared/sync/protocol.ts';
 import type { OpenConversationRequest, PreparedAttachment } from './api.ts';
 import { laterTime, messagePreview, refreshConversationStats } from './conversation-stats.ts';
@@ -10,6 +11,7 @@ import {
   type ChatDatabase,
   type LocalConversation,
   type LocalMessage,
+  type LocalReply,
   PENDING_SORT_PREFIX,
   pendingSortKey,
   syncedSortKey,
@@ -42,7 +44,7 @@ export function imageMetaOf(attachment: LocalMessage['attachment']): ImageMeta |
 /** The send of a message; one with an attachment names its upload once it has one. */
 function sendOpFor(
   conversation: Pick<LocalConversation, 'serverId' | 'key'>,
-  message: Pick<LocalMessage, 'clientMsgId' | 'content' | 'messageType' | 'attachment'>,
+  message: Pick<LocalMessage, 'clientMsgId' | 'content' | 'messageType' | 'attachment' | 'replyTo'>,
   uploadId: string | null,
   opId: string,
 ): PushOp {
@@ -58,6 +60,28 @@ function sendOpFor(
     content: message.content,
     messageType: message.messageType === 'system' ? 'text' : message.messageType,
     ...(uploadId ? { attachment: { uploadId, ...(image ? { image } : {}) } } : {}),
+    ...replyRefOf(message.replyTo),
+  };
+}
+
+/** How a send names the original: by server id, or one's own unsent one by its key (its
+ * send is earlier in the outbox, so the server has it first). */
+function replyRefOf(reply: LocalReply | null | undefined): { replyTo?: ReplyRef } {
+  if (!reply) return {};
+  if (reply.messageId !== null) return { replyTo: { messageId: reply.messageId } };
+  return reply.clientMsgId ? { replyTo: { clientMsgId: reply.clientMsgId } } : {};
+}
+
+/** The quote of `original` as this device shows it before the server answers. */
+export function replyOf(original: LocalMessage): LocalReply {
+  return {
+    messageId: original.serverId,
+    clientMsgId: original.clientMsgId,
+    senderId: original.senderId,
+    messageType: original.messageType,
+    preview: original.isDeleted ? '' : replyPreviewOf(original.content),
+    fileName: original.isDeleted ? null : (original.attachment?.fileName ?? null),
+    isDeleted: original.isDeleted,
   };
 }
 
@@ -216,10 +240,23 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
 
   /** A new message of this user, pending, and its send; with `blob`, the bytes of its
    * attachment too, the send waiting in the outbox (in order) until they are uploaded. */
+  /** The quote of the message being answered, if it is one of this conversation that
+   * can be answered (not deleted, not someone else's unsent one). */
+  async function replyToIn(convKey: string, originalKey: string | undefined) {
+    if (!originalKey) return null;
+    const original = await db.messages.get(originalKey);
+    if (!original || original.convKey !== convKey || original.isDeleted) {
+      throw new Error('the message you are answering is no longer here');
+    }
+    if (original.serverId === null && original.senderId !== userId) return null;
+    return replyOf(original);
+  }
+
   async function queueSend(
     convKey: string,
     fields: Pick<LocalMessage, 'messageType' | 'content' | 'words' | 'attachment'>,
     blob: Blob | null = null,
+    replyToKey?: string,
   ): Promise<string> {
     const createdAt = new Date(now()).toISOString();
     const clientMsgId = newId();
@@ -227,12 +264,14 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
       const conversation = await db.conversations.get(convKey);
       if (!conversation) throw new Error(`no conversation ${convKey}`);
       await ensureCreateQueued(conversation);
+      const replyTo = await replyToIn(convKey, replyToKey);
       const message: LocalMessage = {
         clientMsgId,
         convKey,
         serverId: null,
         senderId: userId,
         ...fields,
+        ...(replyTo ? { replyTo } : {}),
         createdAt,
         updatedAt: createdAt,
         status: 'pending',
@@ -275,9 +314,15 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
   }
 
   return {
-    sendMessage(convKey: string, content: string): Promise<string> {
+    /** `replyTo` is the key of the message this one answers. */
+    sendMessage(convKey: string, content: string, replyTo?: string): Promise<string> {
       const text = prepareMessageText(content);
-      return queueSend(convKey, { messageType: 'text', content: text, words: messageWords(text) });
+      return queueSend(
+        convKey,
+        { messageType: 'text', content: text, words: messageWords(text) },
+        null,
+        replyTo,
+      );
     },
 
     sendAttachment(convKey: string, file: PreparedAttachment, caption: string): Promise<string> {

@@ -77,6 +77,10 @@ export function mergeMessage({
   };
   const attachment = mergedAttachment(copy, isDeleted);
   if (attachment) merged.attachment = attachment;
+  // The server's quote, keeping the key of the original if this device wrote the reply.
+  if (copy.replyTo) {
+    merged.replyTo = { ...copy.replyTo, clientMsgId: local?.replyTo?.clientMsgId ?? null };
+  }
   const othersKey = othersKeyOf(merged, userId);
   if (othersKey) merged.othersKey = othersKey;
   return merged;

@@ -235,13 +235,14 @@ test('a screen reader hears sender and time, acts through a named menu, lands in
   await expect(composer).toHaveValue('');
   await expect(log).toBeVisible();
 
-  // The menu of Bob's message copies its text; the menu of one's own also edits.
+  // The menu of Bob's message answers or copies it; the menu of one's own also edits.
   const bobsMenu = log.getByRole('button', {
     name: new RegExp(`^More actions for message from Bob Reader at ${CLOCK}$`),
   });
   await bobsMenu.focus();
   await a.page.keyboard.press('Enter');
-  await expect(a.page.getByRole('menuitem')).toHaveText(['Copy text']);
+  await expect(a.page.getByRole('menuitem')).toHaveText(['Reply', 'Copy text']);
+  await a.page.keyboard.press('ArrowDown');
   await a.page.keyboard.press('Enter');
   expect(await a.page.evaluate(() => navigator.clipboard.readText())).toBe('are you coming?');
   await expect(bobsMenu).toBeFocused();
@@ -251,8 +252,9 @@ test('a screen reader hears sender and time, acts through a named menu, lands in
   });
   await ownMenu.focus();
   await a.page.keyboard.press('Enter');
-  await expect(a.page.getByRole('menuitem')).toHaveText(['Copy text', 'Edit', 'Delete']);
+  await expect(a.page.getByRole('menuitem')).toHaveText(['Reply', 'Copy text', 'Edit', 'Delete']);
   await saveScreenshot(a.page, 'message-menu');
+  await a.page.keyboard.press('ArrowDown');
   await a.page.keyboard.press('ArrowDown');
   await a.page.keyboard.press('Enter');
   await expect(composer).toBeFocused();

@@ -2,7 +2,8 @@
 // the window has focus, its messages count as read; its notifications are withdrawn.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { usePresence } from '../../presence/use-presence.ts';
-import type { LocalConversation, LocalMessage } from '../../sync/db.ts';
+import type { LocalConversation, LocalMessage, LocalReply } from '../../sync/db.ts';
+import { replyOf } from '../../sync/local-writes.ts';
 import { useApp } from '../app/app-context.tsx';
 import { isWindowFocused } from '../app/window-focus.ts';
 import { EmptyState, Spinner } from '../components/EmptyState.tsx';
@@ -17,6 +18,7 @@ import { Composer, type ComposerHandle } from './Composer.tsx';
 import { lastChangeableOwnMessage } from './last-own-message.ts';
 import type { MessageActions } from './MessageBubble.tsx';
 import { MessageLog, type MessageLogHandle } from './MessageLog.tsx';
+import { quoteText } from './ReplyQuote.tsx';
 
 type ChatRoute = Extract<Route, { name: 'chat' }>;
 
@@ -73,6 +75,7 @@ function OpenConversation({
   const { db, engine, active, bridge, user, token, serverUrl, recentConversations } = useApp();
   const navigate = useNavigate();
   const [editing, setEditing] = useState<LocalMessage | null>(null);
+  const [replyingTo, setReplyingTo] = useState<LocalMessage | null>(null);
   const log = useRef<MessageLogHandle>(null);
   const isFocused = useFocusState();
   const { key, unreadCount } = conversation;
@@ -122,6 +125,21 @@ function OpenConversation({
     return () => window.removeEventListener('keydown', onKey);
   }, [navigate, conversation.otherUserId, urlId]);
 
+  // The log opens around the original, loading older pages when it is not in view.
+  const openOriginal = useCallback(
+    async (reply: LocalReply) => {
+      const original =
+        (reply.clientMsgId ? await db.messages.get(reply.clientMsgId) : undefined) ??
+        (reply.messageId !== null
+          ? await db.messages.where('serverId').equals(reply.messageId).first()
+          : undefined);
+      if (original?.convKey === key) {
+        navigate(chatPath(conversation.otherUserId, urlId, original.clientMsgId));
+      }
+    },
+    [db, key, navigate, conversation.otherUserId, urlId],
+  );
+
   const actions = useMemo<MessageActions>(
     () => ({
       onEdit: (message) => setEditing(message),
@@ -131,8 +149,13 @@ function OpenConversation({
       onDiscard: (message) => void engine.discard(message.clientMsgId),
       onCopy: (message) => void bridge.copyText(message.content).catch(() => {}),
       onOpenLink: (href) => void bridge.openExternal(href).catch(() => {}),
+      onReply: (message) => {
+        setEditing(null);
+        setReplyingTo(message);
+      },
+      onOpenReply: (reply) => void openOriginal(reply),
     }),
-    [engine, bridge],
+    [engine, bridge, openOriginal],
   );
 
   const editLastOwn = useCallback(async () => {
@@ -142,10 +165,13 @@ function OpenConversation({
 
   const send = useCallback(
     async (text: string) => {
-      await engine.sendMessage(key, text);
+      // A text split in parts answers with its first part only.
+      const answering = replyingTo?.clientMsgId;
+      setReplyingTo(null);
+      await engine.sendMessage(key, text, answering);
       log.current?.scrollToLatest();
     },
-    [engine, key],
+    [engine, key, replyingTo],
   );
   const composer = useRef<ComposerHandle>(null);
   const attach = useCallback(
@@ -191,6 +217,16 @@ function OpenConversation({
           onAttach={attach}
           onSaveEdit={saveEdit}
           onCancelEdit={() => setEditing(null)}
+          replyingTo={
+            replyingTo
+              ? {
+                  senderName:
+                    replyingTo.senderId === user.userId ? 'You' : conversation.otherDisplayName,
+                  text: quoteText(replyOf(replyingTo)),
+                }
+              : null
+          }
+          onCancelReply={() => setReplyingTo(null)}
           onEditLast={editLastOwn}
           onTyping={setTyping}
           disabledReason={refused}

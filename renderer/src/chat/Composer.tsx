@@ -19,7 +19,7 @@ import {
 } from 'react';
 import type { ChatDatabase, LocalMessage } from '../../sync/db.ts';
 import { cleanTypedText } from '../../sync/typed-text.ts';
-import { CloseIcon, EditIcon, PaperclipIcon, SendIcon } from '../components/icons.tsx';
+import { CloseIcon, EditIcon, PaperclipIcon, ReplyIcon, SendIcon } from '../components/icons.tsx';
 import { UserText } from '../components/UserText.tsx';
 import type { Refusal } from './attachments/prepare-attachment.ts';
 import { pastedFiles } from './attachments/transfer-files.ts';
@@ -39,6 +39,9 @@ interface ComposerProps {
   onSend(text: string): Promise<void>;
   onSaveEdit(message: LocalMessage, text: string): Promise<void>;
   onCancelEdit(): void;
+  /** The message the next send answers, as its quote shows it. */
+  replyingTo?: { senderName: string; text: string } | null;
+  onCancelReply?(): void;
   /** Up-arrow in an empty composer: edit one's last message, as Slack and Signal do. */
   onEditLast?(): void;
   onTyping?(isTyping: boolean): void;
@@ -61,6 +64,8 @@ export function Composer({
   onSend,
   onSaveEdit,
   onCancelEdit,
+  replyingTo = null,
+  onCancelReply,
   onEditLast,
   onTyping,
   onAttach,
@@ -98,6 +103,11 @@ export function Composer({
   useEffect(() => {
     areaRef.current?.focus();
   }, []);
+
+  // Choosing "Reply" is for writing the answer.
+  useEffect(() => {
+    if (replyingTo) areaRef.current?.focus();
+  }, [replyingTo]);
 
   // Entering edit mode swaps the draft out for the message's text, and back afterwards.
   useEffect(() => {
@@ -229,6 +239,10 @@ export function Composer({
       event.preventDefault();
       event.stopPropagation();
       onCancelEdit();
+    } else if (event.key === 'Escape' && replyingTo && onCancelReply) {
+      event.preventDefault();
+      event.stopPropagation();
+      onCancelReply();
     }
   };
 
@@ -243,6 +257,25 @@ export function Composer({
             className="icon-button"
             aria-label="Cancel editing"
             onClick={onCancelEdit}
+          >
+            <CloseIcon size={14} />
+          </button>
+        </div>
+      )}
+      {replyingTo && !editing && (
+        <div className="composer-banner is-reply">
+          <ReplyIcon size={14} />
+          <span className="reply-banner-text">
+            Replying to <UserText text={replyingTo.senderName} />:{' '}
+            <span className="muted">
+              <UserText text={replyingTo.text} />
+            </span>
+          </span>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Cancel reply"
+            onClick={onCancelReply}
           >
             <CloseIcon size={14} />
           </button>

@@ -4,7 +4,7 @@
 // named after its sender, time and text.
 import { memo, useEffect, useRef, useState } from 'react';
 import type { LocalStatus } from '../../../shared/sync/status.ts';
-import type { LocalMessage } from '../../sync/db.ts';
+import type { LocalMessage, LocalReply } from '../../sync/db.ts';
 import { UPLOAD_CANCELLED } from '../../sync/local-writes.ts';
 import { RetryIcon, TrashIcon } from '../components/icons.tsx';
 import { UserText } from '../components/UserText.tsx';
@@ -14,6 +14,7 @@ import { type MenuItem, MessageMenu } from './MessageMenu.tsx';
 import { MessageStatus } from './MessageStatus.tsx';
 import { MessageText } from './MessageText.tsx';
 import { messageLabel, messageMenuLabel } from './message-label.ts';
+import { ReplyQuote } from './ReplyQuote.tsx';
 
 export interface MessageActions {
   onEdit(message: LocalMessage): void;
@@ -22,6 +23,10 @@ export interface MessageActions {
   onDiscard(message: LocalMessage): void;
   /** Stops a pending file's upload (the message fails, and can be retried). */
   onCancelUpload(message: LocalMessage): void;
+  /** Starts a reply to this message in the composer. */
+  onReply(message: LocalMessage): void;
+  /** Takes the log to the message a reply quotes. */
+  onOpenReply(reply: LocalReply): void;
   onCopy(message: LocalMessage): void;
   onOpenLink(href: string): void;
 }
@@ -78,10 +83,14 @@ interface BubbleProps {
   isLastInGroup: boolean;
   isTarget: boolean;
   actions: MessageActions;
+  /** The quote as shown: the original's row here when the log has it, newer than the
+   * reply's copy; and who wrote it. */
+  quote?: { reply: LocalReply; senderName: string } | null;
 }
 
 function BubbleImpl({
   message,
+  quote,
   senderName,
   status,
   isOwn,
@@ -127,6 +136,9 @@ function BubbleImpl({
   }
 
   const menuItems: MenuItem[] = [
+    ...(message.isDeleted || (message.serverId === null && !isOwn)
+      ? []
+      : [{ label: 'Reply', onSelect: () => actions.onReply(message) }]),
     ...(message.isDeleted || message.content === ''
       ? []
       : [{ label: 'Copy text', onSelect: () => actions.onCopy(message) }]),
@@ -157,6 +169,13 @@ function BubbleImpl({
     >
       <div className="bubble-line">
         <div className={bubbleClass}>
+          {quote && !message.isDeleted && (
+            <ReplyQuote
+              reply={quote.reply}
+              senderName={quote.senderName}
+              onOpen={() => actions.onOpenReply(quote.reply)}
+            />
+          )}
           {message.isDeleted ? (
             <span className="deleted-text">message deleted</span>
           ) : attachment ? (

@@ -13,7 +13,8 @@ import {
   useState,
 } from 'react';
 import { Virtualizer, type VirtualizerHandle } from 'virtua';
-import type { LocalConversation } from '../../sync/db.ts';
+import type { LocalConversation, LocalMessage, LocalReply } from '../../sync/db.ts';
+import { replyOf } from '../../sync/local-writes.ts';
 import { displayedStatus, marksOf } from '../../sync/marks.ts';
 import { useApp } from '../app/app-context.tsx';
 import { Spinner } from '../components/EmptyState.tsx';
@@ -63,18 +64,52 @@ interface MessageLogProps {
   actions: MessageActions;
 }
 
+type Quote = { reply: LocalReply; senderName: string };
+
+/** The quote of each reply in the window: from the original's row when the window holds
+ * it (an edit or delete since shows), else as the reply carries it. */
+function quotesOf(
+  messages: readonly LocalMessage[] | undefined,
+  nameOf: (userId: number) => string,
+): Map<string, Quote> {
+  const quotes = new Map<string, Quote>();
+  if (!messages?.some((m) => m.replyTo)) return quotes;
+  const byServerId = new Map<number, LocalMessage>();
+  const byKey = new Map<string, LocalMessage>();
+  for (const m of messages) {
+    if (m.serverId !== null) byServerId.set(m.serverId, m);
+    byKey.set(m.clientMsgId, m);
+  }
+  for (const m of messages) {
+    const reply = m.replyTo;
+    if (!reply) continue;
+    const original =
+      (reply.messageId !== null ? byServerId.get(reply.messageId) : undefined) ??
+      (reply.clientMsgId ? byKey.get(reply.clientMsgId) : undefined);
+    quotes.set(m.clientMsgId, {
+      reply: original
+        ? { ...replyOf(original), messageId: reply.messageId ?? original.serverId }
+        : reply,
+      senderName: nameOf(reply.senderId),
+    });
+  }
+  return quotes;
+}
+
 function RowView({
   row,
   actions,
   jumpTo,
   conversation,
   myUserId,
+  quote,
 }: {
   row: MessageRow;
   actions: MessageActions;
   jumpTo: string | null;
   conversation: LocalConversation;
   myUserId: number;
+  quote: Quote | null;
 }) {
   if (row.kind === 'date') {
     return (
@@ -102,6 +137,7 @@ function RowView({
       isLastInGroup={row.isLastInGroup}
       isTarget={row.key === jumpTo}
       actions={actions}
+      quote={quote}
     />
   );
 }
@@ -119,6 +155,13 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
     unreadAfter,
   });
   const { messages, range } = messageWindow;
+  const quotes = useMemo(
+    () =>
+      quotesOf(messages, (userId) =>
+        userId === user.userId ? 'You' : conversation.otherDisplayName,
+      ),
+    [messages, user.userId, conversation.otherDisplayName],
+  );
   // Where the "new messages" marker goes is decided once, from the first messages read.
   const unreadFromRef = useRef<string | null | undefined>(undefined);
   if (unreadFromRef.current === undefined && messages) {
@@ -284,6 +327,7 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
                 jumpTo={jumpTo}
                 conversation={conversation}
                 myUserId={user.userId}
+                quote={item.kind === 'message' ? (quotes.get(item.key) ?? null) : null}
               />
             )}
           </Virtualizer>

@@ -149,3 +149,27 @@ describe('[§5 text] the composer sends what the server will store', () => {
     expect(box().value).toBe('keep me');
   });
 });
+
+describe('[§4a] replying from the composer', () => {
+  it('names the message being answered, takes focus, and Escape or ✕ stops replying', async () => {
+    db = freshDatabase().db;
+    const cancelled: string[] = [];
+    render(
+      <Composer
+        db={db}
+        convKey="s10"
+        editing={null}
+        onSend={async () => {}}
+        onSaveEdit={async () => {}}
+        onCancelEdit={() => {}}
+        replyingTo={{ senderName: 'Bob', text: 'Is Tuesday fine?' }}
+        onCancelReply={() => cancelled.push('cancel')}
+      />,
+    );
+    expect(screen.getByText(/Replying to/).textContent).toBe('Replying to Bob: Is Tuesday fine?');
+    await waitFor(() => expect(document.activeElement).toBe(box()));
+    fireEvent.keyDown(box(), { key: 'Escape' });
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel reply' }));
+    expect(cancelled).toEqual(['cancel', 'cancel']);
+  });
+});

@@ -1,11 +1,12 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LocalMessage } from '../../sync/db.ts';
+import type { LocalMessage, LocalReply } from '../../sync/db.ts';
 import { aMessage, ME } from '../test-support/builders.ts';
 import { formatClock } from '../time/format-time.ts';
 import { type MessageActions, MessageBubble } from './MessageBubble.tsx';
 import { messageLabel } from './message-label.ts';
+import { quoteText } from './ReplyQuote.tsx';
 
 afterEach(cleanup);
 
@@ -17,6 +18,8 @@ function recordingActions() {
     onRetry: () => calls.push('retry'),
     onDiscard: () => calls.push('discard'),
     onCancelUpload: () => calls.push('cancelUpload'),
+    onReply: () => calls.push('reply'),
+    onOpenReply: (reply) => calls.push(`openReply:${reply.messageId}`),
     onCopy: (m: LocalMessage) => calls.push(`copy ${m.content}`),
     onOpenLink: (href: string) => calls.push(`open ${href}`),
   };
@@ -61,7 +64,7 @@ describe('a message for screen readers', () => {
 });
 
 describe('the per-message menu', () => {
-  it('offers Copy text, Edit and Delete on one’s own message, behind one named button', () => {
+  it('offers Reply, Copy text, Edit and Delete on one’s own message, behind one named button', () => {
     const { calls, actions } = recordingActions();
     const message = aMessage({ senderId: ME, content: 'hello' });
     renderBubble(message, true, actions);
@@ -73,21 +76,25 @@ describe('the per-message menu', () => {
     fireEvent.click(button);
     expect(button.getAttribute('aria-expanded')).toBe('true');
     expect(screen.getAllByRole('menuitem').map((item) => item.textContent)).toEqual([
+      'Reply',
       'Copy text',
       'Edit',
       'Delete',
     ]);
-    expect(document.activeElement?.textContent).toBe('Copy text');
+    expect(document.activeElement?.textContent).toBe('Reply');
     fireEvent.click(screen.getByRole('menuitem', { name: 'Edit' }));
     expect(calls).toEqual(['edit hello']);
     expect(screen.queryByRole('menu')).toBeNull();
   });
 
-  it('offers only Copy text on someone else’s message', () => {
+  it('offers only Reply and Copy text on someone else’s message', () => {
     const { calls, actions } = recordingActions();
     renderBubble(aMessage({ senderId: 2, content: 'theirs' }), false, actions);
     fireEvent.click(screen.getByRole('button', { name: /^More actions for message from Bob/ }));
-    expect(screen.getAllByRole('menuitem').map((item) => item.textContent)).toEqual(['Copy text']);
+    expect(screen.getAllByRole('menuitem').map((item) => item.textContent)).toEqual([
+      'Reply',
+      'Copy text',
+    ]);
     fireEvent.click(screen.getByRole('menuitem', { name: 'Copy text' }));
     expect(calls).toEqual(['copy theirs']);
   });
@@ -98,7 +105,7 @@ describe('the per-message menu', () => {
     fireEvent.click(button);
     const menu = screen.getByRole('menu');
     fireEvent.keyDown(menu, { key: 'ArrowDown' });
-    expect(document.activeElement?.textContent).toBe('Edit');
+    expect(document.activeElement?.textContent).toBe('Copy text');
     fireEvent.keyDown(menu, { key: 'ArrowUp' });
     fireEvent.keyDown(menu, { key: 'ArrowUp' });
     expect(document.activeElement?.textContent).toBe('Delete');
@@ -137,5 +144,56 @@ describe('links in a message', () => {
     expect(screen.getAllByRole('link')).toHaveLength(1);
     fireEvent.click(link);
     expect(calls).toEqual(['open https://timenest.com/help']);
+  });
+});
+
+describe('[§4a] a reply in the log', () => {
+  const quoted = (overrides: Partial<LocalReply> = {}): LocalReply => ({
+    messageId: 41,
+    clientMsgId: null,
+    senderId: 2,
+    messageType: 'text',
+    preview: 'Is Tuesday fine?',
+    fileName: null,
+    isDeleted: false,
+    ...overrides,
+  });
+
+  it('quotes its original’s sender and first line, and takes the log there when clicked', () => {
+    const { calls, actions } = recordingActions();
+    render(
+      <MessageBubble
+        message={aMessage({ senderId: ME, content: 'Tuesday works', replyTo: quoted() })}
+        senderName="You"
+        status="sent"
+        isOwn
+        isFirstInGroup
+        isLastInGroup
+        isTarget={false}
+        actions={actions}
+        quote={{ reply: quoted(), senderName: 'Bob' }}
+      />,
+    );
+    const quote = screen.getByRole('button', {
+      name: 'Reply to Bob: Is Tuesday fine?. Show the original',
+    });
+    fireEvent.click(quote);
+    expect(calls).toEqual(['openReply:41']);
+  });
+
+  it('says when the original was deleted, and shows a photo by its kind', () => {
+    expect(quoteText(quoted({ isDeleted: true, preview: '' }))).toBe('Original message deleted');
+    expect(quoteText(quoted({ messageType: 'image', preview: '' }))).toBe('Photo');
+    expect(quoteText(quoted({ messageType: 'file', preview: '', fileName: 'quote.pdf' }))).toBe(
+      'quote.pdf',
+    );
+  });
+
+  it('is offered from the menu', () => {
+    const { calls, actions } = recordingActions();
+    renderBubble(aMessage({ senderId: 2, content: 'theirs' }), false, actions);
+    fireEvent.click(screen.getByRole('button', { name: /^More actions for message from Bob/ }));
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Reply' }));
+    expect(calls).toEqual(['reply']);
   });
 });

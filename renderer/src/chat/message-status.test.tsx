@@ -23,6 +23,8 @@ const noActions: MessageActions = {
   onRetry() {},
   onDiscard() {},
   onCancelUpload() {},
+  onReply() {},
+  onOpenReply() {},
   onCopy() {},
   onOpenLink() {},
 };
@@ -121,6 +123,8 @@ describe('own message status', () => {
           onRetry: () => calls.push('retry'),
           onDiscard: () => calls.push('discard'),
           onCancelUpload: () => calls.push('cancelUpload'),
+          onReply: () => calls.push('reply'),
+          onOpenReply: () => calls.push('openReply'),
         }}
       />,
     );

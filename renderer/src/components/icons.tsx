@@ -109,6 +109,11 @@ export const EditIcon = (p: IconProps) => (
     <path d="M4 20h4L19 9l-4-4L4 16z" />
   </Svg>
 );
+export const ReplyIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M10 8 5 12l5 4M5 12h9a5 5 0 0 1 5 5v1" />
+  </Svg>
+);
 export const TrashIcon = (p: IconProps) => (
   <Svg {...p}>
     <path d="M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3" />

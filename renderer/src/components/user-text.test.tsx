@@ -27,6 +27,8 @@ const noActions: MessageActions = {
   onRetry() {},
   onDiscard() {},
   onCancelUpload() {},
+  onReply() {},
+  onOpenReply() {},
   onCopy() {},
   onOpenLink() {},
 };

@@ -70,6 +70,8 @@ const noActions: MessageActions = {
   onRetry() {},
   onDiscard() {},
   onCancelUpload() {},
+  onReply() {},
+  onOpenReply() {},
   onCopy() {},
   onOpenLink() {},
 };
@@ -214,6 +216,7 @@ describe('what can be done with an attachment message', () => {
     renderBubble(anImageMessage({ senderId: ME }));
     fireEvent.click(screen.getByRole('button', { name: /^More actions/ }));
     expect(screen.getAllByRole('menuitem').map((item) => item.textContent)).toEqual([
+      'Reply',
       'Edit caption',
       'Delete',
     ]);

@@ -1,0 +1,79 @@
+// [§4a] Replies from a device's point of view, against the real server: written offline,
+// to one's own unsent message or to someone else's, they reach the other device with
+// their quote, once, after a restart and a lost answer.
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import {
+  conversationWith,
+  createUsers,
+  type Device,
+  isDrained,
+  openDevice,
+  type SyncServer,
+  startSyncServer,
+  waitFor,
+} from './support.ts';
+
+let server: SyncServer;
+const devices: Device[] = [];
+
+beforeAll(async () => {
+  server = await startSyncServer('replysync');
+});
+afterEach(async () => {
+  await Promise.all(devices.splice(0).map((d) => d.close()));
+});
+afterAll(async () => {
+  await server?.dispose();
+});
+
+function device(...args: Parameters<typeof openDevice>): Device {
+  const opened = openDevice(...args);
+  devices.push(opened);
+  return opened;
+}
+
+test('[§4a] replies written offline reach the other device with their quotes, once', async () => {
+  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
+  const phone = device(server, alice!, 'alice-phone');
+  const desk = device(server, bob!, 'bob-desk');
+  const convKey = await conversationWith(phone, bob!);
+  const question = await phone.engine.sendMessage(convKey, 'Can you fix a bike?');
+  await waitFor(() => isDrained(phone), { what: 'question sent' });
+  const bobsCopy = await waitFor(async () => desk.db.messages.get(question), {
+    what: 'bob has the question',
+  });
+  const bobsAnswer = await desk.engine.sendMessage(
+    bobsCopy.convKey,
+    'Yes\nwhat is broken?',
+    question,
+  );
+
+  await waitFor(async () => (await phone.db.messages.get(bobsAnswer))?.replyTo, {
+    what: 'alice has the answer with its quote',
+  });
+  expect((await phone.db.messages.get(bobsAnswer))?.replyTo).toMatchObject({
+    senderId: alice!.user.userId,
+    preview: 'Can you fix a bike?',
+    isDeleted: false,
+  });
+
+  // Offline: a note, then a reply to that unsent note, then a restart and a lost answer.
+  phone.goOffline();
+  const note = await phone.engine.sendMessage(convKey, 'The chain is off');
+  const addendum = await phone.engine.sendMessage(convKey, 'and the brake squeaks', note);
+  expect((await phone.db.messages.get(addendum))?.replyTo).toMatchObject({
+    messageId: null,
+    clientMsgId: note,
+  });
+  await phone.restart();
+  phone.dropNextPushResponse();
+  phone.goOnline();
+  await waitFor(() => isDrained(phone), { what: 'phone drained', timeoutMs: 15_000 });
+  const onDesk = await waitFor(async () => (await desk.db.messages.get(addendum))?.replyTo, {
+    what: 'bob has the addendum with its quote',
+  });
+  const noteOnServer = await server.sql.message.findFirst({ where: { clientMsgId: note } });
+  expect(onDesk).toMatchObject({ messageId: noteOnServer?.messageId, preview: 'The chain is off' });
+  const stored = await server.sql.message.count({ where: { clientMsgId: addendum } });
+  expect(stored).toBe(1);
+});
