@@ -3,6 +3,7 @@
 // objects into the seed's snake_case column names.
 import { z } from 'zod';
 import { attachmentViewSchema } from './attachments.ts';
+import { reactionsViewSchema } from './reactions.ts';
 import { replyViewSchema } from './replies.ts';
 import { CONVERSATION_TYPES, idSchema, MESSAGE_TYPES } from './schemas.ts';
 import { SERVER_STATUSES } from './sync/status.ts';
@@ -41,6 +42,7 @@ export const messageViewSchema = z.object({
   attachment: attachmentViewSchema.nullable().default(null),
   /** The message this one answers, as the quote shows it; null when it answers none. */
   replyTo: replyViewSchema.nullable().default(null),
+  reactions: reactionsViewSchema.default([]),
 });
 export type MessageView = z.infer<typeof messageViewSchema>;
 

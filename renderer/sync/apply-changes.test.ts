@@ -48,6 +48,8 @@ function message(messageId: number, version: number, fields: Partial<SyncMessage
     fileName: null,
     fileSize: null,
     attachment: null,
+    replyTo: null,
+    reactions: [],
     clientMsgId: crypto.randomUUID(),
     version,
     ...fields,

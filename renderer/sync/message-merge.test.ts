@@ -22,6 +22,8 @@ function copy(fields: Partial<SyncMessage> = {}): SyncMessage {
     fileName: null,
     fileSize: null,
     attachment: null,
+    replyTo: null,
+    reactions: [],
     clientMsgId: 'c1',
     version: 3,
     ...fields,

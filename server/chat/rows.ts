@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { AttachmentView } from '../../shared/attachments.ts';
 import type { ConversationView, MessageView } from '../../shared/model.ts';
+import type { ReactionsView } from '../../shared/reactions.ts';
 import { REPLY_PREVIEW_CHARS, type ReplyView, replyPreviewOf } from '../../shared/replies.ts';
 import { CONVERSATION_TYPES, MESSAGE_TYPES } from '../../shared/schemas.ts';
 import { SERVER_STATUSES } from '../../shared/sync/status.ts';
@@ -29,6 +30,8 @@ export interface MessageRow {
   /** The original a reply quotes (see REPLY_COLUMN): JSON text, or already parsed by
    * the driver; null for no reply. */
   reply_json: unknown;
+  /** Who reacted with what (see REACTIONS_COLUMN): JSON, or parsed by the driver. */
+  reactions_json: unknown;
 }
 
 /** What a reply's quote shows of its original, read with the reply in one statement: a
@@ -38,8 +41,14 @@ const REPLY_COLUMN = `IF(m.reply_to_id IS NULL, NULL, (SELECT JSON_OBJECT(
     'content', LEFT(r.content, ${REPLY_PREVIEW_CHARS * 4}), 'fileName', r.file_name,
     'isDeleted', r.is_deleted) FROM messages r WHERE r.message_id = m.reply_to_id)) AS reply_json`;
 
+/** The live reactions of a message, oldest first, read with it: a range of the reactions
+ * table's primary key, only for messages ever reacted to. */
+const REACTIONS_COLUMN = `IF(m.has_reactions = 0, NULL, (SELECT JSON_ARRAYAGG(
+    JSON_OBJECT('emoji', x.emoji, 'userId', x.user_id) ORDER BY x.created_at, x.user_id)
+    FROM reactions x WHERE x.message_id = m.message_id AND x.is_removed = 0)) AS reactions_json`;
+
 /** The columns of a MessageRow, for a query that names the table `m`. */
-export const MESSAGE_COLUMN_LIST = `m.message_id, m.conversation_id, m.sender_id, m.message_type, m.content, m.created_at, m.updated_at, m.status, m.is_edited, m.is_deleted, m.file_url, m.file_name, m.file_size, m.client_msg_id, m.attachment_id, m.attachment_meta, m.reply_to_id, ${REPLY_COLUMN}`;
+export const MESSAGE_COLUMN_LIST = `m.message_id, m.conversation_id, m.sender_id, m.message_type, m.content, m.created_at, m.updated_at, m.status, m.is_edited, m.is_deleted, m.file_url, m.file_name, m.file_size, m.client_msg_id, m.attachment_id, m.attachment_meta, m.reply_to_id, ${REPLY_COLUMN}, ${REACTIONS_COLUMN}`;
 export const MESSAGE_COLUMNS = Prisma.raw(MESSAGE_COLUMN_LIST);
 
 export interface ConversationRow {
@@ -97,7 +106,33 @@ export function toMessageView(row: MessageRow): MessageView {
     clientMsgId: row.client_msg_id ?? '',
     attachment: attachmentOf(row),
     replyTo: replyOf(row),
+    reactions: reactionsOf(row),
   };
+}
+
+/** JSON a statement built, as text or as the driver parsed it; undefined if unreadable. */
+function builtJson(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+const storedReactionsSchema = z.array(z.object({ emoji: z.string(), userId: z.number().int() }));
+
+function reactionsOf(row: MessageRow): ReactionsView {
+  if (row.reactions_json === null || row.reactions_json === undefined || row.is_deleted) return [];
+  const parsed = storedReactionsSchema.safeParse(builtJson(row.reactions_json));
+  if (!parsed.success) return [];
+  const byEmoji = new Map<string, number[]>();
+  for (const { emoji, userId } of parsed.data) {
+    const users = byEmoji.get(emoji) ?? [];
+    users.push(userId);
+    byEmoji.set(emoji, users);
+  }
+  return [...byEmoji].map(([emoji, userIds]) => ({ emoji, userIds }));
 }
 
 const storedReplySchema = z.object({
@@ -124,15 +159,8 @@ export function replyViewOf(original: z.infer<typeof storedReplySchema>): ReplyV
 
 function replyOf(row: MessageRow): ReplyView | null {
   if (row.reply_json === null || row.reply_json === undefined) return null;
-  let parsed: unknown = row.reply_json;
-  if (typeof parsed === 'string') {
-    try {
-      parsed = JSON.parse(parsed);
-    } catch {
-      // Built by the statement itself; unreadable reads as no quote, not a 500.
-    }
-  }
-  const original = storedReplySchema.safeParse(parsed);
+  // Built by the statement itself; unreadable reads as no quote, not a 500.
+  const original = storedReplySchema.safeParse(builtJson(row.reply_json));
   return original.success ? replyViewOf(original.data) : null;
 }
 

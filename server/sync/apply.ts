@@ -31,6 +31,7 @@ import {
 } from './context.ts';
 import { applyMessageChange } from './ops/change-message.ts';
 import { applyCreateConversation } from './ops/create-conversation.ts';
+import { applyReaction } from './ops/react.ts';
 import { applyReceipt } from './ops/receipt.ts';
 import { resolveSendReplies } from './replies.ts';
 import type { SendQueue } from './send-queue.ts';
@@ -262,6 +263,8 @@ async function applyRun(
     case 'deliveredUpTo':
     case 'readUpTo':
       return applyReceipt(deps, caller, op);
+    case 'react':
+      return applyReaction(deps, caller, op);
   }
 }
 

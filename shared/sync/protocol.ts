@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { attachmentRefSchema } from '../attachments.ts';
 import { LIMITS } from '../limits.ts';
 import { conversationViewSchema, messageViewSchema } from '../model.ts';
+import { emojiSchema, reactionTargetSchema } from '../reactions.ts';
 import { replyRefSchema } from '../replies.ts';
 import {
   clientIdSchema,
@@ -75,6 +76,17 @@ export const deleteOp = z.strictObject({
   clientMsgId: clientIdSchema,
 });
 
+/** Adds (`isOn`) or takes back the caller's reaction with one emoji. `at` is when the
+ * user did it on their device: the later change wins. */
+export const reactOp = z.strictObject({
+  ...opBase,
+  kind: z.literal('react'),
+  message: reactionTargetSchema,
+  emoji: emojiSchema,
+  isOn: z.boolean(),
+  at: z.iso.datetime(),
+});
+
 /** Raises the caller's watermark in a conversation: every message up to this server id
  * is stored on one of their devices (`deliveredUpTo`) or has been read (`readUpTo`). */
 export const receiptOp = z.strictObject({
@@ -90,6 +102,7 @@ export const pushOpSchema = z.discriminatedUnion('kind', [
   editOp,
   deleteOp,
   receiptOp,
+  reactOp,
 ]);
 export type PushOp = z.infer<typeof pushOpSchema>;
 export type PushOpKind = PushOp['kind'];

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { LIMITS } from '../../../shared/limits.ts';
 import type { ConversationView, MessageView } from '../../../shared/model.ts';
+import { reactionStamp } from '../../../shared/reactions.ts';
 import { replyPreviewOf } from '../../../shared/replies.ts';
 import type { ConversationType } from '../../../shared/schemas.ts';
 import {
@@ -399,6 +400,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
           clientMsgId: op.clientMsgId,
           attachment: null,
           replyTo: quoteOf(callerId, conversationId, op, fresh),
+          reactions: [],
           changeEpoch: epoch,
         };
         messages.set(message.messageId, message);
@@ -518,6 +520,71 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
       target.isDeleted = true;
     }
     target.updatedAt = at;
+    target.changeEpoch = epoch;
+    const message = syncMessage(target, conversation.version);
+    const step: VersionStep = {
+      conversationId: conversation.conversationId,
+      from: conversation.version - 1,
+      to: conversation.version,
+    };
+    return {
+      results: [{ opId: op.opId, status: 'accepted', message }],
+      publications: [
+        {
+          to: participants(conversation),
+          changes: {
+            conversations: [],
+            members: [],
+            messages: [message],
+            versions: [step],
+            removed: [],
+          },
+        },
+      ],
+      versions: [step],
+      members: [],
+    };
+  }
+
+  /** Each (message, user, emoji): the stamp of its last change and whether it is on. */
+  const reactionStates = new Map<string, { stamp: string; isOn: boolean; order: number }>();
+  let reactionOrder = 0;
+
+  function react(callerId: number, op: OpOfKind<'react'>): Outcome {
+    const target =
+      'messageId' in op.message
+        ? messages.get(op.message.messageId)
+        : ownMessage(callerId, op.message.clientMsgId);
+    const conversation = target && conversations.get(target.conversationId);
+    if (!target || !conversation || !isParticipant(conversation, callerId)) {
+      return single(rejected(op.opId, 'NOT_FOUND', 'message not found'));
+    }
+    if (target.isDeleted)
+      return single(rejected(op.opId, 'MESSAGE_DELETED', 'the message was deleted'));
+    const key = `${target.messageId}:${callerId}:${op.emoji}`;
+    const stamp = reactionStamp(op.at, now(), op.opId);
+    const stored = reactionStates.get(key);
+    if (stored && stored.stamp >= stamp) {
+      return single({
+        opId: op.opId,
+        status: 'accepted',
+        message: syncMessage(target, conversation.version),
+        duplicate: true,
+      });
+    }
+    reactionStates.set(key, { stamp, isOn: op.isOn, order: stored?.order ?? reactionOrder++ });
+    const live = [...reactionStates]
+      .filter(([k, state]) => state.isOn && k.startsWith(`${target.messageId}:`))
+      .sort((a, b) => a[1].order - b[1].order);
+    const byEmoji = new Map<string, number[]>();
+    for (const [k] of live) {
+      const [, userId, emoji] = k.split(':');
+      if (!emoji) continue;
+      byEmoji.set(emoji, [...(byEmoji.get(emoji) ?? []), Number(userId)]);
+    }
+    target.reactions = [...byEmoji].map(([emoji, userIds]) => ({ emoji, userIds }));
+    conversation.version += 1;
+    restamp(conversation.conversationId);
     target.changeEpoch = epoch;
     const message = syncMessage(target, conversation.version);
     const step: VersionStep = {
@@ -668,6 +735,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
         );
         outcome = made;
       } else if (op.kind === 'edit' || op.kind === 'delete') outcome = changeMessage(callerId, op);
+      else if (op.kind === 'react') outcome = react(callerId, op);
       else outcome = receipt(callerId, op);
       results.push(...outcome.results);
       outcomes.push(outcome);

@@ -337,6 +337,7 @@ function groupBatch(rows: readonly Row[], stored: Stored, at: Date): GroupedBatc
         ? { uploadId: row.attachment.attachmentId, ...row.attachment.meta }
         : null,
       replyTo: replyViewOfRow(row, messageId, linked),
+      reactions: [],
       version: conversation.step.from + conversation.messages.length + 1,
     };
     conversation.messages.push(view);

@@ -1,0 +1,106 @@
+// Reactions (DESIGN §3.2, §4a). A reaction is keyed by (message, user, emoji); a change
+// is applied only when it is later than the one stored (by the device's time, then the
+// op id), so duplicates, retries and changes pushed out of order all end in the state
+// of the last change made. An applied change takes the next message version of the
+// conversation and restamps the message, so the reaction travels as a change of the
+// message, through the stream and the pull alike.
+
+import { reactionStamp } from '../../../shared/reactions.ts';
+import { EMPTY_CHANGES, type OpOfKind, type SyncMessage } from '../../../shared/sync/protocol.ts';
+import { MESSAGE_COLUMN_LIST, type MessageRow, toMessageView } from '../../chat/rows.ts';
+import type { SqlRunner } from '../../db/sql.ts';
+import { type Caller, type Outcome, rejected, resultsOnly, type SyncContext } from '../context.ts';
+
+type ReactOp = OpOfKind<'react'>;
+
+const NOT_FOUND = 'message not found';
+
+const BUMP_SQL = `UPDATE conversations c
+    JOIN sync_clock k ON k.id = 1
+    JOIN conversation_members mm ON mm.conversation_id = c.conversation_id AND mm.left_at IS NULL
+     SET c.message_version = LAST_INSERT_ID(c.message_version + 1), mm.change_epoch = k.epoch
+   WHERE c.conversation_id = ? AND ? IN (c.user1_id, c.user2_id)`;
+
+const STAMP = '(SELECT epoch FROM sync_clock WHERE id = 1 LOCK IN SHARE MODE)';
+
+interface Target {
+  message_id: number;
+  conversation_id: number;
+  is_deleted: number | boolean | null;
+}
+
+/** The message a reaction names, if it is one the caller can see. */
+async function targetOf(sql: SqlRunner, caller: Caller, op: ReactOp): Promise<Target | null> {
+  const [row] =
+    'messageId' in op.message
+      ? await sql.rows<Target>(
+          `SELECT m.message_id, m.conversation_id, m.is_deleted FROM messages m
+             JOIN conversations c ON c.conversation_id = m.conversation_id
+            WHERE m.message_id = ? AND ? IN (c.user1_id, c.user2_id)`,
+          [op.message.messageId, caller.userId],
+        )
+      : await sql.rows<Target>(
+          'SELECT message_id, conversation_id, is_deleted FROM messages WHERE sender_id = ? AND client_msg_id = ?',
+          [caller.userId, op.message.clientMsgId],
+        );
+  return row ?? null;
+}
+
+async function currentMessage(sql: SqlRunner, messageId: number): Promise<SyncMessage | null> {
+  const [row] = await sql.rows<MessageRow & { message_version: number }>(
+    `SELECT ${MESSAGE_COLUMN_LIST}, c.message_version FROM messages m
+       JOIN conversations c ON c.conversation_id = m.conversation_id WHERE m.message_id = ?`,
+    [messageId],
+  );
+  return row ? { ...toMessageView(row), version: row.message_version } : null;
+}
+
+export async function applyReaction(
+  ctx: SyncContext,
+  caller: Caller,
+  op: ReactOp,
+): Promise<Outcome> {
+  const target = await targetOf(ctx.sql, caller, op);
+  if (!target) return resultsOnly([rejected(op.opId, 'NOT_FOUND', NOT_FOUND)]);
+  if (target.is_deleted) {
+    return resultsOnly([rejected(op.opId, 'MESSAGE_DELETED', 'the message was deleted')]);
+  }
+  const stamp = reactionStamp(op.at, Date.now(), op.opId);
+  const conversationId = target.conversation_id;
+  const version = await ctx.sql.transaction(async (tx): Promise<number | null> => {
+    const [stored] = await tx.rows<{ stamp: string }>(
+      'SELECT stamp FROM reactions WHERE message_id = ? AND user_id = ? AND emoji = ? FOR UPDATE',
+      [target.message_id, caller.userId, op.emoji],
+    );
+    // A later change, or this one, is there already: nothing to do.
+    if (stored && stored.stamp >= stamp) return null;
+    const bumped = await tx.write(BUMP_SQL, [conversationId, caller.userId]);
+    if (bumped.affectedRows === 0) return null;
+    await tx.write(
+      `INSERT INTO reactions (message_id, user_id, emoji, is_removed, stamp)
+       VALUES (?, ?, ?, ?, ?)
+       ON DUPLICATE KEY UPDATE is_removed = VALUES(is_removed), stamp = VALUES(stamp),
+                               updated_at = CURRENT_TIMESTAMP(3)`,
+      [target.message_id, caller.userId, op.emoji, op.isOn ? 0 : 1, stamp],
+    );
+    await tx.write(
+      `UPDATE messages SET change_epoch = ${STAMP}, has_reactions = 1 WHERE message_id = ?`,
+      [target.message_id],
+    );
+    await ctx.beforeCommit?.(conversationId);
+    return bumped.insertId;
+  });
+  const message = await currentMessage(ctx.sql, target.message_id);
+  if (!message) return resultsOnly([rejected(op.opId, 'NOT_FOUND', NOT_FOUND)]);
+  if (version === null) {
+    return resultsOnly([{ opId: op.opId, status: 'accepted', message, duplicate: true }]);
+  }
+  const step = { conversationId, from: version - 1, to: version };
+  const to = (await ctx.participants.of(conversationId)) ?? [caller.userId];
+  return {
+    results: [{ opId: op.opId, status: 'accepted', message }],
+    publications: [{ to, changes: { ...EMPTY_CHANGES, messages: [message], versions: [step] } }],
+    versions: [step],
+    members: [],
+  };
+}

@@ -1,0 +1,39 @@
+// Reactions (DESIGN §4a): any member reacts to any message with an emoji, one reaction
+// per user per emoji; reacting again with it takes it back. A change carries the device's
+// time: of two changes to the same (message, user, emoji), the later one wins, whatever
+// order they reach the server in.
+import { z } from 'zod';
+import { clientIdSchema, idSchema } from './schemas.ts';
+
+/** One emoji: a pictograph with its presentation and skin tone, joined sequences of them
+ * (👨‍👩‍👧), a flag (two regional indicators) or a keycap. */
+const SINGLE_EMOJI =
+  /^(?:\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})?(?:\u200D\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})?)*|\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3)$/u;
+
+export const emojiSchema = z
+  .string()
+  .min(1)
+  .max(32)
+  .refine((text) => SINGLE_EMOJI.test(text), 'must be one emoji');
+
+/** The message reacted to: by its server id, or one's own not yet stored by the id its
+ * device gave it (its send is earlier in the outbox). */
+export const reactionTargetSchema = z.union([
+  z.strictObject({ messageId: idSchema }),
+  z.strictObject({ clientMsgId: clientIdSchema }),
+]);
+export type ReactionTarget = z.infer<typeof reactionTargetSchema>;
+
+/** Who reacted with each emoji, in the order the emojis were first used. */
+export const reactionsViewSchema = z
+  .array(z.object({ emoji: z.string(), userIds: z.array(idSchema) }))
+  .max(1000);
+export type ReactionsView = z.infer<typeof reactionsViewSchema>;
+
+/** The order-independent stamp of a change: later time wins, then the larger op id (the
+ * device's ids are time-ordered). A device's clock may run ahead: a change is never
+ * later than when it arrived. */
+export function reactionStamp(at: string, arrivedMs: number, opId: string): string {
+  const time = new Date(Math.min(Date.parse(at), arrivedMs)).toISOString();
+  return `${time}|${opId}`;
+}
