@@ -32,6 +32,8 @@ export interface OpenConversationRequest {
 export interface IncomingMessage {
   message: LocalMessage;
   conversation: LocalConversation;
+  /** Set when what came is someone's reaction to this user's `message`. */
+  reaction?: { emoji: string; userId: number };
 }
 
 export interface SyncEngineApi {
@@ -47,6 +49,9 @@ export interface SyncEngineApi {
   sendAttachment(convKey: string, file: PreparedAttachment, caption: string): Promise<string>;
   editMessage(clientMsgId: string, content: string): Promise<void>;
   deleteMessage(clientMsgId: string): Promise<void>;
+  /** Puts this user's reaction with `emoji` on a message the server has, or takes it
+   * back; works offline. */
+  toggleReaction(clientMsgId: string, emoji: string): Promise<void>;
   /** Stops a pending file's upload; the message fails, and a retry resumes it. */
   cancelUpload(clientMsgId: string): Promise<void>;
   retry(clientMsgId: string): Promise<void>;

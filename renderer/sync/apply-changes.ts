@@ -6,6 +6,7 @@ import type { ConversationView } from '../../shared/model.ts';
 import type {
   ChangeSet,
   MemberState,
+  OpOfKind,
   SyncMessage,
   VersionStep,
 } from '../../shared/sync/protocol.ts';
@@ -20,6 +21,7 @@ import {
 import { isAutoDownloadCandidate } from './downloads.ts';
 import { marksOf, receiptFields, withMemberMarks } from './marks.ts';
 import { mergeMessage } from './message-merge.ts';
+import { newReactions } from './reactions.ts';
 
 const WRITE_CHUNK = 1000;
 
@@ -35,9 +37,17 @@ export function changeTables(db: ChatDatabase) {
  *   the device's means messages it is missing. */
 export type ApplyMode = 'live' | 'full' | 'check';
 
+export interface Reaction {
+  message: LocalMessage;
+  emoji: string;
+  userId: number;
+}
+
 export interface Applied {
   /** Someone else's messages stored here for the first time, unread and not deleted. */
   incoming: LocalMessage[];
+  /** Reactions someone else added to this user's messages, first heard of here. */
+  reacted: Reaction[];
   /** Conversations (server ids) whose history this device is missing a part of: steps
    * that do not join what it has, messages the head check says it lacks, or rows of a
    * conversation it has never heard of. */
@@ -217,6 +227,7 @@ async function storeMessages(
   touched: Set<string>,
   incoming: LocalMessage[],
   gaps: Set<number>,
+  reacted: Reaction[],
 ): Promise<Map<string, number>> {
   /** Per conversation key, the highest id of someone else's message stored. */
   const delivered = new Map<string, number>();
@@ -255,6 +266,7 @@ async function storeMessages(
       }
     }
   }
+  const waitingReactions = await reactionsWaiting(db, list, byServerId);
   const rows: LocalMessage[] = [];
   const usedKeys = new Set<string>();
   for (const copy of list) {
@@ -284,7 +296,17 @@ async function storeMessages(
       convKey,
       userId,
       hasLocalChange: changing.has(copy.clientMsgId),
+      waitingReactions: waitingReactions.get(key) ?? [],
     });
+    if (local && merged.senderId === userId) {
+      for (const added of newReactions(
+        local.confirmedReactions ?? [],
+        merged.confirmedReactions ?? [],
+        userId,
+      )) {
+        reacted.push({ message: merged, ...added });
+      }
+    }
     // A copy repeating what is stored writes nothing.
     if (!local || !isSameRow(local, merged)) rows.push(merged);
     touched.add(convKey);
@@ -303,6 +325,30 @@ async function storeMessages(
     await db.messages.bulkPut(rows.slice(i, i + WRITE_CHUNK));
   }
   return delivered;
+}
+
+/** This user's reactions waiting in the outbox, by the key of the message, oldest first:
+ * one indexed read per conversation of the batch. */
+async function reactionsWaiting(
+  db: ChatDatabase,
+  copies: readonly SyncMessage[],
+  byServerId: ReadonlyMap<number, LocalConversation>,
+): Promise<Map<string, OpOfKind<'react'>[]>> {
+  const waiting = new Map<string, OpOfKind<'react'>[]>();
+  const convKeys = [...new Set(copies.flatMap((c) => byServerId.get(c.conversationId)?.key ?? []))];
+  if (convKeys.length === 0) return waiting;
+  const entries = await db.outbox
+    .where('[convKey+kind]')
+    .anyOf(convKeys.map((key) => [key, 'react']))
+    .toArray();
+  entries.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+  for (const entry of entries) {
+    if (entry.op.kind !== 'react' || !entry.clientMsgId || entry.rejected) continue;
+    const list = waiting.get(entry.clientMsgId) ?? [];
+    list.push(entry.op);
+    waiting.set(entry.clientMsgId, list);
+  }
+  return waiting;
 }
 
 /** Received files join the download queue with their message; the queue decides by
@@ -355,7 +401,13 @@ export async function applyChanges(
   changes: ChangeSet,
   mode: ApplyMode,
 ): Promise<Applied> {
-  const applied: Applied = { incoming: [], gaps: new Set(), ahead: [], isReceiptDue: false };
+  const applied: Applied = {
+    incoming: [],
+    reacted: [],
+    gaps: new Set(),
+    ahead: [],
+    isReceiptDue: false,
+  };
   const ids = new Set<number>([
     ...changes.conversations.map((c) => c.conversationId),
     ...changes.members.map((m) => m.conversationId),
@@ -391,6 +443,7 @@ export async function applyChanges(
     touched,
     applied.incoming,
     applied.gaps,
+    applied.reacted,
   );
 
   const byKey = new Map([...byServerId.values()].map((c) => [c.key, c]));

@@ -1,7 +1,9 @@
 // The device's local store (Dexie over IndexedDB): one database per signed-in user, so
 // two accounts on one machine never share rows. Every list the UI shows is read through
 // an index; no live query reads a whole table.
+
 import Dexie, { type EntityTable } from 'dexie';
+import type { ReactionsView } from '../../shared/reactions.ts';
 import type { ConversationType, MessageType } from '../../shared/schemas.ts';
 import type { PushOp, PushOpKind } from '../../shared/sync/protocol.ts';
 import { NO_WATERMARKS, type Watermarks } from '../../shared/sync/status.ts';
@@ -95,6 +97,10 @@ export interface LocalMessage {
   /** The message this one answers, as its quote shows it (the server's copy once it has
    * one); the original's own row, when here, is newer. */
   replyTo?: LocalReply | null;
+  /** Who reacted with what, as shown: the server's, with this user's waiting changes. */
+  reactions?: ReactionsView;
+  /** The reactions as the server last told them. */
+  confirmedReactions?: ReactionsView;
 }
 
 export interface LocalReply {

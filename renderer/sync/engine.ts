@@ -397,7 +397,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         void settleGaps();
       }, gapGraceMs);
     }
-    if (applied.incoming.length) await announce(applied.incoming);
+    if (applied.incoming.length) await announce(applied.incoming.map((message) => ({ message })));
+    if (applied.reacted.length) {
+      await announce(
+        applied.reacted.map(({ message, emoji, userId: by }) => ({
+          message,
+          reaction: { emoji, userId: by },
+        })),
+      );
+    }
     if (applied.incoming.some((message) => message.attachment)) downloader?.kick();
     void refreshCounts();
   }
@@ -461,17 +469,23 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
   }
 
-  async function announce(messages: LocalMessage[]): Promise<void> {
+  async function announce(
+    events: readonly { message: LocalMessage; reaction?: IncomingMessage['reaction'] }[],
+  ): Promise<void> {
     if (incomingListeners.size === 0) return;
-    const keys = [...new Set(messages.map((m) => m.convKey))];
+    const keys = [...new Set(events.map((e) => e.message.convKey))];
     const conversations = new Map(
       (await db.conversations.bulkGet(keys)).flatMap((c) => (c ? [[c.key, c] as const] : [])),
     );
-    for (const message of messages) {
+    for (const { message, reaction } of events) {
       const conversation = conversations.get(message.convKey);
       if (!conversation) continue;
-      for (const listener of incomingListeners)
-        callSafely(() => listener({ message, conversation }));
+      const incoming: IncomingMessage = {
+        message,
+        conversation,
+        ...(reaction ? { reaction } : {}),
+      };
+      for (const listener of incomingListeners) callSafely(() => listener(incoming));
     }
   }
 
@@ -643,6 +657,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     },
     deleteMessage: async (clientMsgId) => {
       await afterWrite(undefined, await writes.deleteMessage(clientMsgId));
+    },
+    toggleReaction: async (clientMsgId, emoji) => {
+      await afterWrite(undefined, await writes.toggleReaction(clientMsgId, emoji));
     },
     // The upload stops when the queue, woken, sees it is no longer waiting.
     cancelUpload: async (clientMsgId) => {

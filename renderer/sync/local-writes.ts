@@ -3,6 +3,7 @@
 // without its operation or an operation without its message. Any tab may write; the
 // leader tab pushes (see engine.ts).
 import type { ImageMeta } from '../../shared/attachments.ts';
+import { emojiSchema } from '../../shared/reactions.ts';
 import { type ReplyRef, replyPreviewOf } from '../../shared/replies.ts';
 import type { PushOp } from '../../shared/sync/protocol.ts';
 import type { OpenConversationRequest, PreparedAttachment } from './api.ts';
@@ -19,6 +20,7 @@ import {
 } from './db.ts';
 import { marksOf, receiptFields, withMemberMarks } from './marks.ts';
 import type { Outbox } from './outbox.ts';
+import { hasReacted, withReaction } from './reactions.ts';
 import { prepareContextTitle, prepareMessageText } from './typed-text.ts';
 import { messageWords } from './words.ts';
 
@@ -409,6 +411,44 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
           convKey: message.convKey,
         });
         await refreshConversationStats(db, userId, [message.convKey]);
+        return true;
+      });
+    },
+
+    /** Puts this user's reaction with `emoji` on a message, or takes it back if it is
+     * there. Only a message the server has can be reacted to. Returns whether an
+     * operation was queued. */
+    async toggleReaction(clientMsgId: string, emoji: string): Promise<boolean> {
+      const parsed = emojiSchema.safeParse(emoji);
+      if (!parsed.success) throw new Error('a reaction is one emoji');
+      return inTransaction(async () => {
+        const message = await db.messages.get(clientMsgId);
+        if (!message || message.isDeleted || message.serverId === null) return false;
+        const shown = message.reactions ?? [];
+        const isOn = !hasReacted(shown, emoji, userId);
+        // The newest change is the one that counts: an older one still waiting goes.
+        const earlier = (
+          await db.outbox.where('[convKey+kind]').equals([message.convKey, 'react']).toArray()
+        ).filter(
+          (e) => e.clientMsgId === clientMsgId && e.op.kind === 'react' && e.op.emoji === emoji,
+        );
+        await db.outbox.bulkDelete(earlier.map((e) => e.seq!));
+        await outbox.add({
+          op: {
+            opId: newId(),
+            kind: 'react',
+            message: { messageId: message.serverId },
+            emoji,
+            isOn,
+            at: iso(),
+          },
+          clientMsgId,
+          convKey: message.convKey,
+        });
+        await db.messages.update(clientMsgId, {
+          reactions: withReaction(shown, emoji, userId, isOn),
+          confirmedReactions: message.confirmedReactions ?? [],
+        });
         return true;
       });
     },

@@ -3,8 +3,9 @@
 // - copies are ordered by message version: an older copy never replaces a newer one;
 // - a server delete always wins; otherwise a local edit or delete still waiting in the
 //   outbox keeps its content until the server confirms it;
-// - a refused edit of a synced message stays visible (failed) until retried or dropped.
-import type { SyncMessage } from '../../shared/sync/protocol.ts';
+// - a refused edit of a synced message stays visible (failed) until retried or dropped;
+// - reactions are the newest copy's, with this user's waiting changes laid over them.
+import type { OpOfKind, SyncMessage } from '../../shared/sync/protocol.ts';
 import {
   type LocalMessage,
   type MessageAttachment,
@@ -12,6 +13,7 @@ import {
   type StoredStatus,
   syncedSortKey,
 } from './db.ts';
+import { shownReactions } from './reactions.ts';
 import { messageWords } from './words.ts';
 
 export interface MergeInput {
@@ -23,6 +25,8 @@ export interface MergeInput {
   userId: number;
   /** An edit or delete of this message is waiting in the outbox. */
   hasLocalChange: boolean;
+  /** This user's reactions to it waiting in the outbox, oldest first. */
+  waitingReactions?: readonly OpOfKind<'react'>[];
 }
 
 export function mergeMessage({
@@ -32,6 +36,7 @@ export function mergeMessage({
   convKey,
   userId,
   hasLocalChange,
+  waitingReactions = [],
 }: MergeInput): LocalMessage {
   const isNewer = !local || local.serverId === null || copy.version >= local.version;
   let content = local?.content ?? copy.content;
@@ -77,6 +82,14 @@ export function mergeMessage({
   };
   const attachment = mergedAttachment(copy, isDeleted);
   if (attachment) merged.attachment = attachment;
+  // A newer copy brings the server's reactions; an older one leaves the newer ones.
+  const confirmedReactions = isNewer
+    ? copy.reactions
+    : (local?.confirmedReactions ?? copy.reactions);
+  if (!isDeleted && (confirmedReactions.length > 0 || waitingReactions.length > 0)) {
+    merged.confirmedReactions = confirmedReactions;
+    merged.reactions = shownReactions(confirmedReactions, waitingReactions, userId);
+  }
   // The server's quote, keeping the key of the original if this device wrote the reply.
   if (copy.replyTo) {
     merged.replyTo = { ...copy.replyTo, clientMsgId: local?.replyTo?.clientMsgId ?? null };

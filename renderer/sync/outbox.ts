@@ -13,6 +13,7 @@ import {
 import { type Applied, adoptServerConversation, applyChanges } from './apply-changes.ts';
 import { refreshConversationStats } from './conversation-stats.ts';
 import type { ChatDatabase, OutboxEntry } from './db.ts';
+import { shownReactions } from './reactions.ts';
 
 export interface Settled {
   /** Some operations should be tried again later (the server said "retry"). */
@@ -82,7 +83,8 @@ export function createOutbox({ db, userId }: OutboxDeps): Outbox {
       if (unreadable.length > 0) {
         await db.transaction('rw', [db.outbox, db.conversations, db.messages], async () => {
           const touched = new Set<string>();
-          for (const entry of unreadable) await refuse(db, entry, UNREADABLE, touched, new Set());
+          for (const entry of unreadable)
+            await refuse(db, userId, entry, UNREADABLE, touched, new Set());
           await refreshConversationStats(db, userId, touched);
         });
       }
@@ -127,7 +129,14 @@ export function createOutbox({ db, userId }: OutboxDeps): Outbox {
         rejected++;
         // Discarded while in flight: nothing left to mark.
         if (!entry) continue;
-        await refuse(db, entry, { code: result.code, reason: result.reason }, touched, inBatch);
+        await refuse(
+          db,
+          userId,
+          entry,
+          { code: result.code, reason: result.reason },
+          touched,
+          inBatch,
+        );
       }
       // Finished operations leave first, so the merge below no longer sees them as
       // local changes still waiting.
@@ -190,12 +199,29 @@ function resolveRefs(op: PushOp, serverIds: ReadonlyMap<string, number>): PushOp
  * turns failed with the reason; operations that depend on it fail with it. */
 async function refuse(
   db: ChatDatabase,
+  userId: number,
   entry: OutboxEntry,
   failure: Failure,
   touched: Set<string>,
   inBatch: ReadonlySet<number>,
 ): Promise<void> {
   const seq = entry.seq ?? 0;
+  if (entry.kind === 'react') {
+    // A reaction the server refused (the message went) is dropped, and the message shows
+    // what the server has, with the changes still waiting.
+    await db.outbox.delete(seq);
+    const message = entry.clientMsgId ? await db.messages.get(entry.clientMsgId) : undefined;
+    if (!message) return;
+    const waiting = (
+      await db.outbox.where('[convKey+kind]').equals([message.convKey, 'react']).toArray()
+    ).flatMap((e) =>
+      e.clientMsgId === message.clientMsgId && e.op.kind === 'react' ? [e.op] : [],
+    );
+    await db.messages.update(message.clientMsgId, {
+      reactions: shownReactions(message.confirmedReactions ?? [], waiting, userId),
+    });
+    return;
+  }
   if (entry.kind === 'createConversation') {
     await db.outbox.update(seq, { rejected: failure });
     const key = entry.convKey;

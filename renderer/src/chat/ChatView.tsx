@@ -154,6 +154,8 @@ function OpenConversation({
         setReplyingTo(message);
       },
       onOpenReply: (reply) => void openOriginal(reply),
+      onToggleReaction: (message, emoji) =>
+        void engine.toggleReaction(message.clientMsgId, emoji).catch(() => {}),
     }),
     [engine, bridge, openOriginal],
   );

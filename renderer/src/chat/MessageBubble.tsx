@@ -15,6 +15,8 @@ import { MessageStatus } from './MessageStatus.tsx';
 import { MessageText } from './MessageText.tsx';
 import { messageLabel, messageMenuLabel } from './message-label.ts';
 import { ReplyQuote } from './ReplyQuote.tsx';
+import { ReactionBar } from './reactions/ReactionBar.tsx';
+import { ReactionPicker } from './reactions/ReactionPicker.tsx';
 
 export interface MessageActions {
   onEdit(message: LocalMessage): void;
@@ -27,6 +29,8 @@ export interface MessageActions {
   onReply(message: LocalMessage): void;
   /** Takes the log to the message a reply quotes. */
   onOpenReply(reply: LocalReply): void;
+  /** Puts the user's reaction with `emoji` on the message, or takes it back. */
+  onToggleReaction(message: LocalMessage, emoji: string): void;
   onCopy(message: LocalMessage): void;
   onOpenLink(href: string): void;
 }
@@ -86,11 +90,16 @@ interface BubbleProps {
   /** The quote as shown: the original's row here when the log has it, newer than the
    * reply's copy; and who wrote it. */
   quote?: { reply: LocalReply; senderName: string } | null;
+  /** Who is who in the reactions: the user, and the names of the others. */
+  people?: { myUserId: number; nameOf(userId: number): string };
 }
+
+const NOBODY = { myUserId: 0, nameOf: () => 'Someone' };
 
 function BubbleImpl({
   message,
   quote,
+  people = NOBODY,
   senderName,
   status,
   isOwn,
@@ -100,6 +109,7 @@ function BubbleImpl({
   actions,
 }: BubbleProps) {
   const [isConfirmingDelete, setConfirmingDelete] = useState(false);
+  const [isPickingReaction, setPickingReaction] = useState(false);
   const cancelDelete = useRef<HTMLButtonElement>(null);
   const isFailed = message.status === 'failed';
   const canEdit = isOwn && isChangeable(message);
@@ -139,6 +149,9 @@ function BubbleImpl({
     ...(message.isDeleted || (message.serverId === null && !isOwn)
       ? []
       : [{ label: 'Reply', onSelect: () => actions.onReply(message) }]),
+    ...(message.isDeleted || message.serverId === null
+      ? []
+      : [{ label: 'React', onSelect: () => setPickingReaction(true) }]),
     ...(message.isDeleted || message.content === ''
       ? []
       : [{ label: 'Copy text', onSelect: () => actions.onCopy(message) }]),
@@ -203,7 +216,21 @@ function BubbleImpl({
         {menuItems.length > 0 && !isConfirmingDelete && (
           <MessageMenu label={messageMenuLabel(senderName, time)} items={menuItems} />
         )}
+        {isPickingReaction && (
+          <ReactionPicker
+            onPick={(emoji) => actions.onToggleReaction(message, emoji)}
+            onClose={() => setPickingReaction(false)}
+          />
+        )}
       </div>
+      {!message.isDeleted && message.reactions && (
+        <ReactionBar
+          reactions={message.reactions}
+          myUserId={people.myUserId}
+          nameOf={people.nameOf}
+          onToggle={(emoji) => actions.onToggleReaction(message, emoji)}
+        />
+      )}
       {isConfirmingDelete && (
         <div className="message-confirm">
           <span>Delete for everyone?</span>

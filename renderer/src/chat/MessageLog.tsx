@@ -103,6 +103,7 @@ function RowView({
   conversation,
   myUserId,
   quote,
+  people,
 }: {
   row: MessageRow;
   actions: MessageActions;
@@ -110,6 +111,7 @@ function RowView({
   conversation: LocalConversation;
   myUserId: number;
   quote: Quote | null;
+  people: { myUserId: number; nameOf(userId: number): string };
 }) {
   if (row.kind === 'date') {
     return (
@@ -138,6 +140,7 @@ function RowView({
       isTarget={row.key === jumpTo}
       actions={actions}
       quote={quote}
+      people={people}
     />
   );
 }
@@ -155,6 +158,13 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
     unreadAfter,
   });
   const { messages, range } = messageWindow;
+  const people = useMemo(
+    () => ({
+      myUserId: user.userId,
+      nameOf: (userId: number) => (userId === user.userId ? 'You' : conversation.otherDisplayName),
+    }),
+    [user.userId, conversation.otherDisplayName],
+  );
   const quotes = useMemo(
     () =>
       quotesOf(messages, (userId) =>
@@ -328,6 +338,7 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
                 conversation={conversation}
                 myUserId={user.userId}
                 quote={item.kind === 'message' ? (quotes.get(item.key) ?? null) : null}
+                people={people}
               />
             )}
           </Virtualizer>

@@ -7,6 +7,7 @@ import { formatClock } from '../time/format-time.ts';
 import { type MessageActions, MessageBubble } from './MessageBubble.tsx';
 import { messageLabel } from './message-label.ts';
 import { quoteText } from './ReplyQuote.tsx';
+import { whoReacted } from './reactions/reaction-summary.ts';
 
 afterEach(cleanup);
 
@@ -20,6 +21,7 @@ function recordingActions() {
     onCancelUpload: () => calls.push('cancelUpload'),
     onReply: () => calls.push('reply'),
     onOpenReply: (reply) => calls.push(`openReply:${reply.messageId}`),
+    onToggleReaction: (m: LocalMessage, emoji: string) => calls.push(`react ${emoji} ${m.content}`),
     onCopy: (m: LocalMessage) => calls.push(`copy ${m.content}`),
     onOpenLink: (href: string) => calls.push(`open ${href}`),
   };
@@ -64,7 +66,7 @@ describe('a message for screen readers', () => {
 });
 
 describe('the per-message menu', () => {
-  it('offers Reply, Copy text, Edit and Delete on one’s own message, behind one named button', () => {
+  it('offers Reply, React, Copy text, Edit and Delete on one’s own message, behind one named button', () => {
     const { calls, actions } = recordingActions();
     const message = aMessage({ senderId: ME, content: 'hello' });
     renderBubble(message, true, actions);
@@ -77,6 +79,7 @@ describe('the per-message menu', () => {
     expect(button.getAttribute('aria-expanded')).toBe('true');
     expect(screen.getAllByRole('menuitem').map((item) => item.textContent)).toEqual([
       'Reply',
+      'React',
       'Copy text',
       'Edit',
       'Delete',
@@ -87,12 +90,13 @@ describe('the per-message menu', () => {
     expect(screen.queryByRole('menu')).toBeNull();
   });
 
-  it('offers only Reply and Copy text on someone else’s message', () => {
+  it('offers only Reply, React and Copy text on someone else’s message', () => {
     const { calls, actions } = recordingActions();
     renderBubble(aMessage({ senderId: 2, content: 'theirs' }), false, actions);
     fireEvent.click(screen.getByRole('button', { name: /^More actions for message from Bob/ }));
     expect(screen.getAllByRole('menuitem').map((item) => item.textContent)).toEqual([
       'Reply',
+      'React',
       'Copy text',
     ]);
     fireEvent.click(screen.getByRole('menuitem', { name: 'Copy text' }));
@@ -105,7 +109,7 @@ describe('the per-message menu', () => {
     fireEvent.click(button);
     const menu = screen.getByRole('menu');
     fireEvent.keyDown(menu, { key: 'ArrowDown' });
-    expect(document.activeElement?.textContent).toBe('Copy text');
+    expect(document.activeElement?.textContent).toBe('React');
     fireEvent.keyDown(menu, { key: 'ArrowUp' });
     fireEvent.keyDown(menu, { key: 'ArrowUp' });
     expect(document.activeElement?.textContent).toBe('Delete');
@@ -195,5 +199,70 @@ describe('[§4a] a reply in the log', () => {
     fireEvent.click(screen.getByRole('button', { name: /^More actions for message from Bob/ }));
     fireEvent.click(screen.getByRole('menuitem', { name: 'Reply' }));
     expect(calls).toEqual(['reply']);
+  });
+});
+
+describe('[§4a] reactions on a message', () => {
+  const people = { myUserId: ME, nameOf: (id: number) => (id === ME ? 'You' : 'Bob') };
+
+  it('show each emoji with its count, pressed for one’s own, and toggle it', () => {
+    const { calls, actions } = recordingActions();
+    const message = aMessage({
+      senderId: 2,
+      content: 'lesson at 10',
+      reactions: [
+        { emoji: '👍', userIds: [2, ME] },
+        { emoji: '🎉', userIds: [2] },
+      ],
+    });
+    render(
+      <MessageBubble
+        message={message}
+        senderName="Bob"
+        status="sent"
+        isOwn={false}
+        isFirstInGroup
+        isLastInGroup
+        isTarget={false}
+        actions={actions}
+        people={people}
+      />,
+    );
+    const mine = screen.getByRole('button', {
+      name: '👍 2: You and Bob. Press to take yours back',
+    });
+    expect(mine.getAttribute('aria-pressed')).toBe('true');
+    const theirs = screen.getByRole('button', { name: '🎉 1: Bob. Press to add yours' });
+    expect(theirs.getAttribute('aria-pressed')).toBe('false');
+    fireEvent.click(theirs);
+    expect(calls).toEqual(['react 🎉 lesson at 10']);
+  });
+
+  it('are added from the menu with one of the usual six, and the picker closes on Escape', () => {
+    const { calls, actions } = recordingActions();
+    renderBubble(aMessage({ senderId: 2, content: 'theirs' }), false, actions);
+    const menuButton = screen.getByRole('button', { name: /^More actions/ });
+    fireEvent.click(menuButton);
+    fireEvent.click(screen.getByRole('menuitem', { name: 'React' }));
+    const picker = screen.getByRole('dialog', { name: 'React' });
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('React with 👍');
+    fireEvent.click(screen.getByRole('button', { name: 'React with ❤️' }));
+    expect(calls).toEqual(['react ❤️ theirs']);
+    expect(screen.queryByRole('dialog', { name: 'React' })).toBeNull();
+    fireEvent.click(menuButton);
+    fireEvent.click(screen.getByRole('menuitem', { name: 'React' }));
+    fireEvent.keyDown(document.activeElement ?? document.body, { key: 'Escape' });
+    expect(screen.queryByRole('dialog', { name: 'React' })).toBeNull();
+    expect(picker.isConnected).toBe(false);
+  });
+});
+
+describe('who reacted, in words', () => {
+  const nameOf = (id: number) => ['', 'You', 'Bob', 'Cleo', 'Dan', 'Eve'][id] ?? '?';
+  it('names the user first as You, and counts the rest past three', () => {
+    expect(whoReacted([2], ME, nameOf)).toBe('Bob');
+    expect(whoReacted([2, ME], ME, nameOf)).toBe('You and Bob');
+    expect(whoReacted([2, 3, ME], ME, nameOf)).toBe('You, Bob and Cleo');
+    expect(whoReacted([2, 3, 4, 5], ME, nameOf)).toBe('Bob, Cleo and 2 others');
   });
 });

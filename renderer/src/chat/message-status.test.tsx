@@ -25,6 +25,7 @@ const noActions: MessageActions = {
   onCancelUpload() {},
   onReply() {},
   onOpenReply() {},
+  onToggleReaction() {},
   onCopy() {},
   onOpenLink() {},
 };
@@ -125,6 +126,7 @@ describe('own message status', () => {
           onCancelUpload: () => calls.push('cancelUpload'),
           onReply: () => calls.push('reply'),
           onOpenReply: () => calls.push('openReply'),
+          onToggleReaction: () => calls.push('toggleReaction'),
         }}
       />,
     );

@@ -29,6 +29,7 @@ const noActions: MessageActions = {
   onCancelUpload() {},
   onReply() {},
   onOpenReply() {},
+  onToggleReaction() {},
   onCopy() {},
   onOpenLink() {},
 };

@@ -238,3 +238,24 @@ describe('what a notification shows', () => {
     expect(decision.title.endsWith(PDI)).toBe(true);
   });
 });
+
+describe('[§4a] reactions', () => {
+  const mine = aMessage({ senderId: ME, content: 'Lesson at 10?' });
+  const reacted = (userId: number, message = mine) => ({
+    message,
+    conversation,
+    reaction: { emoji: '👍', userId },
+  });
+
+  it('tell the author who reacted with what to which message, without counting as unread', () => {
+    const decision = decide({}, away, NOON, reacted(OTHER));
+    expect(decision).toMatchObject({ notify: true, badge: false });
+    expect(decision.body).toBe(isolated('Reacted 👍 to “Lesson at 10?”'));
+  });
+
+  it('stay quiet for one’s own reaction from another device, and for others’ messages', () => {
+    expect(decide({}, away, NOON, reacted(ME)).notify).toBe(false);
+    const theirs = aMessage({ senderId: OTHER, content: 'hi' });
+    expect(decide({}, away, NOON, reacted(OTHER, theirs)).notify).toBe(false);
+  });
+});

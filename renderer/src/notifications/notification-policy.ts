@@ -40,12 +40,15 @@ export interface NotificationDecision {
 }
 
 function isWorthNotifying(
-  { message, conversation }: IncomingMessage,
+  { message, conversation, reaction }: IncomingMessage,
   settings: NotificationSettings,
   screen: ScreenState,
   now: number,
 ): boolean {
-  if (message.senderId === screen.myUserId || message.isDeleted) return false;
+  // A reaction is news for the author of the message; a message, for everyone else.
+  const from = reaction ? reaction.userId : message.senderId;
+  if (from === screen.myUserId || message.isDeleted) return false;
+  if (reaction && message.senderId !== screen.myUserId) return false;
   if (settings.isAllMuted || conversation.muted) return false;
   if (isDoNotDisturbOn(settings.doNotDisturb, now)) return false;
   // The user is reading this very conversation: the message is already in front of them.
@@ -59,13 +62,18 @@ export function decideNotification(
   now: number,
 ): NotificationDecision {
   const notify = isWorthNotifying(incoming, settings, screen, now);
-  const { message } = incoming;
-  const isUnreadFromOthers = message.senderId !== screen.myUserId && !message.isDeleted;
+  const { message, reaction } = incoming;
+  // Reactions notify but do not count as unread, as in WhatsApp and Signal.
+  const isUnreadFromOthers =
+    !reaction && message.senderId !== screen.myUserId && !message.isDeleted;
+  const text = reaction
+    ? `Reacted ${reaction.emoji} to “${messagePreview(message)}”`
+    : messagePreview(message);
   return {
     notify,
     sound: notify && settings.isSoundOn,
     title: settings.preview === 'nothing' ? ANONYMOUS_TITLE : titleFor(incoming.conversation),
-    body: settings.preview === 'name-and-message' ? bodyFor(messagePreview(message)) : NO_PREVIEW,
+    body: settings.preview === 'name-and-message' ? bodyFor(text) : NO_PREVIEW,
     badge: isUnreadFromOthers && countsTowardBadge(incoming.conversation),
   };
 }

@@ -50,6 +50,7 @@ export function scriptedEngine(userId = ME): ScriptedEngine {
     editMessage: record('editMessage'),
     deleteMessage: record('deleteMessage'),
     cancelUpload: record('cancelUpload'),
+    toggleReaction: record('toggleReaction'),
     retry: record('retry'),
     discard: record('discard'),
     retryAll: record('retryAll'),

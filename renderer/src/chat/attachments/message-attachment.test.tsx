@@ -72,6 +72,7 @@ const noActions: MessageActions = {
   onCancelUpload() {},
   onReply() {},
   onOpenReply() {},
+  onToggleReaction() {},
   onCopy() {},
   onOpenLink() {},
 };
@@ -217,6 +218,7 @@ describe('what can be done with an attachment message', () => {
     fireEvent.click(screen.getByRole('button', { name: /^More actions/ }));
     expect(screen.getAllByRole('menuitem').map((item) => item.textContent)).toEqual([
       'Reply',
+      'React',
       'Edit caption',
       'Delete',
     ]);
