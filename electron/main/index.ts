@@ -19,6 +19,7 @@ import {
   shell,
   Tray,
 } from 'electron';
+import { createAccountSessions } from '../../shared/platform/account-session.ts';
 import type { ConversationTarget } from '../../shared/platform/bridge.ts';
 import { APP_ID, DEEP_LINK_SCHEME, PRODUCT_NAME } from './app-id.ts';
 import { APP_SCHEME, rendererEntryUrl, resolveAppOrigin } from './app-origin.ts';
@@ -40,6 +41,7 @@ import { createNotifier } from './notifier.ts';
 import { encodePng } from './png.ts';
 import { revealWindow } from './reveal-window.ts';
 import { saveFile } from './save-file.ts';
+import { attachSessionHeader } from './session-header.ts';
 import { createTokenStore } from './token-store.ts';
 import { createTrayController } from './tray.ts';
 import { readUpdateFeed } from './update-feed.ts';
@@ -108,6 +110,18 @@ async function start(config: DesktopConfig, appOrigin: string, state: ShellState
     files,
     path: path.join(userData, 'session-token.bin'),
     platform: process.platform,
+    log,
+  });
+  // The page never holds the token: main signs in and out itself, and adds the token to
+  // what the page sends to the server, and to nothing else.
+  const sessions = createAccountSessions({
+    fetch: (url, init) => net.fetch(url, init),
+    serverUrl: config.serverUrl,
+    tokens,
+  });
+  attachSessionHeader(ses.webRequest, {
+    serverUrl: config.serverUrl,
+    currentToken: () => tokens.get(),
     log,
   });
 
@@ -194,13 +208,15 @@ async function start(config: DesktopConfig, appOrigin: string, state: ShellState
         unreadCount = count;
         applyBadge();
       },
-      getToken: () => tokens.get(),
-      setToken: (token) => tokens.set(token),
-      clearToken: async () => {
+      hasSession: () => sessions.hasSession(),
+      signIn: (credentials) => sessions.signIn(credentials),
+      createAccount: (account) => sessions.createAccount(account),
+      signOut: async () => {
         // Signing out leaves nothing of the account on screen.
         notifier.withdrawAll();
-        await tokens.clear();
+        await sessions.signOut();
       },
+      tokenStorage: () => tokens.storage(),
       openExternal: async (url) => openExternal(url),
       copyText: (text) => clipboard.writeText(text),
       appVersion: () => app.getVersion(),

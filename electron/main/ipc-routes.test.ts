@@ -4,14 +4,16 @@ import { BRIDGE_TABLE } from '../../shared/platform/bridge-table.ts';
 import { APP_ORIGIN } from './app-origin.ts';
 import { createIpcRouter, type InvokeEvent } from './ipc.ts';
 import { type DesktopServices, registerIpcRoutes, sendBridgeEvent } from './ipc-routes.ts';
+import { fakeDesktopServices, SIGNED_IN_USER } from './test-support/fake-desktop-services.ts';
 
 type Listener = (event: InvokeEvent, ...args: unknown[]) => unknown;
 
 const IPC = {
   notify: BRIDGE_TABLE.invoke.notify.channel,
   setBadge: BRIDGE_TABLE.invoke.setBadge.channel,
-  getToken: BRIDGE_TABLE.invoke.getToken.channel,
-  setToken: BRIDGE_TABLE.invoke.setToken.channel,
+  hasSession: BRIDGE_TABLE.invoke.hasSession.channel,
+  signIn: BRIDGE_TABLE.invoke.signIn.channel,
+  createAccount: BRIDGE_TABLE.invoke.createAccount.channel,
   openExternal: BRIDGE_TABLE.invoke.openExternal.channel,
   copyText: BRIDGE_TABLE.invoke.copyText.channel,
   setActiveConversation: BRIDGE_TABLE.invoke.setActiveConversation.channel,
@@ -20,22 +22,6 @@ const IPC = {
 const invokeChannels = Object.values(BRIDGE_TABLE.invoke).map((operation) => operation.channel);
 const eventChannels = Object.values(BRIDGE_TABLE.events).map((operation) => operation.channel);
 
-function fakeServices(): DesktopServices {
-  return {
-    notify: vi.fn(),
-    withdrawNotification: vi.fn(),
-    setBadge: vi.fn(),
-    getToken: vi.fn(async () => 'token-1'),
-    setToken: vi.fn(async () => {}),
-    clearToken: vi.fn(async () => {}),
-    openExternal: vi.fn(async () => {}),
-    copyText: vi.fn(),
-    appVersion: vi.fn(() => '1.2.3'),
-    setActiveConversation: vi.fn(),
-    saveFile: vi.fn(async () => 'saved' as const),
-  };
-}
-
 function wire() {
   const listeners = new Map<string, Listener>();
   const router = createIpcRouter({
@@ -43,7 +29,7 @@ function wire() {
     appOrigin: () => APP_ORIGIN,
     onRejected: () => {},
   });
-  const services = fakeServices();
+  const services = fakeDesktopServices();
   registerIpcRoutes(router, services);
   const event: InvokeEvent = { senderFrame: { url: 'app://timenest/index.html', parent: null } };
   const invoke = async (channel: string, ...args: unknown[]) =>
@@ -99,22 +85,43 @@ describe('[§6] registerIpcRoutes: every handler validates its argument with the
     expect(services.copyText).toHaveBeenCalledWith('hello');
   });
 
-  it('rejects an empty or oversized token', async () => {
+  const credentials = { email: 'me@test.local', password: 'secret-pass', deviceName: 'Laptop' };
+
+  it('[§6] answers a sign-in with who signed in, never with a token', async () => {
     const { services, invoke } = wire();
-    await expect(invoke(IPC.setToken, '')).rejects.toThrow('invalid-arguments');
-    await expect(invoke(IPC.setToken, 'x'.repeat(513))).rejects.toThrow('invalid-arguments');
-    expect(services.setToken).not.toHaveBeenCalled();
+    await expect(invoke(IPC.signIn, credentials)).resolves.toEqual({
+      kind: 'signed-in',
+      user: SIGNED_IN_USER,
+    });
+    expect(services.signIn).toHaveBeenCalledWith(credentials);
+  });
+
+  it.each([
+    ['an extra field', { ...credentials, token: 'planted' }],
+    ['a password longer than the form allows', { ...credentials, password: 'p'.repeat(201) }],
+    ['no device name', { email: credentials.email, password: credentials.password }],
+    ['a number for an email', { ...credentials, email: 42 }],
+  ])('rejects sign-in credentials with %s', async (_what, args) => {
+    const { services, invoke } = wire();
+    await expect(invoke(IPC.signIn, args)).rejects.toThrow('invalid-arguments');
+    expect(services.signIn).not.toHaveBeenCalled();
+  });
+
+  it('rejects a new account without a display name', async () => {
+    const { services, invoke } = wire();
+    await expect(invoke(IPC.createAccount, credentials)).rejects.toThrow('invalid-arguments');
+    expect(services.createAccount).not.toHaveBeenCalled();
   });
 
   it('rejects an argument sent to a channel that takes none', async () => {
     const { services, invoke } = wire();
-    await expect(invoke(IPC.getToken, 'please')).rejects.toThrow('invalid-arguments');
-    expect(services.getToken).not.toHaveBeenCalled();
+    await expect(invoke(IPC.hasSession, 'please')).rejects.toThrow('invalid-arguments');
+    expect(services.hasSession).not.toHaveBeenCalled();
   });
 
-  it('returns the stored token to a trusted caller', async () => {
+  it('tells a trusted caller whether a session is kept', async () => {
     const { invoke } = wire();
-    await expect(invoke(IPC.getToken)).resolves.toBe('token-1');
+    await expect(invoke(IPC.hasSession)).resolves.toBe(true);
   });
 
   it('accepts null as "no conversation on screen"', async () => {
@@ -200,8 +207,8 @@ describe('the main process’s handlers, as derived from the table', () => {
     expectTypeOf<ReturnType<SaveFile>>().toEqualTypeOf<
       'saved' | 'cancelled' | Promise<'saved' | 'cancelled'>
     >();
-    expectTypeOf<ReturnType<DesktopServices['getToken']>>().toEqualTypeOf<
-      string | null | Promise<string | null>
+    expectTypeOf<ReturnType<DesktopServices['hasSession']>>().toEqualTypeOf<
+      boolean | Promise<boolean>
     >();
   });
 

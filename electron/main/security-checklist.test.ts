@@ -21,8 +21,9 @@ import {
   parseContentSecurityPolicy,
 } from './content-security-policy.ts';
 import { createIpcRouter, type InvokeEvent } from './ipc.ts';
-import { type DesktopServices, registerIpcRoutes } from './ipc-routes.ts';
+import { registerIpcRoutes } from './ipc-routes.ts';
 import { externalUrlToOpen } from './navigation-policy.ts';
+import { fakeDesktopServices } from './test-support/fake-desktop-services.ts';
 import { hardenedFakeWebContents } from './test-support/fake-web-contents.ts';
 import { createMainWindowOptions, createSessionPolicy } from './window-options.ts';
 
@@ -218,19 +219,7 @@ describe('Electron security checklist', () => {
       appOrigin: () => APP_ORIGIN,
       onRejected: () => {},
     });
-    const services: DesktopServices = {
-      notify: vi.fn(),
-      withdrawNotification: vi.fn(),
-      setBadge: vi.fn(),
-      getToken: vi.fn(async () => 'token'),
-      setToken: vi.fn(async () => {}),
-      clearToken: vi.fn(async () => {}),
-      openExternal: vi.fn(async () => {}),
-      copyText: vi.fn(),
-      appVersion: vi.fn(() => '0.1.0'),
-      setActiveConversation: vi.fn(),
-      saveFile: vi.fn(async () => 'saved' as const),
-    };
+    const services = fakeDesktopServices();
     registerIpcRoutes(router, services);
     expect(listeners.size).toBeGreaterThan(0);
     const foreign: InvokeEvent = { senderFrame: { url: 'https://evil.example/', parent: null } };

@@ -88,6 +88,23 @@ describe('createTokenStore', () => {
     expect(logs.join()).toMatch(/could not be decrypted/);
   });
 
+  it('[§6] says the token is kept encrypted where the system can encrypt it', () => {
+    expect(setup('darwin').make().storage()).toBe('encrypted');
+    expect(setup('linux', fakeSafeStorage('kwallet6')).make().storage()).toBe('encrypted');
+  });
+
+  it('[§6] says the token is kept in memory only on Linux with the basic_text backend, for the notice', () => {
+    const { logs, make } = setup('linux', fakeSafeStorage('basic_text'));
+    const store = make();
+    expect(store.storage()).toBe('memory-only');
+    expect(store.storage()).toBe('memory-only');
+    expect(logs).toHaveLength(1);
+  });
+
+  it('says the token is kept in memory only when the system cannot encrypt at all', () => {
+    expect(setup('win32', fakeSafeStorage('unknown', false)).make().storage()).toBe('memory-only');
+  });
+
   it('refuses to store an empty token', async () => {
     await expect(setup('darwin').make().set('')).rejects.toThrow();
   });

@@ -1,8 +1,10 @@
 // The session token, kept in the main process and encrypted at rest with safeStorage.
 // On Linux without a keyring safeStorage falls back to "basic_text" — a hard-coded
 // key, as good as plain text — so there the token lives in memory only (sign in again
-// after a restart) and the user is told once.
-import { tokenSchema } from '../../shared/platform/bridge-schemas.ts';
+// after a restart): the log says so once, and the page asks `storage()` to tell the user.
+
+import type { TokenKeeper } from '../../shared/platform/account-session.ts';
+import { type TokenStorage, tokenSchema } from '../../shared/platform/bridge-schemas.ts';
 import type { FileStore } from './file-store.ts';
 
 /** The part of Electron's safeStorage the store uses. */
@@ -35,10 +37,9 @@ export function chooseTokenPersistence(
   return { kind: 'encrypted-file' };
 }
 
-export interface TokenStore {
-  get(): Promise<string | null>;
-  set(token: string): Promise<void>;
-  clear(): Promise<void>;
+export interface TokenStore extends TokenKeeper {
+  /** Whether the token survives a restart: 'encrypted' on disk, or 'memory-only'. */
+  storage(): Exclude<TokenStorage, 'browser'>;
 }
 
 export interface TokenStoreOptions {
@@ -84,6 +85,9 @@ export function createTokenStore(options: TokenStoreOptions): TokenStore {
   }
 
   return {
+    storage() {
+      return currentPersistence().kind === 'encrypted-file' ? 'encrypted' : 'memory-only';
+    },
     async get() {
       if (cached !== undefined) return cached;
       cached = currentPersistence().kind === 'encrypted-file' ? await readFromFile() : null;

@@ -5,7 +5,8 @@ import { createDesktopBridge, type IpcRendererLike } from './bridge.ts';
 const { invoke: calls, events } = BRIDGE_TABLE;
 const IPC = {
   notify: calls.notify.channel,
-  getToken: calls.getToken.channel,
+  hasSession: calls.hasSession.channel,
+  signIn: calls.signIn.channel,
   appVersion: calls.appVersion.channel,
   saveFile: calls.saveFile.channel,
   openConversation: events.onOpenConversation.channel,
@@ -69,15 +70,28 @@ describe('[§6] createDesktopBridge: one narrow function per operation of the br
     expect(reported).toHaveLength(1);
   });
 
-  it('returns the token main answers with', async () => {
-    const { ipc } = fakeIpc({ [IPC.getToken]: 'tok' });
-    await expect(createDesktopBridge(ipc).getToken()).resolves.toBe('tok');
+  it('returns whether main keeps a session', async () => {
+    const { ipc } = fakeIpc({ [IPC.hasSession]: true });
+    await expect(createDesktopBridge(ipc).hasSession()).resolves.toBe(true);
   });
 
   it('invokes an operation without an argument with no argument at all', async () => {
-    const { ipc, invoked } = fakeIpc({ [IPC.getToken]: null });
-    await createDesktopBridge(ipc).getToken();
-    expect(invoked).toEqual([[IPC.getToken]]);
+    const { ipc, invoked } = fakeIpc({ [IPC.hasSession]: false });
+    await createDesktopBridge(ipc).hasSession();
+    expect(invoked).toEqual([[IPC.hasSession]]);
+  });
+
+  it('[§6] presents no token of its own: main adds it to requests to the server', () => {
+    const bridge = createDesktopBridge(fakeIpc().ipc);
+    expect(bridge.authHeaders()).toEqual({});
+    expect(bridge.socketAuthParams()).toEqual({});
+  });
+
+  it('[§6] drops a sign-in answer that carries a token instead of handing it to the page', async () => {
+    const user = { userId: 7, email: 'me@test.local', displayName: 'Me' };
+    const { ipc } = fakeIpc({ [IPC.signIn]: { kind: 'signed-in', user, token: 'leaked' } });
+    const credentials = { email: 'me@test.local', password: 'pw', deviceName: 'Laptop' };
+    await expect(createDesktopBridge(ipc).signIn(credentials)).rejects.toThrow();
   });
 
   it('sends a file to save as its bytes and name, and returns what main did', async () => {

@@ -10,6 +10,7 @@ import {
   type Unsubscribe,
 } from '../../shared/platform/bridge-operations.ts';
 import { BRIDGE_TABLE } from '../../shared/platform/bridge-table.ts';
+import { SHELL_ATTACHED_AUTH } from '../../shared/platform/server-auth.ts';
 
 type IpcListener = (event: unknown, ...args: unknown[]) => void;
 
@@ -75,6 +76,8 @@ export function createDesktopBridge(
   });
   return {
     kind: 'desktop',
+    // The page holds no token: main adds it to the page's requests to the server.
+    ...SHELL_ATTACHED_AUTH,
     // The main process shows notifications itself; it needs no page permission.
     notificationAccess: () => 'allowed',
     requestNotificationAccess: async () => 'allowed',

@@ -2,7 +2,7 @@
 // else the browser implementation. Components receive the bridge; none of them asks
 // which platform it is.
 import type { PlatformBridge } from '../../shared/platform/bridge.ts';
-import { type BrowserWindow, createWebBridge } from './web.ts';
+import { type BrowserWindow, createWebBridge, type WebBridgeOptions } from './web.ts';
 
 declare global {
   interface Window {
@@ -12,6 +12,6 @@ declare global {
 
 export type { PlatformBridge } from '../../shared/platform/bridge.ts';
 
-export function pickPlatformBridge(win: BrowserWindow, version: string): PlatformBridge {
-  return win.timenest ?? createWebBridge(win, version);
+export function pickPlatformBridge(win: BrowserWindow, options: WebBridgeOptions): PlatformBridge {
+  return win.timenest ?? createWebBridge(win, options);
 }

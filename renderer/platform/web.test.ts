@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type BrowserWindow, badgeTitle, createWebBridge } from './web.ts';
 
 const win = window as unknown as BrowserWindow;
+const OPTIONS = { version: '1.0.0', serverUrl: 'http://server.test' };
 
 afterEach(() => {
   localStorage.clear();
@@ -11,7 +12,7 @@ afterEach(() => {
 
 describe('the web platform bridge', () => {
   it('shows the unread count in the page title', () => {
-    const bridge = createWebBridge(win, '1.0.0');
+    const bridge = createWebBridge(win, OPTIONS);
     bridge.setBadge(3);
     expect(document.title).toBe('(3) TimeNest Chat');
     bridge.setBadge(0);
@@ -19,13 +20,34 @@ describe('the web platform bridge', () => {
     expect(badgeTitle(5000)).toBe('(999+) TimeNest Chat');
   });
 
-  it('keeps the token in the browser’s storage', async () => {
-    const bridge = createWebBridge(win, '1.0.0');
-    expect(await bridge.getToken()).toBeNull();
-    await bridge.setToken('secret');
-    expect(await bridge.getToken()).toBe('secret');
-    await bridge.clearToken();
-    expect(await bridge.getToken()).toBeNull();
+  it('signs in itself, keeps the token in the browser’s storage and presents it to the server', async () => {
+    const user = { userId: 7, email: 'me@test.local', displayName: 'Me' };
+    const requests: Array<{ url: string; headers: Record<string, string> }> = [];
+    vi.spyOn(window, 'fetch').mockImplementation(async (url, init) => {
+      requests.push({ url: String(url), headers: Object.fromEntries(new Headers(init?.headers)) });
+      const data = String(url).endsWith('/auth.login') ? { token: 'secret', user } : { ok: true };
+      return new Response(JSON.stringify({ result: { data } }), { status: 200 });
+    });
+    const bridge = createWebBridge(win, OPTIONS);
+    expect(await bridge.hasSession()).toBe(false);
+    expect(bridge.authHeaders()).toEqual({});
+
+    const credentials = { email: 'me@test.local', password: 'secret-pass', deviceName: 'Web' };
+    expect(await bridge.signIn(credentials)).toEqual({ kind: 'signed-in', user });
+    expect(requests[0]?.url).toBe('http://server.test/trpc/auth.login');
+    expect(await bridge.hasSession()).toBe(true);
+    expect(bridge.authHeaders()).toEqual({ authorization: 'Bearer secret' });
+    expect(bridge.socketAuthParams()).toEqual({ token: 'secret' });
+    expect(await bridge.tokenStorage()).toBe('browser');
+
+    await bridge.signOut();
+    expect(requests[1]).toMatchObject({
+      url: 'http://server.test/trpc/auth.logout',
+      headers: { authorization: 'Bearer secret' },
+    });
+    expect(await bridge.hasSession()).toBe(false);
+    expect(bridge.authHeaders()).toEqual({});
+    vi.restoreAllMocks();
   });
 
   it('shows one notification per conversation and opens it on click', () => {
@@ -44,7 +66,7 @@ describe('the web platform bridge', () => {
       }
     }
     vi.stubGlobal('Notification', FakeNotification);
-    const bridge = createWebBridge(win, '1.0.0');
+    const bridge = createWebBridge(win, OPTIONS);
     const opened: unknown[] = [];
     bridge.onOpenConversation((target) => opened.push(target));
     const target = { userId: 2, conversationId: 10 };
@@ -67,7 +89,7 @@ describe('the web platform bridge', () => {
         }
       },
     );
-    createWebBridge(win, '1.0.0').notify({
+    createWebBridge(win, OPTIONS).notify({
       conversationKey: 's1',
       title: 't',
       body: 'b',
@@ -78,7 +100,7 @@ describe('the web platform bridge', () => {
 
   it('opens only http(s) and mailto links, without giving the page a handle back', async () => {
     const open = vi.spyOn(window, 'open').mockReturnValue(null);
-    const bridge = createWebBridge(win, '1.0.0');
+    const bridge = createWebBridge(win, OPTIONS);
     await bridge.openExternal('javascript:alert(1)');
     await bridge.openExternal('file:///etc/passwd');
     await bridge.openExternal('https://example.com/a');
@@ -90,7 +112,7 @@ describe('the web platform bridge', () => {
   });
 
   it('reports network changes and a return to the page', () => {
-    const bridge = createWebBridge(win, '1.0.0');
+    const bridge = createWebBridge(win, OPTIONS);
     const network: boolean[] = [];
     const resumed = vi.fn();
     const stopNetwork = bridge.onNetworkChange((online) => network.push(online));
@@ -119,7 +141,7 @@ describe('the web platform bridge', () => {
       ) {
         clicked.push({ href: this.href, download: this.download, isInPage: this.isConnected });
       });
-      const bridge = createWebBridge(win, '1.0.0');
+      const bridge = createWebBridge(win, OPTIONS);
       const bytes = new TextEncoder().encode('hello');
       const result = await bridge.saveFile({
         suggestedName: 'notes.txt',

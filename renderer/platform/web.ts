@@ -1,7 +1,7 @@
 // The platform bridge for a plain browser: the Notification API, the page title as the
-// badge, localStorage for the token, window.open for links, the Clipboard API for copied
-// text, a download link for saved files, and the page's own events for network changes
-// and resume.
+// badge, the page's own sign-in with the token in localStorage (web-session.ts),
+// window.open for links, the Clipboard API for copied text, a download link for saved
+// files, and the page's own events for network changes and resume.
 import type {
   ConversationTarget,
   NotificationAccess,
@@ -10,8 +10,8 @@ import type {
   Unsubscribe,
 } from '../../shared/platform/bridge.ts';
 import { safeExternalHref } from '../../shared/platform/external-link.ts';
+import { createWebSession } from './web-session.ts';
 
-const TOKEN_KEY = 'timenest.token';
 export const APP_TITLE = 'TimeNest Chat';
 
 export function badgeTitle(count: number): string {
@@ -33,7 +33,15 @@ function listenerSet<T>() {
 
 export type BrowserWindow = Window & typeof globalThis;
 
-export function createWebBridge(win: BrowserWindow, version: string): PlatformBridge {
+export interface WebBridgeOptions {
+  version: string;
+  /** Where the page signs in (and presents its token). */
+  serverUrl: string;
+}
+
+export function createWebBridge(win: BrowserWindow, options: WebBridgeOptions): PlatformBridge {
+  const { version } = options;
+  const { sessions, serverAuth } = createWebSession(win, options.serverUrl);
   const live = new Map<string, Notification>();
   const openRequests = listenerSet<ConversationTarget>();
 
@@ -59,6 +67,8 @@ export function createWebBridge(win: BrowserWindow, version: string): PlatformBr
 
   return {
     kind: 'web',
+    authHeaders: serverAuth.authHeaders,
+    socketAuthParams: serverAuth.socketAuthParams,
     notify,
     notificationAccess: () => notificationAccessOf(win),
     async requestNotificationAccess() {
@@ -75,15 +85,12 @@ export function createWebBridge(win: BrowserWindow, version: string): PlatformBr
       const nav = win.navigator as Navigator & { setAppBadge?: (n: number) => Promise<void> };
       nav.setAppBadge?.(count).catch(() => {});
     },
-    async getToken() {
-      return win.localStorage.getItem(TOKEN_KEY);
-    },
-    async setToken(token) {
-      win.localStorage.setItem(TOKEN_KEY, token);
-    },
-    async clearToken() {
-      win.localStorage.removeItem(TOKEN_KEY);
-    },
+    hasSession: () => sessions.hasSession(),
+    signIn: (credentials) => sessions.signIn(credentials),
+    createAccount: (account) => sessions.createAccount(account),
+    signOut: () => sessions.signOut(),
+    // Kept as long as the browser keeps the site's storage; the page cannot say more.
+    tokenStorage: async () => 'browser',
     async openExternal(url) {
       const href = safeExternalHref(url);
       if (href !== null) win.open(href, '_blank', 'noopener,noreferrer');

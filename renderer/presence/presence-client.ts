@@ -3,6 +3,7 @@
 // No React, no window: the hook in use-presence.ts wraps it, tests drive it from Node.
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import type { ServerAuth } from '../../shared/platform/server-auth.ts';
 import {
   type PresenceState,
   type PresenceUser,
@@ -28,7 +29,10 @@ export { TYPING_IDLE_MS };
 export interface PresenceClientOptions {
   /** The API server's base URL (http or https); the room lives at `<ws url>/yjs`. */
   serverUrl: string;
-  token: string;
+  /** The session as the platform presents it: the token in the URL on the web (a browser's
+   * WebSocket sends no headers), nothing on the desktop, whose main process adds the
+   * Authorization header to the upgrade. */
+  auth: ServerAuth;
   conversationId: number;
   self: PresenceUser;
   isActive?: boolean;
@@ -75,7 +79,7 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
     doc,
     {
       connect: false,
-      params: { token: options.token },
+      params: options.auth.socketAuthParams(),
       // Another tab must not see this room without the server's checks.
       disableBc: true,
       ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),

@@ -1,6 +1,7 @@
 // React access to presence: one provider for the conversation on screen, created when
 // it opens and destroyed when it closes or the screen unmounts.
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { ServerAuth } from '../../shared/platform/server-auth.ts';
 import {
   createPresenceClient,
   NOBODY,
@@ -11,8 +12,9 @@ import {
 
 export interface UsePresenceOptions {
   serverUrl: string;
-  /** Null while signed out: no socket is opened. */
-  token: string | null;
+  /** How the socket proves the session (the app's bridge; a new object opens a new
+   * socket). Null while signed out: no socket is opened. */
+  auth: ServerAuth | null;
   /** Null when no conversation is on screen. */
   conversationId: number | null;
   self: PresenceUser | null;
@@ -33,7 +35,7 @@ const noSubscription = () => () => {};
 const nobody = () => NOBODY;
 
 export function usePresence(options: UsePresenceOptions): PresenceView {
-  const { serverUrl, token, conversationId, self, typingIdleMs } = options;
+  const { serverUrl, auth, conversationId, self, typingIdleMs } = options;
   const userId = self?.userId ?? null;
   const displayName = self?.displayName ?? '';
   const [client, setClient] = useState<PresenceClient | null>(null);
@@ -41,10 +43,10 @@ export function usePresence(options: UsePresenceOptions): PresenceView {
   const isActiveRef = useRef(false);
 
   useEffect(() => {
-    if (!token || conversationId === null || userId === null) return;
+    if (!auth || conversationId === null || userId === null) return;
     const created = createPresenceClient({
       serverUrl,
-      token,
+      auth,
       conversationId,
       self: { userId, displayName },
       isActive: isActiveRef.current,
@@ -55,7 +57,7 @@ export function usePresence(options: UsePresenceOptions): PresenceView {
       created.destroy();
       setClient((current) => (current === created ? null : current));
     };
-  }, [serverUrl, token, conversationId, userId, displayName, typingIdleMs]);
+  }, [serverUrl, auth, conversationId, userId, displayName, typingIdleMs]);
 
   const peer: PeerPresence = useSyncExternalStore(
     client?.subscribe ?? noSubscription,

@@ -2,6 +2,7 @@
 // and the per-session sync engine, registers the service worker (web build) and renders.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import type { ServerAuth } from '../../shared/platform/server-auth.ts';
 import { pickPlatformBridge } from '../platform/index.ts';
 import { openChatDatabase } from '../sync/db.ts';
 import { createSyncEngine, lockName } from '../sync/engine.ts';
@@ -19,7 +20,10 @@ import { readSettings } from './settings/settings-store.ts';
 import './styles.css';
 
 const serverUrl = resolveServerUrl(import.meta.env, window.location.origin);
-const bridge = pickPlatformBridge(window, appVersion(import.meta.env));
+const bridge = pickPlatformBridge(window, { version: appVersion(import.meta.env), serverUrl });
+// The session as this platform presents it: the web page's token, or nothing on the
+// desktop, whose main process adds it to every request to the server.
+const auth: ServerAuth = bridge;
 
 const startSession: StartSession = (session) => {
   const { userId } = session.user;
@@ -29,10 +33,10 @@ const startSession: StartSession = (session) => {
   const tabs = locks ? broadcastTabChannel(lockName(userId)) : null;
   const engine = createSyncEngine({
     db,
-    transport: () => createTrpcTransport({ baseUrl: serverUrl, token: session.token }),
-    uploads: () => createTusUploadTransport({ baseUrl: serverUrl, token: session.token }),
+    transport: () => createTrpcTransport({ baseUrl: serverUrl, auth }),
+    uploads: () => createTusUploadTransport({ baseUrl: serverUrl, auth }),
     downloads: {
-      transport: () => createHttpDownloadTransport({ baseUrl: serverUrl, token: session.token }),
+      transport: () => createHttpDownloadTransport({ baseUrl: serverUrl, auth }),
       limitBytes: () => readSettings(window.localStorage).autoDownloadMaxBytes,
     },
     userId,
@@ -66,7 +70,7 @@ createRoot(root).render(
   <StrictMode>
     <App
       bridge={bridge}
-      server={createServerClient(serverUrl)}
+      server={createServerClient(serverUrl, auth)}
       serverUrl={serverUrl}
       storage={window.localStorage}
       navigator={createHistoryNavigator(window)}

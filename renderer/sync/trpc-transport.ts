@@ -1,6 +1,8 @@
 // The sync transport over tRPC: one WebSocket carries the live stream and, while it is
 // open, pushes and pulls too (no HTTP request, no session lookup per call); without it
-// they go over HTTP with the bearer token. Every answer is parsed with the protocol's
+// they go over HTTP. The session is whatever the platform presents (ServerAuth): the token
+// in the socket's first message and in a header on the web, nothing on the desktop,
+// whose main process adds the header to the upgrade and the requests. Every answer is parsed with the protocol's
 // schemas: nothing from the network is trusted by shape. Untyped paths: the renderer
 // never imports server/.
 import {
@@ -18,6 +20,7 @@ import {
   isErrorCode,
   isRetryable,
 } from '../../shared/errors.ts';
+import type { ServerAuth } from '../../shared/platform/server-auth.ts';
 import {
   liveEventSchema,
   PROTOCOL_VERSION,
@@ -38,7 +41,7 @@ import {
 export interface TrpcTransportOptions {
   /** The server's base URL, e.g. `https://chat.example`; tRPC lives under `/trpc`. */
   baseUrl: string;
-  token: string;
+  auth: ServerAuth;
   /** A WebSocket class for runtimes without one (Node tests pass `ws`). */
   WebSocket?: typeof globalThis.WebSocket;
   fetch?: typeof globalThis.fetch;
@@ -68,7 +71,7 @@ export function createTrpcTransport(options: TrpcTransportOptions): SyncTranspor
   let isLive = false;
   const wsClient = createWSClient({
     url: trpcUrl.replace(/^http/, 'ws'),
-    connectionParams: () => ({ token: options.token }),
+    connectionParams: () => options.auth.socketAuthParams(),
     keepAlive: { enabled: true, ...(options.keepAlive ?? DEFAULT_KEEP_ALIVE) },
     retryDelayMs: options.reconnectDelayMs ?? defaultReconnectDelay,
     ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
@@ -82,7 +85,7 @@ export function createTrpcTransport(options: TrpcTransportOptions): SyncTranspor
           url: trpcUrl,
           // A pull page's input is small, but a query in a URL would be cached by proxies.
           methodOverride: 'POST',
-          headers: () => ({ authorization: `Bearer ${options.token}` }),
+          headers: () => options.auth.authHeaders(),
           ...(options.fetch ? { fetch: options.fetch } : {}),
         }),
       }),

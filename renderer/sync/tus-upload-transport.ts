@@ -4,6 +4,7 @@
 import { DetailedError, Upload } from 'tus-js-client';
 import { z } from 'zod';
 import { UPLOADS_PATH } from '../../shared/attachments.ts';
+import type { ServerAuth } from '../../shared/platform/server-auth.ts';
 import { UploadRefused, type UploadTransport, UploadUnknown } from './uploads.ts';
 
 /** Large enough that a loopback or LAN upload is not slowed by round trips, small enough
@@ -37,11 +38,11 @@ export function uploadFailureOf(error: unknown): UploadRefused | UploadUnknown |
 
 export function createTusUploadTransport(options: {
   baseUrl: string;
-  token: string;
+  auth: ServerAuth;
   chunkBytes?: number;
 }): UploadTransport {
   const endpoint = `${options.baseUrl.replace(/\/+$/, '')}${UPLOADS_PATH}`;
-  const authorization = `Bearer ${options.token}`;
+  const { auth } = options;
   return {
     upload(job) {
       return new Promise((resolve, reject) => {
@@ -49,7 +50,7 @@ export function createTusUploadTransport(options: {
           endpoint,
           uploadUrl: job.url,
           metadata: { filename: job.fileName },
-          headers: { authorization },
+          headers: auth.authHeaders(),
           chunkSize: options.chunkBytes ?? CHUNK_BYTES,
           retryDelays: null,
           storeFingerprintForResuming: false,
@@ -76,7 +77,7 @@ export function createTusUploadTransport(options: {
     async cancel(url) {
       await fetch(url, {
         method: 'DELETE',
-        headers: { authorization, 'tus-resumable': '1.0.0' },
+        headers: { ...auth.authHeaders(), 'tus-resumable': '1.0.0' },
       });
     },
   };

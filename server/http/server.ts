@@ -211,14 +211,17 @@ export function createHttpServer(services: Services): HttpServer {
     // one batch); a frame's size bounds it too.
     maxBatchSize: LIMITS.trpcSocketBatchMax,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
-    // One context per connection, made once the client has sent its token. A socket
-    // whose session is valid is signed in: when that session ends anywhere (the bus
-    // tells every instance), the socket closes at once. The session is still checked
-    // again on every call, except by the sync calls, which remember it until it ends
-    // (see auth/session-cache.ts).
+    // One context per connection, made once the client has sent its token (at once when
+    // the upgrade carried it in a header). A socket whose session is valid is signed in:
+    // when that session ends anywhere (the bus tells every instance), the socket closes
+    // at once. The session is still checked again on every call, except by the sync
+    // calls, which remember it until it ends (see auth/session-cache.ts).
     createContext: async ({ info, req, res }): Promise<RequestContext> => {
+      // A browser sends the token in its first message (its WebSocket cannot send
+      // headers); the desktop's main process adds the Authorization header to the upgrade
+      // instead, and its page sends none.
       const params = wsConnectionParams.safeParse(info.connectionParams);
-      const token = params.success ? (params.data?.token ?? null) : null;
+      const token = params.success ? (params.data?.token ?? bearerToken(req)) : null;
       const resolveIdentity = () =>
         resolveSession(services.db, token, services.config.SESSION_IDLE_DAYS);
       const cache = cachedSession(resolveIdentity, services.config.SESSION_RECHECK_MS);

@@ -9,7 +9,7 @@ import {
   type PresenceConnection,
   type PresenceLimits,
 } from './connection.ts';
-import { type AdmittedSocket, authorizeUpgrade, refuseUpgrade } from './handshake.ts';
+import { type AdmittedSocket, authorizeUpgrade, refuseUpgrade, upgradeToken } from './handshake.ts';
 import { createRoom, type Room } from './room.ts';
 import { isPresencePath } from './room-name.ts';
 
@@ -78,7 +78,7 @@ export function attachPresence(http: HttpServer, services: Services): Presence {
     // The socket idles while the database answers; a reset then must not crash the process.
     const onError = () => socket.destroy();
     socket.on('error', onError);
-    authorizeUpgrade(db, url, services.config.SESSION_IDLE_DAYS)
+    authorizeUpgrade(db, url, upgradeToken(req, url), services.config.SESSION_IDLE_DAYS)
       .then((decision) => {
         socket.off('error', onError);
         if (socket.destroyed) return;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ATTACHMENT_LIMITS, fileNameSchema } from '../attachments.ts';
 import { LIMITS } from '../limits.ts';
+import { serverFailureSchema } from '../server-call.ts';
 import { EXTERNAL_URL_MAX, safeExternalHref } from './external-link.ts';
 
 export const conversationTargetSchema = z.strictObject({
@@ -26,6 +27,45 @@ export type NotifyArgs = z.infer<typeof notifyArgsSchema>;
 
 export const badgeCountSchema = z.number().int().min(0).max(1_000_000);
 export const tokenSchema = z.string().min(1).max(512);
+
+// Signing in goes through the platform, which keeps the token and answers only who signed
+// in. Lengths are the form's own limits; the server judges the rest (a malformed email is
+// its VALIDATION_FAILED, with the field named, which the form explains).
+export const signInArgsSchema = z.strictObject({
+  email: z.string().max(LIMITS.emailMaxChars),
+  password: z.string().max(LIMITS.passwordMaxChars),
+  deviceName: z.string().max(LIMITS.deviceNameMaxChars),
+});
+export type SignInArgs = z.infer<typeof signInArgsSchema>;
+
+export const createAccountArgsSchema = z.strictObject({
+  email: z.string().max(LIMITS.emailMaxChars),
+  password: z.string().max(LIMITS.passwordMaxChars),
+  displayName: z.string().max(LIMITS.displayNameMaxChars),
+  deviceName: z.string().max(LIMITS.deviceNameMaxChars),
+});
+export type CreateAccountArgs = z.infer<typeof createAccountArgsSchema>;
+
+/** The signed-in user as the server described them; the bounds only keep the answer
+ * sane, the server already validated both. */
+export const sessionUserSchema = z.strictObject({
+  userId: z.number().int().positive(),
+  email: z.string().max(1000),
+  displayName: z.string().max(1000),
+});
+export type SessionUser = z.infer<typeof sessionUserSchema>;
+
+/** Who signed in, or why not: never the token. */
+export const signInResultSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('signed-in'), user: sessionUserSchema }),
+  z.strictObject({ kind: z.literal('refused'), failure: serverFailureSchema }),
+]);
+export type SignInResult = z.infer<typeof signInResultSchema>;
+
+/** Where the session token is kept: encrypted by the system (Keychain, DPAPI, a Linux
+ * keyring), in memory only (no keyring: signed out by a restart), or by the browser. */
+export const tokenStorageSchema = z.enum(['encrypted', 'memory-only', 'browser']);
+export type TokenStorage = z.infer<typeof tokenStorageSchema>;
 export const externalUrlSchema = z
   .string()
   .max(EXTERNAL_URL_MAX)

@@ -1,6 +1,12 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ATTACHMENT_LIMITS } from '../attachments.ts';
-import type { ConversationTarget, PlatformBridge, SaveFileResult, Unsubscribe } from './bridge.ts';
+import type {
+  ConversationTarget,
+  PlatformBridge,
+  SaveFileResult,
+  SignInResult,
+  Unsubscribe,
+} from './bridge.ts';
 import { BRIDGE_TABLE } from './bridge-table.ts';
 
 describe('[§6] the bridge table', () => {
@@ -53,10 +59,19 @@ describe('the renderer’s PlatformBridge, as derived from the table', () => {
   });
 
   it('awaits a request and gets main’s answer, typed by its result schema', () => {
-    expectTypeOf<PlatformBridge['getToken']>().returns.toEqualTypeOf<Promise<string | null>>();
+    expectTypeOf<PlatformBridge['hasSession']>().returns.toEqualTypeOf<Promise<boolean>>();
     expectTypeOf<PlatformBridge['saveFile']>().returns.toEqualTypeOf<Promise<SaveFileResult>>();
     // No argument: callable with nothing.
     expectTypeOf<PlatformBridge['appVersion']>().toBeCallableWith();
+  });
+
+  it('[§6] never hands the page the session token: no operation answers it', () => {
+    expectTypeOf<PlatformBridge['signIn']>().returns.toEqualTypeOf<Promise<SignInResult>>();
+    expectTypeOf<SignInResult>().not.toHaveProperty('token');
+    expectTypeOf<Extract<SignInResult, { kind: 'signed-in' }>['user']>().not.toHaveProperty(
+      'token',
+    );
+    expectTypeOf<PlatformBridge>().not.toHaveProperty('getToken');
   });
 
   it('subscribes to an event with a listener of its payload', () => {

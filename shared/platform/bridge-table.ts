@@ -13,11 +13,14 @@ import {
   clipboardTextSchema,
   conversationKeySchema,
   conversationTargetSchema,
+  createAccountArgsSchema,
   externalUrlSchema,
   notifyArgsSchema,
   saveFileArgsSchema,
   saveFileResultSchema,
-  tokenSchema,
+  signInArgsSchema,
+  signInResultSchema,
+  tokenStorageSchema,
 } from './bridge-schemas.ts';
 
 export const BRIDGE_TABLE = {
@@ -32,9 +35,15 @@ export const BRIDGE_TABLE = {
       conversationKeySchema.nullable(),
     ),
 
-    getToken: request('timenest:get-token', nothing, tokenSchema.nullable()),
-    setToken: request('timenest:set-token', tokenSchema, nothing),
-    clearToken: request('timenest:clear-token', nothing, nothing),
+    // The session: the platform signs in and keeps the token; the renderer learns who
+    // signed in, never the token (docs/desktop.md, "The session token").
+    hasSession: request('timenest:has-session', nothing, z.boolean()),
+    signIn: request('timenest:sign-in', signInArgsSchema, signInResultSchema),
+    createAccount: request('timenest:create-account', createAccountArgsSchema, signInResultSchema),
+    /** Ends the session on the server (when reachable) and forgets the token. */
+    signOut: request('timenest:sign-out', nothing, nothing),
+    /** Whether the token survives a restart, for the notice when it cannot. */
+    tokenStorage: request('timenest:token-storage', nothing, tokenStorageSchema),
     openExternal: request('timenest:open-external', externalUrlSchema, nothing),
     copyText: request('timenest:copy-text', clipboardTextSchema, nothing),
     appVersion: request('timenest:app-version', nothing, z.string().max(64)),

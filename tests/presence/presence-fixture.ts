@@ -10,6 +10,7 @@ import {
   type PresenceClientOptions,
 } from '../../renderer/presence/presence-client.ts';
 import { hashToken } from '../../server/auth/tokens.ts';
+import { bearerAuth } from '../../shared/platform/server-auth.ts';
 import { type TestUser, trpcClient } from '../support/clients.ts';
 import type { TestServer } from '../support/server.ts';
 
@@ -61,7 +62,7 @@ export function openPresence(
 ): PresenceClient {
   return createPresenceClient({
     serverUrl: server.url,
-    token: user.token,
+    auth: bearerAuth(user.token),
     conversationId,
     self: user.user,
     WebSocketPolyfill: wsPolyfill,

@@ -5,6 +5,7 @@ import { Window } from 'happy-dom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type UsePresenceOptions, usePresence } from '../../renderer/presence/use-presence.ts';
+import { bearerAuth, type ServerAuth } from '../../shared/platform/server-auth.ts';
 import { createUser, type TestUser, waitFor } from '../support/clients.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { conversationBetween, openPresence, peerMatches } from './presence-fixture.ts';
@@ -15,6 +16,8 @@ let bob: TestUser;
 let carol: TestUser;
 let aliceAndBob: number;
 let aliceAndCarol: number;
+/** Alice's session for the whole file, as the app hands the hook one for a session. */
+let aliceAuth: ServerAuth;
 let dom: Window;
 let testing: typeof import('@testing-library/react');
 let socketsOpened = 0;
@@ -36,6 +39,7 @@ beforeAll(async () => {
   ]);
   aliceAndBob = await conversationBetween(server, alice, bob);
   aliceAndCarol = await conversationBetween(server, alice, carol);
+  aliceAuth = bearerAuth(alice.token);
   // Last, so the setup above reaches the server with Node's fetch, not the DOM's.
   dom = new Window();
   Object.assign(globalThis, {
@@ -55,9 +59,12 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-const optionsFor = (token: string | null, conversationId: number | null): UsePresenceOptions => ({
+const optionsFor = (
+  auth: ServerAuth | null,
+  conversationId: number | null,
+): UsePresenceOptions => ({
   serverUrl: server.url,
-  token,
+  auth,
   conversationId,
   self: alice.user,
 });
@@ -72,7 +79,7 @@ describe('[§4] usePresence', () => {
   it('opens the room of the conversation on screen only, and leaves it on switch and unmount', async () => {
     const b = openPresence(server, bob, aliceAndBob);
     const c = openPresence(server, carol, aliceAndCarol);
-    const hook = renderPresence(optionsFor(alice.token, aliceAndBob));
+    const hook = renderPresence(optionsFor(aliceAuth, aliceAndBob));
     await peerMatches(b, { online: true }, 5000);
     await waitFor(() => hook.result.current.otherOnline, { timeoutMs: 5000, what: 'Bob online' });
     expect(c.peer().online).toBe(false);
@@ -82,7 +89,7 @@ describe('[§4] usePresence', () => {
     hook.result.current.setActive(true);
     await peerMatches(b, { active: true }, 300);
 
-    hook.rerender(optionsFor(alice.token, aliceAndCarol));
+    hook.rerender(optionsFor(aliceAuth, aliceAndCarol));
     await peerMatches(b, { online: false }, 2000);
     // The next room starts with the window's focus and without the old draft's typing.
     await peerMatches(c, { online: true, active: true, typing: false }, 5000);
@@ -100,14 +107,14 @@ describe('[§4] usePresence', () => {
   it('opens no socket while signed out or before the server knows the conversation', async () => {
     const before = socketsOpened;
     const hook = renderPresence(optionsFor(null, aliceAndBob));
-    hook.rerender(optionsFor(alice.token, null));
+    hook.rerender(optionsFor(aliceAuth, null));
     expect(socketsOpened).toBe(before);
     expect(hook.result.current).toMatchObject({
       otherOnline: false,
       otherTyping: false,
       otherActive: false,
     });
-    hook.rerender(optionsFor(alice.token, aliceAndBob));
+    hook.rerender(optionsFor(aliceAuth, aliceAndBob));
     expect(socketsOpened).toBe(before + 1);
     hook.unmount();
   });

@@ -18,6 +18,7 @@ import {
 } from '../../renderer/presence/presence-client.ts';
 import { parseConfig } from '../../server/config.ts';
 import type { AppRouter } from '../../server/routers/index.ts';
+import { bearerAuth } from '../../shared/platform/server-auth.ts';
 import { PROTOCOL_VERSION } from '../../shared/sync/protocol.ts';
 import { createUser, rest, type TestUser, waitFor } from '../support/clients.ts';
 import { freshDatabase } from '../support/database.ts';
@@ -220,7 +221,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const trpc = createTRPCClient<AppRouter>({ links: [wsLink({ client: socket })] });
       const presence = createPresenceClient({
         serverUrl: server.url,
-        token: user.token,
+        auth: bearerAuth(user.token),
         conversationId,
         self: user.user,
         WebSocketPolyfill: WebSocketClass,

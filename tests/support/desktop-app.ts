@@ -152,6 +152,21 @@ export async function signInSendReceiveAndOpenDeepLink(desktop: DesktopApp): Pro
 
     const page = await app.firstWindow();
     await signIn(page, 'alice@timenest.local');
+    // [§6] Signed in, syncing, yet the page holds no token: main signed in and adds it to
+    // the page's requests (docs/desktop.md, "The session token").
+    expect(
+      await page.evaluate(() => {
+        const bridge: unknown = Reflect.get(window, 'timenest');
+        const member = (name: string): unknown =>
+          typeof bridge === 'object' && bridge !== null ? Reflect.get(bridge, name) : undefined;
+        const authHeaders = member('authHeaders');
+        return {
+          stored: Object.keys(localStorage).filter((key) => /token/i.test(key)),
+          presented: typeof authHeaders === 'function' ? authHeaders() : 'no bridge',
+          canAsk: typeof member('getToken'),
+        };
+      }),
+    ).toEqual({ stored: [], presented: {}, canAsk: 'undefined' });
 
     // Send: Alice writes to Bob in the seeded conversation.
     const bob = await login('bob@timenest.local');

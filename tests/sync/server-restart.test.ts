@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { createTrpcTransport } from '../../renderer/sync/trpc-transport.ts';
+import { bearerAuth } from '../../shared/platform/server-auth.ts';
 import {
   createUsers,
   restartServer,
@@ -30,7 +31,7 @@ async function connectionsToDatabase(): Promise<number> {
 async function subscribedDevice(token: string) {
   const transport = createTrpcTransport({
     baseUrl: server.url,
-    token,
+    auth: bearerAuth(token),
     WebSocket: ws,
     reconnectDelayMs: (attempt) => Math.min(50 * attempt, 300),
   });

@@ -33,6 +33,7 @@ import type { UploadTransport } from '../../renderer/sync/uploads.ts';
 import { hashToken, newSessionToken } from '../../server/auth/tokens.ts';
 import { createPrisma, type Db } from '../../server/db/prisma.ts';
 import { UPLOADS_PATH } from '../../shared/attachments.ts';
+import { bearerAuth } from '../../shared/platform/server-auth.ts';
 import type { PushOp, PushResult } from '../../shared/sync/protocol.ts';
 import type { ServerStatus, Watermarks } from '../../shared/sync/status.ts';
 import { createUser, rest, type TestUser, waitFor } from '../support/clients.ts';
@@ -429,7 +430,7 @@ export function realTransport(
 ): SyncTransport {
   return createTrpcTransport({
     baseUrl: server.url,
-    token: user.token,
+    auth: bearerAuth(user.token),
     WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
     reconnectDelayMs: (attempt) => (attempt === 0 ? 0 : Math.min(25 * 2 ** attempt, 250)),
     resubscribeDelayMs: 100,
@@ -472,7 +473,10 @@ export function openDevice(
             downloads: {
               transport: () =>
                 offlineAware(
-                  createHttpDownloadTransport({ baseUrl: server.url, token: user.token }),
+                  createHttpDownloadTransport({
+                    baseUrl: server.url,
+                    auth: bearerAuth(user.token),
+                  }),
                   () => uploadsOffline,
                 ),
               limitBytes: () => options.autoDownloadBytes ?? 0,

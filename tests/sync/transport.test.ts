@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { TransportError } from '../../renderer/sync/transport.ts';
 import { createTrpcTransport } from '../../renderer/sync/trpc-transport.ts';
+import { bearerAuth } from '../../shared/platform/server-auth.ts';
 import type { LiveEvent } from '../../shared/sync/protocol.ts';
 import { PROTOCOL_VERSION } from '../../shared/sync/protocol.ts';
 import { createUsers, type SyncServer, startSyncServer, waitFor } from './support.ts';
@@ -35,7 +36,7 @@ describe('tRPC sync transport', () => {
     const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
     const transport = createTrpcTransport({
       baseUrl: server.url,
-      token: alice!.token,
+      auth: bearerAuth(alice!.token),
       WebSocket: ws,
     });
     const clientConvId = randomUUID();
@@ -68,7 +69,7 @@ describe('tRPC sync transport', () => {
     const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
     const transport = createTrpcTransport({
       baseUrl: server.url,
-      token: alice!.token,
+      auth: bearerAuth(alice!.token),
       WebSocket: ws,
     });
     const clientConvId = randomUUID();
@@ -100,7 +101,7 @@ describe('tRPC sync transport', () => {
   test('an invalid session is an auth error, on requests and on the live stream', async () => {
     const transport = createTrpcTransport({
       baseUrl: server.url,
-      token: 'not-a-token',
+      auth: bearerAuth('not-a-token'),
       WebSocket: ws,
     });
     const failure = await transport.pull({ cursor: null }).catch((error: unknown) => error);
@@ -120,7 +121,7 @@ describe('tRPC sync transport', () => {
   test('a server that is not there is a network error', async () => {
     const transport = createTrpcTransport({
       baseUrl: 'http://127.0.0.1:9',
-      token: 'x',
+      auth: bearerAuth('x'),
       WebSocket: ws,
     });
     await expect(transport.pull({ cursor: null })).rejects.toMatchObject({
@@ -133,7 +134,7 @@ describe('tRPC sync transport', () => {
     const [alice] = await createUsers(server, 'Alice');
     const transport = createTrpcTransport({
       baseUrl: server.url,
-      token: alice!.token,
+      auth: bearerAuth(alice!.token),
       WebSocket: ws,
     });
     await expect(transport.pull({ cursor: 'garbage' })).rejects.toMatchObject({
@@ -142,7 +143,7 @@ describe('tRPC sync transport', () => {
     });
     const old = createTrpcTransport({
       baseUrl: server.url,
-      token: alice!.token,
+      auth: bearerAuth(alice!.token),
       WebSocket: ws,
       protocolVersion: PROTOCOL_VERSION - 1,
     });
@@ -166,7 +167,7 @@ describe('tRPC sync transport', () => {
     const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
     const transport = createTrpcTransport({
       baseUrl: server.url,
-      token: bob!.token,
+      auth: bearerAuth(bob!.token),
       WebSocket: ws,
       reconnectDelayMs: (attempt) => Math.min(50 * attempt, 300),
     });
@@ -182,7 +183,11 @@ describe('tRPC sync transport', () => {
     await waitFor(() => events.includes('presence'), { what: 'hello and presence' });
     expect(events).toEqual(['up', 'hello', 'presence']);
 
-    const sender = createTrpcTransport({ baseUrl: server.url, token: alice!.token, WebSocket: ws });
+    const sender = createTrpcTransport({
+      baseUrl: server.url,
+      auth: bearerAuth(alice!.token),
+      WebSocket: ws,
+    });
     await sender.push([createOp(randomUUID(), bob!.user.userId)]);
     await waitFor(() => events.includes('changes'), { what: 'the new conversation on the stream' });
     const changes = received.find((e) => e.type === 'changes');
@@ -209,7 +214,7 @@ describe('tRPC sync transport', () => {
     };
     const transport = createTrpcTransport({
       baseUrl: server.url,
-      token: alice!.token,
+      auth: bearerAuth(alice!.token),
       WebSocket: ws,
       fetch: counting,
     });

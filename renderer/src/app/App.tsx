@@ -59,31 +59,23 @@ function SessionGate({ bridge, server, serverUrl, storage, startSession, deviceN
 
   const submit = useCallback(
     async (input: AuthSubmit) => {
-      const signedIn =
+      const { email, password, displayName } = input;
+      const session = await sessions.signIn(
         input.mode === 'sign-in'
-          ? await server.login({ email: input.email, password: input.password, deviceName })
-          : await server.register({
-              email: input.email,
-              password: input.password,
-              displayName: input.displayName,
-              deviceName,
-            });
-      await sessions.save(signedIn);
-      setState({ kind: 'signed-in', session: signedIn });
+          ? { mode: 'sign-in', email, password, deviceName }
+          : { mode: 'create-account', email, password, displayName, deviceName },
+      );
+      setState({ kind: 'signed-in', session });
     },
-    [server, sessions, deviceName],
+    [sessions, deviceName],
   );
 
-  const signOut = useCallback(
-    async (session: Session) => {
-      // Best effort: offline, the server-side session simply expires later.
-      await server.logout(session.token).catch(() => {});
-      await sessions.clear();
-      bridge.setBadge(0);
-      setState({ kind: 'signed-out' });
-    },
-    [server, sessions, bridge],
-  );
+  const signOut = useCallback(async () => {
+    // The platform ends the session on the server when it can; offline, it simply expires.
+    await sessions.signOut();
+    bridge.setBadge(0);
+    setState({ kind: 'signed-out' });
+  }, [sessions, bridge]);
 
   if (state.kind === 'loading') return <Spinner label="Starting TimeNest Chat" />;
   if (state.kind === 'signed-out') {

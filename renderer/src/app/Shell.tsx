@@ -11,6 +11,7 @@ import { Link, useRoute } from '../routing/router.tsx';
 import { SearchBox } from '../search/SearchBox.tsx';
 import { SearchResults } from '../search/SearchResults.tsx';
 import { ServicesView } from '../services/ServicesView.tsx';
+import { MemoryOnlySessionBanner } from '../settings/MemoryOnlySessionBanner.tsx';
 import { NotificationAccessBanner } from '../settings/NotificationAccessBanner.tsx';
 import { SettingsMenu } from '../settings/SettingsMenu.tsx';
 import { SessionEndedBanner } from '../sync-state/SessionEndedBanner.tsx';
@@ -145,6 +146,7 @@ export function Shell() {
         </header>
         <SessionEndedBanner />
         <UpdateRequiredBanner />
+        <MemoryOnlySessionBanner />
         <NotificationAccessBanner />
         <SearchBox ref={searchRef} value={query} onChange={setQuery} />
         {query.trim() ? (

@@ -37,7 +37,7 @@ interface SignedInAppProps {
   serverUrl: string;
   storage: Storage;
   startSession: StartSession;
-  onSignOut: (session: Session) => Promise<void>;
+  onSignOut: () => Promise<void>;
 }
 
 function createActiveConversation(bridge: PlatformBridge): ActiveConversation {
@@ -76,7 +76,7 @@ export function SignedInApp({
     if (!runtime) return null;
     return {
       user: session.user,
-      token: session.token,
+      auth: bridge,
       serverUrl,
       db: runtime.db,
       engine: runtime.engine,
@@ -88,7 +88,7 @@ export function SignedInApp({
       recentConversations: new Map(),
       signOut: async () => {
         await runtime.dispose();
-        await onSignOut(session);
+        await onSignOut();
       },
     };
   }, [runtime, session, serverUrl, bridge, server, storage, onSignOut]);

@@ -2,7 +2,7 @@
 // the sync engine, the platform bridge and the server client.
 import { createContext, type ReactNode, use } from 'react';
 import type { UserView } from '../../../shared/model.ts';
-import type { PlatformBridge } from '../../../shared/platform/bridge.ts';
+import type { PlatformBridge, ServerAuth } from '../../../shared/platform/bridge.ts';
 import type { SyncEngineApi } from '../../sync/api.ts';
 import type { ChatDatabase, LocalConversation } from '../../sync/db.ts';
 import type { ServerClient } from '../server-client.ts';
@@ -15,7 +15,9 @@ export interface ActiveConversation {
 
 export interface AppServices {
   user: UserView;
-  token: string;
+  /** How requests to the server prove the session (the bridge, a ServerAuth): the token
+   * on the web, nothing on the desktop, whose main process adds it. */
+  auth: ServerAuth;
   /** The API server's base URL (presence connects there too). */
   serverUrl: string;
   db: ChatDatabase;

@@ -23,7 +23,7 @@ export function useAttachmentBytes(message: LocalMessage): {
   bytes: AttachmentBytes;
   download(): Promise<Blob | null>;
 } {
-  const { db, serverUrl, token } = useApp();
+  const { db, serverUrl, auth } = useApp();
   const { clientMsgId, convKey } = message;
   const stored = useLiveQuery(() => db.attachments.get(clientMsgId), [db, clientMsgId]);
   const [transfer, setTransfer] = useState<AttachmentBytes | null>(null);
@@ -36,7 +36,7 @@ export function useAttachmentBytes(message: LocalMessage): {
     if (!fileUrl) return null;
     setTransfer({ state: 'downloading', received: 0, total: size });
     try {
-      const blob = await fetchAttachment(`${serverUrl}${fileUrl}`, token, (received) =>
+      const blob = await fetchAttachment(`${serverUrl}${fileUrl}`, auth, (received) =>
         setTransfer({ state: 'downloading', received, total: size }),
       );
       await db.transaction('rw', db.attachments, async () => {
@@ -52,7 +52,7 @@ export function useAttachmentBytes(message: LocalMessage): {
       });
       return null;
     }
-  }, [db, clientMsgId, convKey, fileUrl, size, serverUrl, token]);
+  }, [db, clientMsgId, convKey, fileUrl, size, serverUrl, auth]);
 
   // Each read of the row brings a new Blob object for the same bytes: keep the first, so
   // an image shown from it is not loaded again whenever the row changes.

@@ -72,7 +72,7 @@ function OpenConversation({
   conversation: LocalConversation;
   jumpTo: string | null;
 }) {
-  const { db, engine, active, bridge, user, token, serverUrl, recentConversations } = useApp();
+  const { db, engine, active, bridge, user, auth, serverUrl, recentConversations } = useApp();
   const navigate = useNavigate();
   const [editing, setEditing] = useState<LocalMessage | null>(null);
   const [replyingTo, setReplyingTo] = useState<LocalMessage | null>(null);
@@ -81,7 +81,7 @@ function OpenConversation({
   const { key, unreadCount } = conversation;
 
   const self = useMemo(() => ({ userId: user.userId, displayName: user.displayName }), [user]);
-  const presence = usePresence({ serverUrl, token, conversationId: conversation.serverId, self });
+  const presence = usePresence({ serverUrl, auth, conversationId: conversation.serverId, self });
   const { setActive, setTyping } = presence;
 
   useEffect(() => {

@@ -69,7 +69,7 @@ function ListingCard({
 }
 
 export function ServicesView() {
-  const { server, token, storage, user, engine, db } = useApp();
+  const { server, storage, user, engine, db } = useApp();
   const navigate = useNavigate();
   const [catalog, setCatalog] = useState<CachedCatalog | null>(() =>
     readCatalog(storage, user.userId),
@@ -81,7 +81,7 @@ export function ServicesView() {
   const refresh = useCallback(async () => {
     setLoad({ kind: 'loading' });
     try {
-      const listings = await server.listCatalog(token);
+      const listings = await server.listCatalog();
       setCatalog(writeCatalog(storage, user.userId, listings));
       setLoad({ kind: 'idle' });
     } catch (error) {
@@ -93,7 +93,7 @@ export function ServicesView() {
             : 'The services could not be loaded.',
       });
     }
-  }, [server, token, storage, user.userId]);
+  }, [server, storage, user.userId]);
 
   useEffect(() => {
     void refresh();

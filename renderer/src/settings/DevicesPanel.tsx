@@ -16,7 +16,7 @@ const messageOf = (error: unknown) =>
   error instanceof ServerError ? error.message : 'Could not load your devices.';
 
 export function DevicesPanel() {
-  const { server, token } = useApp();
+  const { server } = useApp();
   const now = useNow();
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   const [signingOut, setSigningOut] = useState<number | null>(null);
@@ -24,11 +24,11 @@ export function DevicesPanel() {
 
   const refresh = useCallback(async () => {
     try {
-      setLoad({ state: 'loaded', devices: await server.listDevices(token) });
+      setLoad({ state: 'loaded', devices: await server.listDevices() });
     } catch (e) {
       setLoad({ state: 'failed', message: messageOf(e) });
     }
-  }, [server, token]);
+  }, [server]);
 
   useEffect(() => {
     void refresh();
@@ -38,7 +38,7 @@ export function DevicesPanel() {
     setSigningOut(device.sessionId);
     setError(null);
     try {
-      await server.signOutDevice(token, device.sessionId);
+      await server.signOutDevice(device.sessionId);
       await refresh();
     } catch (e) {
       setError(e instanceof ServerError ? e.message : 'Could not sign that device out.');

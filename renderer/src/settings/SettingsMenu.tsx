@@ -1,10 +1,11 @@
-// A popover with this device's preferences: notifications, downloads and signed-in
-// devices.
+// A popover with this device's preferences: notifications, downloads, where the session
+// is kept, and signed-in devices.
 import { useEffect, useId, useRef, useState } from 'react';
 import { SettingsIcon } from '../components/icons.tsx';
 import { DevicesPanel } from './DevicesPanel.tsx';
 import { DownloadSettings } from './DownloadSettings.tsx';
 import { NotificationSettings } from './NotificationSettings.tsx';
+import { SessionStorageSettings } from './SessionStorageSettings.tsx';
 
 export function SettingsMenu() {
   const [isOpen, setOpen] = useState(false);
@@ -47,6 +48,7 @@ export function SettingsMenu() {
         <div className="popover" id={panelId} role="dialog" aria-label="Settings">
           <NotificationSettings />
           <DownloadSettings />
+          <SessionStorageSettings />
           <DevicesPanel />
         </div>
       )}

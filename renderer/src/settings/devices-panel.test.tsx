@@ -28,7 +28,7 @@ describe('signed-in devices', () => {
     services.server = {
       ...services.server,
       listDevices: async () => devices,
-      signOutDevice: async (_token, sessionId) => {
+      signOutDevice: async (sessionId) => {
         signedOut.push(sessionId);
         devices = devices.filter((d) => d.sessionId !== sessionId);
       },

@@ -21,6 +21,8 @@ export const AUTO_DOWNLOAD_LIMITS = [0, 5 * MB, 25 * MB, ATTACHMENT_LIMITS.maxBy
 export type Settings = NotificationSettings & {
   /** "Not now" on the banner that asks for notification permission. */
   isAccessBannerDismissed: boolean;
+  /** "Got it" on the banner saying the session is kept in memory only. */
+  isMemoryOnlyBannerDismissed: boolean;
   /** Received files up to this size are fetched when they arrive; larger ones on open. */
   autoDownloadMaxBytes: number;
 };
@@ -28,6 +30,7 @@ export type Settings = NotificationSettings & {
 export const DEFAULT_SETTINGS: Settings = {
   ...DEFAULT_NOTIFICATION_SETTINGS,
   isAccessBannerDismissed: false,
+  isMemoryOnlyBannerDismissed: false,
   autoDownloadMaxBytes: 5 * MB,
 };
 
@@ -43,6 +46,7 @@ const storedSchema = z.object({
     DEFAULT_NOTIFICATION_SETTINGS.isAllMuted,
   ),
   isAccessBannerDismissed: z.boolean().catch(false),
+  isMemoryOnlyBannerDismissed: z.boolean().catch(false),
   autoDownloadMaxBytes: z
     .number()
     .refine((bytes) => AUTO_DOWNLOAD_LIMITS.some((limit) => limit === bytes))

@@ -1,7 +1,13 @@
 // Renders a component inside the app's providers with a scripted engine, a recording
 // bridge and an in-memory router, for component tests.
 import type { ReactNode } from 'react';
-import type { NotifyArgs, PlatformBridge, SaveFileArgs } from '../../../shared/platform/bridge.ts';
+import type {
+  NotifyArgs,
+  PlatformBridge,
+  SaveFileArgs,
+  TokenStorage,
+} from '../../../shared/platform/bridge.ts';
+import { bearerAuth } from '../../../shared/platform/server-auth.ts';
 import type { IncomingMessage, SyncEngineApi, SyncStatus } from '../../sync/api.ts';
 import type { ChatDatabase } from '../../sync/db.ts';
 import { AppProvider, type AppServices } from '../app/app-context.tsx';
@@ -88,13 +94,19 @@ export interface RecordingBridge extends PlatformBridge {
   setNetwork(online: boolean): void;
 }
 
-export function recordingBridge(): RecordingBridge {
+export interface RecordingBridgeOptions {
+  /** Where the platform says the token is kept (the desktop with a keyring by default). */
+  tokenStorage?: TokenStorage;
+}
+
+export function recordingBridge(options: RecordingBridgeOptions = {}): RecordingBridge {
   const network = new Set<(online: boolean) => void>();
   const notified: NotifyArgs[] = [];
   const badges: number[] = [];
   const saved: SaveFileArgs[] = [];
   return {
     kind: 'web',
+    ...bearerAuth('token'),
     notified,
     badges,
     saved,
@@ -103,9 +115,15 @@ export function recordingBridge(): RecordingBridge {
     requestNotificationAccess: async () => 'allowed',
     withdrawNotification() {},
     setBadge: (count) => void badges.push(count),
-    getToken: async () => 'token',
-    setToken: async () => {},
-    clearToken: async () => {},
+    hasSession: async () => true,
+    signIn: async () => {
+      throw new Error('not in this test');
+    },
+    createAccount: async () => {
+      throw new Error('not in this test');
+    },
+    signOut: async () => {},
+    tokenStorage: async () => options.tokenStorage ?? 'encrypted',
     openExternal: async () => {},
     copyText: async () => {},
     appVersion: async () => 'test',
@@ -160,25 +178,19 @@ export function appServices(db: ChatDatabase, overrides: Partial<AppServices> = 
     length: 0,
   } as Storage;
   const server: ServerClient = {
-    login: async () => {
-      throw new Error('not in this test');
-    },
-    register: async () => {
-      throw new Error('not in this test');
-    },
-    logout: async () => {},
     listCatalog: async () => [],
     listDevices: async () => [],
     signOutDevice: async () => {},
   };
   let active: string | null = null;
+  const bridge = overrides.bridge ?? recordingBridge();
   return {
     user: { userId: ME, email: 'me@test.local', displayName: 'Me Myself' },
-    token: 'token',
+    auth: bridge,
     serverUrl: 'http://server.test',
     db,
     engine: scriptedEngine(),
-    bridge: recordingBridge(),
+    bridge,
     server,
     settings: createSettingsStore(storage),
     storage,
