@@ -181,6 +181,7 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
       await db.messages.delete(message.clientMsgId);
       // Its upload, if one runs, stops when its row goes (see uploads.ts).
       await db.attachments.delete(message.clientMsgId);
+      await forgetAsOriginal(message);
     } else {
       const confirmed = snapshot(message) ?? message;
       await db.messages.update(message.clientMsgId, {
@@ -193,6 +194,28 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
       });
     }
     await refreshConversationStats(db, userId, [message.convKey]);
+  }
+
+  /** Replies waiting to be sent to a message the server will never have quote it as
+   * deleted and name nothing (the server would refuse them otherwise). */
+  async function forgetAsOriginal(message: LocalMessage): Promise<void> {
+    const sends = await db.outbox
+      .where('[convKey+kind]')
+      .equals([message.convKey, 'send'])
+      .toArray();
+    for (const entry of sends) {
+      const { op } = entry;
+      if (op.kind !== 'send' || !op.replyTo || !('clientMsgId' in op.replyTo)) continue;
+      if (op.replyTo.clientMsgId !== message.clientMsgId) continue;
+      const { replyTo: _gone, ...unquoted } = op;
+      await db.outbox.update(entry.seq!, { op: unquoted });
+      const reply = entry.clientMsgId ? await db.messages.get(entry.clientMsgId) : undefined;
+      if (reply?.replyTo) {
+        await db.messages.update(reply.clientMsgId, {
+          replyTo: { ...reply.replyTo, clientMsgId: null, preview: '', isDeleted: true },
+        });
+      }
+    }
   }
 
   async function retryIn(message: LocalMessage): Promise<void> {

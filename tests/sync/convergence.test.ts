@@ -1,9 +1,11 @@
 // The model-based convergence test: two users, each with one device, two devices or two
-// tabs of one browser profile, run random schedules of sends, edits, deletes, reads,
-// network loss, device and server restarts, lost push answers, duplicated pushes, live
-// events lost on the way and a cut bus subscriber, against the real server over Redis. Once everyone is back online and synced, every sent message exists exactly once
-// on the server and on every device, in the same order, with the server's content,
-// tombstone and status; and no device ever showed a status moving backwards.
+// tabs of one browser profile, run random schedules of sends, replies, edits, deletes,
+// reactions, reads, network loss, device and server restarts, lost push answers,
+// duplicated pushes, live events lost on the way and a cut bus subscriber, against the
+// real server over Redis. Once everyone is back online and synced, every sent message
+// exists exactly once on the server and on every device, in the same order, with the
+// server's content, tombstone, status, original and reactions; the last reaction change
+// wins; and no device ever showed a status moving backwards.
 //
 // CONVERGENCE_RUNS sets the number of schedules. To replay a failure, pass what it
 // printed: FC_SEED=<seed> FC_PATH=<path> FC_REPLAY_PATH=<replayPath of the commands>.
@@ -80,6 +82,16 @@ interface SentMessage {
   original: string;
   edits: { device: string; text: string }[];
   isDeleteRequested: boolean;
+  /** The message it answers, if it is a reply. */
+  replyTo: string | null;
+}
+
+/** A reaction toggled on a device: what the device then showed for its user. */
+interface Toggle {
+  clientMsgId: string;
+  userIndex: UserIndex;
+  emoji: string;
+  isOn: boolean;
 }
 
 interface Slot {
@@ -91,11 +103,14 @@ interface World {
   users: [TestUser, TestUser];
   slots: Slot[];
   sent: SentMessage[];
+  toggles: Toggle[];
   regressions: StatusRegression[];
   /** device name → clientMsgId → times announced as incoming */
   announced: Map<string, Map<string, number>>;
   /** Own messages a device announced as incoming (must stay empty). */
   ownAnnounced: string[];
+  /** Reactions announced to someone other than the author, or the author's own. */
+  misdirectedReactions: string[];
   texts: number;
 }
 
@@ -140,11 +155,88 @@ class Send extends TimedStep {
       original: text,
       edits: [],
       isDeleteRequested: false,
+      replyTo: null,
     });
     model.sentBy[slot.userIndex]++;
   }
   toString() {
     return `send(${this.device})`;
+  }
+}
+
+/** The sent messages this device shows, not deleted: what can be answered or reacted to. */
+async function shownHere(slot: Slot, world: World) {
+  const rows = await slot.device.db.messages.bulkGet(world.sent.map((s) => s.clientMsgId));
+  return rows.filter((m) => m !== undefined && !m.isDeleted);
+}
+
+/** Answers a message this device shows (anyone's; one's own even before it is sent). */
+class Reply extends TimedStep {
+  constructor(
+    readonly device: number,
+    readonly pick: number,
+  ) {
+    super();
+  }
+  override check(model: Readonly<Model>) {
+    return model.sentBy[0] + model.sentBy[1] > 0;
+  }
+  async act(model: Model, world: World) {
+    const slot = slotOf(world, this.device);
+    const candidates = (await shownHere(slot, world)).filter(
+      (m) => m.serverId !== null || m.senderId === slot.device.user.user.userId,
+    );
+    const original = candidates[this.pick % Math.max(1, candidates.length)];
+    if (!original) return;
+    const other = world.users[slot.userIndex === 0 ? 1 : 0];
+    const convKey = await conversationWith(slot.device, other);
+    const text = `${slot.device.name} answers ${++world.texts}`;
+    const clientMsgId = await slot.device.engine.sendMessage(convKey, text, original.clientMsgId);
+    world.sent.push({
+      clientMsgId,
+      userIndex: slot.userIndex,
+      original: text,
+      edits: [],
+      isDeleteRequested: false,
+      replyTo: original.clientMsgId,
+    });
+    model.sentBy[slot.userIndex]++;
+  }
+  toString() {
+    return `reply(${this.device}, ${this.pick})`;
+  }
+}
+
+const EMOJIS = ['👍', '❤️'] as const;
+
+/** Toggles a reaction on a message this device shows and the server has. */
+class React extends TimedStep {
+  constructor(
+    readonly device: number,
+    readonly pick: number,
+    readonly emoji: number,
+  ) {
+    super();
+  }
+  override check(model: Readonly<Model>) {
+    return model.sentBy[0] + model.sentBy[1] > 0;
+  }
+  async act(_model: Model, world: World) {
+    const slot = slotOf(world, this.device);
+    const candidates = (await shownHere(slot, world)).filter((m) => m.serverId !== null);
+    const target = candidates[this.pick % Math.max(1, candidates.length)];
+    if (!target) return;
+    const emoji = EMOJIS[this.emoji % EMOJIS.length]!;
+    // Changes are ordered by the device's clock to the millisecond: one per millisecond.
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    await slot.device.engine.toggleReaction(target.clientMsgId, emoji);
+    const after = await slot.device.db.messages.get(target.clientMsgId);
+    const me = slot.device.user.user.userId;
+    const isOn = (after?.reactions ?? []).some((r) => r.emoji === emoji && r.userIds.includes(me));
+    world.toggles.push({ clientMsgId: target.clientMsgId, userIndex: slot.userIndex, emoji, isOn });
+  }
+  toString() {
+    return `react(${this.device}, ${this.pick}, ${this.emoji})`;
   }
 }
 
@@ -292,6 +384,11 @@ const steps = fc.commands(
       { weight: 10, arbitrary: fc.tuple(device, pick).map(([d, p]) => new Edit(d, p)) },
       { weight: 10, arbitrary: fc.tuple(device, pick).map(([d, p]) => new Delete(d, p)) },
       { weight: 10, arbitrary: device.map((d) => new Read(d)) },
+      { weight: 6, arbitrary: fc.tuple(device, pick).map(([d, p]) => new Reply(d, p)) },
+      {
+        weight: 8,
+        arbitrary: fc.tuple(device, pick, fc.nat(1)).map(([d, p, e]) => new React(d, p, e)),
+      },
       { weight: 10, arbitrary: deviceFault('offline') },
       { weight: 10, arbitrary: deviceFault('online') },
       { weight: 10, arbitrary: deviceFault('restart') },
@@ -320,9 +417,11 @@ async function openWorld([aliceDevices, bobDevices]: [Devices, Devices]): Promis
     users: [alice, bob],
     slots: [],
     sent: [],
+    toggles: [],
     regressions: [],
     announced: new Map(),
     ownAnnounced: [],
+    misdirectedReactions: [],
     texts: 0,
   };
   const profiles = [newProfile(), newProfile()] as const;
@@ -353,7 +452,13 @@ async function openWorld([aliceDevices, bobDevices]: [Devices, Devices]): Promis
         ? { profile: profiles[userIndex] }
         : {}),
       regressions: world.regressions,
-      onIncoming: ({ message }) => {
+      onIncoming: ({ message, reaction }) => {
+        // A reaction is news only for the author, and only someone else's.
+        if (reaction) {
+          if (message.senderId !== session.user.userId || reaction.userId === session.user.userId)
+            world.misdirectedReactions.push(`${name}: ${reaction.emoji} on ${message.clientMsgId}`);
+          return;
+        }
         counts.set(message.clientMsgId, (counts.get(message.clientMsgId) ?? 0) + 1);
         if (message.senderId === session.user.userId)
           world.ownAnnounced.push(`${name}: ${message.clientMsgId}`);
@@ -374,7 +479,13 @@ async function shownRows(device: Device, userId: number) {
   return rows.map((m) => {
     const conversation = byKey.get(m.convKey);
     const status = conversation ? displayedStatus(m, conversation, userId) : m.status;
-    return describeRow({ ...m, id: m.serverId, status });
+    return describeRow({
+      ...m,
+      id: m.serverId,
+      status,
+      replyToId: m.replyTo?.messageId ?? null,
+      reactions: m.reactions ?? [],
+    });
   });
 }
 
@@ -385,8 +496,10 @@ const describeRow = (r: {
   isDeleted: boolean;
   isEdited: boolean;
   status: string;
+  replyToId: number | null;
+  reactions: readonly { emoji: string; userIds: readonly number[] }[];
 }) =>
-  `#${r.id} ${r.clientMsgId.slice(-6)} ${JSON.stringify(r.content)}${r.isDeleted ? ' deleted' : ''}${r.isEdited ? ' edited' : ''} ${r.status}`;
+  `#${r.id} ${r.clientMsgId.slice(-6)} ${JSON.stringify(r.content)}${r.isDeleted ? ' deleted' : ''}${r.isEdited ? ' edited' : ''} ${r.status}${r.replyToId ? ` re #${r.replyToId}` : ''}${r.reactions.map((x) => ` ${x.emoji}${x.userIds.join(',')}`).join('')}`;
 
 async function serverRows(world: World): Promise<string[]> {
   const userIds = world.users.map((u) => u.user.userId);
@@ -461,6 +574,21 @@ function checkAgainstModel(world: World, stored: ServerMessage[]): void {
     else expect(sent.edits.map((e) => e.text)).toContain(row.content);
     // Every recipient has a synced device: everything has been delivered.
     expect(['delivered', 'read']).toContain(row.status);
+    if (sent.replyTo) {
+      expect(row.replyToId, 'a reply names its original').toBe(byId.get(sent.replyTo)?.messageId);
+    }
+  }
+  // Per (message, user, emoji): the state the last toggle left, unless the message went.
+  const lastToggle = new Map<string, Toggle>();
+  for (const toggle of world.toggles) {
+    lastToggle.set(`${toggle.clientMsgId} ${toggle.userIndex} ${toggle.emoji}`, toggle);
+  }
+  for (const toggle of lastToggle.values()) {
+    const row = byId.get(toggle.clientMsgId)!;
+    if (row.isDeleted) continue;
+    const userId = world.users[toggle.userIndex].user.userId;
+    const isOn = row.reactions.some((r) => r.emoji === toggle.emoji && r.userIds.includes(userId));
+    expect(isOn, `the last reaction change wins: ${JSON.stringify(toggle)}`).toBe(toggle.isOn);
   }
   for (const [name, counts] of world.announced) {
     for (const [clientMsgId, times] of counts) {
@@ -468,6 +596,7 @@ function checkAgainstModel(world: World, stored: ServerMessage[]): void {
     }
   }
   expect(world.ownAnnounced, 'own messages are never announced as incoming').toEqual([]);
+  expect(world.misdirectedReactions, 'reactions are announced to the author only').toEqual([]);
   expect(world.regressions, 'no status moved backwards').toEqual([]);
 }
 

@@ -136,6 +136,9 @@ export interface ServerMessage {
   status: ServerStatus;
   isEdited: boolean;
   isDeleted: boolean;
+  replyToId: number | null;
+  /** Who reacted with what, each emoji's users in the order they reacted. */
+  reactions: { emoji: string; userIds: number[] }[];
 }
 
 /** The server's messages of the conversations between these users, in server order. */
@@ -149,7 +152,20 @@ export async function serverMessages(
       conversation: { user1Id: { in: userIds }, user2Id: { in: userIds } },
     },
     orderBy: { messageId: 'asc' },
+    include: {
+      reactions: {
+        where: { isRemoved: false },
+        orderBy: [{ createdAt: 'asc' }, { userId: 'asc' }],
+      },
+    },
   });
+  const reactionsOf = (r: (typeof rows)[number]) => {
+    const byEmoji = new Map<string, number[]>();
+    if (r.isDeleted) return [];
+    for (const { emoji, userId } of r.reactions)
+      byEmoji.set(emoji, [...(byEmoji.get(emoji) ?? []), userId]);
+    return [...byEmoji].map(([emoji, userIds]) => ({ emoji, userIds }));
+  };
   return rows.map((r) => ({
     messageId: r.messageId,
     conversationId: r.conversationId,
@@ -159,6 +175,8 @@ export async function serverMessages(
     status: r.status ?? 'sent',
     isEdited: Boolean(r.isEdited),
     isDeleted: Boolean(r.isDeleted),
+    replyToId: r.replyToId,
+    reactions: reactionsOf(r),
   }));
 }
 
