@@ -5,10 +5,14 @@
 import { z } from 'zod';
 import { clientIdSchema, idSchema } from './schemas.ts';
 
-/** One emoji: a pictograph with its presentation and skin tone, joined sequences of them
- * (👨‍👩‍👧), a flag (two regional indicators) or a keycap. */
+/** One emoji: a pictograph with its presentation and skin tone, a joined sequence of a
+ * few of them (👨‍👩‍👧), a flag (two regional indicators, or a subdivision's tag sequence
+ * such as 🏴󠁧󠁢󠁳󠁣󠁴󠁿) or a keycap. */
 const SINGLE_EMOJI =
-  /^(?:\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})?(?:\u200D\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})?)*|\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3)$/u;
+  /^(?:\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})?(?:\u200D\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})?){0,6}|\p{Regional_Indicator}{2}|\u{1F3F4}[\u{E0061}-\u{E007A}]{1,6}\u{E007F}|[#*0-9]\uFE0F?\u20E3)$/u;
+
+/** Distinct emojis one message may carry, and one user may put on it. */
+export const REACTION_LIMITS = { emojisPerMessage: 50, emojisPerUser: 20 } as const;
 
 export const emojiSchema = z
   .string()

@@ -83,9 +83,7 @@ export function mergeMessage({
   const attachment = mergedAttachment(copy, isDeleted);
   if (attachment) merged.attachment = attachment;
   // A newer copy brings the server's reactions; an older one leaves the newer ones.
-  const confirmedReactions = isNewer
-    ? copy.reactions
-    : (local?.confirmedReactions ?? copy.reactions);
+  const confirmedReactions = isNewer || !local ? copy.reactions : (local.confirmedReactions ?? []);
   if (!isDeleted && (confirmedReactions.length > 0 || waitingReactions.length > 0)) {
     merged.confirmedReactions = confirmedReactions;
     merged.reactions = shownReactions(confirmedReactions, waitingReactions, userId);

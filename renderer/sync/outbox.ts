@@ -65,8 +65,20 @@ export function createOutbox({ db, userId }: OutboxDeps): Outbox {
         'r',
         [db.outbox, db.conversations],
         async () => {
+          // A reply to one's own message waits while that message's send does (its file
+          // uploads, it failed, or it is on its way): the server must have the original
+          // first. The outbox is read in order, so a held send holds its replies.
+          const held = new Set<string>();
           const candidates = await db.outbox
-            .filter((e) => e.rejected === null && !e.waitsForUpload && !inFlight.has(e.seq ?? 0))
+            .filter((e) => {
+              const isTaken =
+                e.rejected === null &&
+                !e.waitsForUpload &&
+                !inFlight.has(e.seq ?? 0) &&
+                !(e.kind === 'send' && answersHeld(e, held));
+              if (!isTaken && e.kind === 'send' && e.clientMsgId) held.add(e.clientMsgId);
+              return isTaken;
+            })
             .limit(max)
             .toArray();
           const readable: OutboxEntry[] = [];
@@ -159,6 +171,17 @@ export function createOutbox({ db, userId }: OutboxDeps): Outbox {
   };
 }
 
+/** Whether a send answers a message whose own send is held back. */
+function answersHeld(entry: OutboxEntry, held: ReadonlySet<string>): boolean {
+  const { op } = entry;
+  return (
+    op.kind === 'send' &&
+    op.replyTo !== undefined &&
+    'clientMsgId' in op.replyTo &&
+    held.has(op.replyTo.clientMsgId)
+  );
+}
+
 /** The leading entries whose operations fit in `maxJsonChars` as JSON; always the first. */
 function withinJsonChars(entries: readonly OutboxEntry[], maxJsonChars: number): OutboxEntry[] {
   let chars = 0;
@@ -209,16 +232,18 @@ async function refuse(
   if (entry.kind === 'react') {
     // A reaction the server refused (the message went) is dropped, and the message shows
     // what the server has, with the changes still waiting.
-    await db.outbox.delete(seq);
-    const message = entry.clientMsgId ? await db.messages.get(entry.clientMsgId) : undefined;
-    if (!message) return;
-    const waiting = (
-      await db.outbox.where('[convKey+kind]').equals([message.convKey, 'react']).toArray()
-    ).flatMap((e) =>
-      e.clientMsgId === message.clientMsgId && e.op.kind === 'react' ? [e.op] : [],
-    );
-    await db.messages.update(message.clientMsgId, {
-      reactions: shownReactions(message.confirmedReactions ?? [], waiting, userId),
+    await db.transaction('rw', [db.outbox, db.messages], async () => {
+      await db.outbox.delete(seq);
+      const message = entry.clientMsgId ? await db.messages.get(entry.clientMsgId) : undefined;
+      if (!message) return;
+      const waiting = (
+        await db.outbox.where('[convKey+kind]').equals([message.convKey, 'react']).toArray()
+      ).flatMap((e) =>
+        e.clientMsgId === message.clientMsgId && e.op.kind === 'react' ? [e.op] : [],
+      );
+      await db.messages.update(message.clientMsgId, {
+        reactions: shownReactions(message.confirmedReactions ?? [], waiting, userId),
+      });
     });
     return;
   }

@@ -41,10 +41,11 @@ const REPLY_COLUMN = `IF(m.reply_to_id IS NULL, NULL, (SELECT JSON_OBJECT(
     'content', LEFT(r.content, ${REPLY_PREVIEW_CHARS * 4}), 'fileName', r.file_name,
     'isDeleted', r.is_deleted) FROM messages r WHERE r.message_id = m.reply_to_id)) AS reply_json`;
 
-/** The live reactions of a message, oldest first, read with it: a range of the reactions
- * table's primary key, only for messages ever reacted to. */
+/** The live reactions of a message, read with it: a range of the reactions table's
+ * primary key, only for messages ever reacted to. (Ordered in reactionsOf: MySQL has no
+ * ORDER BY inside JSON_ARRAYAGG.) */
 const REACTIONS_COLUMN = `IF(m.has_reactions = 0, NULL, (SELECT JSON_ARRAYAGG(
-    JSON_OBJECT('emoji', x.emoji, 'userId', x.user_id) ORDER BY x.created_at, x.user_id)
+    JSON_OBJECT('emoji', x.emoji, 'userId', x.user_id, 'at', DATE_FORMAT(x.created_at, '%Y-%m-%d %H:%i:%s.%f')))
     FROM reactions x WHERE x.message_id = m.message_id AND x.is_removed = 0)) AS reactions_json`;
 
 /** The columns of a MessageRow, for a query that names the table `m`. */
@@ -120,14 +121,20 @@ function builtJson(value: unknown): unknown {
   }
 }
 
-const storedReactionsSchema = z.array(z.object({ emoji: z.string(), userId: z.number().int() }));
+const storedReactionsSchema = z.array(
+  z.object({ emoji: z.string(), userId: z.number().int(), at: z.string() }),
+);
 
 function reactionsOf(row: MessageRow): ReactionsView {
   if (row.reactions_json === null || row.reactions_json === undefined || row.is_deleted) return [];
   const parsed = storedReactionsSchema.safeParse(builtJson(row.reactions_json));
   if (!parsed.success) return [];
+  // Oldest first: emojis in the order they were first used, users in the order they came.
+  const oldestFirst = [...parsed.data].sort((a, b) =>
+    a.at === b.at ? a.userId - b.userId : a.at < b.at ? -1 : 1,
+  );
   const byEmoji = new Map<string, number[]>();
-  for (const { emoji, userId } of parsed.data) {
+  for (const { emoji, userId } of oldestFirst) {
     const users = byEmoji.get(emoji) ?? [];
     users.push(userId);
     byEmoji.set(emoji, users);

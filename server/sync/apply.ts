@@ -211,11 +211,16 @@ async function applyRun(
         sends,
         attachments.resolved,
       );
-      const refused = await refusalsOf(
-        deps.sql,
-        caller.userId,
-        new Map([...attachments.problems, ...replies.problems]),
-      );
+      const problems = new Map([...attachments.problems, ...replies.problems]);
+      // A reply to a send refused here would be stored without its original.
+      for (const send of sends) {
+        const original = replies.resolved.get(send.clientMsgId)?.sameRunClientMsgId;
+        const refusedOriginal = original && sends.find((s) => s.clientMsgId === original);
+        if (refusedOriginal && problems.has(refusedOriginal) && !problems.has(send)) {
+          problems.set(send, 'replyTo: the message it answers was not sent');
+        }
+      }
+      const refused = await refusalsOf(deps.sql, caller.userId, problems);
       const resolved = { attachments: attachments.resolved, replies: replies.resolved };
       if (refused.size === 0) {
         return deps.sends.submit({ caller, conversationId: target, ops: sends, ...resolved });

@@ -80,7 +80,8 @@ describe('[§4a] reactions', () => {
     // The later "off" (from a phone) arrives before the earlier "on" (from a laptop).
     await push(scene.bob.token, [off]);
     const [late] = await push(scene.bob.token, [on]);
-    expect(late).toMatchObject({ status: 'accepted', duplicate: true });
+    // Overtaken, not replayed: done, and nobody is told to catch up.
+    expect(late).toMatchObject({ status: 'accepted', duplicate: false });
     expect(await reactionsOf(scene.bob.token, messageId)).toEqual([]);
     // Pushed again after a lost answer: nothing changes.
     const [again] = await push(scene.bob.token, [off]);
@@ -102,5 +103,42 @@ describe('[§4a] reactions', () => {
     const [deleted] = await push(scene.bob.token, [react(sent.messageId, '👍', true, now)]);
     expect(deleted).toMatchObject({ status: 'rejected', code: 'MESSAGE_DELETED' });
     expect(await reactionsOf(scene.alice.token, sent.messageId)).toEqual([]);
+  });
+});
+
+describe('[§4a] reactions under load and abuse', () => {
+  it('two devices racing on a new reaction end with the later change, every time', async () => {
+    for (let i = 0; i < 8; i++) {
+      const { messageId } = await sendText(scene.alice.token, `race ${i}`);
+      const t = Date.now() - 60_000;
+      const on = react(messageId, '👍', true, new Date(t).toISOString());
+      const off = react(messageId, '👍', false, new Date(t + 500).toISOString());
+      await Promise.all([push(scene.bob.token, [on]), push(scene.bob.token, [off])]);
+      expect(await reactionsOf(scene.bob.token, messageId), `round ${i}`).toEqual([]);
+    }
+  });
+
+  it('a user puts at most 20 different emojis on one message, and is told why', async () => {
+    const { messageId } = await sendText(scene.alice.token, 'so many feelings');
+    const emojis = [...'😀😃😄😁😆😅😂🤣😊😇🙂🙃😉😌😍🥰😘😗😙😚😋'];
+    const now = new Date().toISOString();
+    const results = await push(
+      scene.bob.token,
+      emojis.map((emoji) => react(messageId, emoji, true, now)),
+    );
+    expect(results.slice(0, 20).every((r) => r.status === 'accepted')).toBe(true);
+    expect(results[20]).toMatchObject({ status: 'rejected', code: 'VALIDATION_FAILED' });
+    expect((await reactionsOf(scene.alice.token, messageId))?.length).toBe(20);
+  });
+
+  it('an edit of a reacted message carries its reactions', async () => {
+    const sent = await sendText(scene.alice.token, 'typo');
+    await push(scene.bob.token, [react(sent.messageId, '👍', true, new Date().toISOString())]);
+    const [edited] = await push(scene.alice.token, [
+      { opId: randomUUID(), kind: 'edit', clientMsgId: sent.clientMsgId, content: 'fixed' },
+    ]);
+    expect(edited?.status === 'accepted' && edited.message?.reactions).toEqual([
+      { emoji: '👍', userIds: [scene.bob.user.userId] },
+    ]);
   });
 });

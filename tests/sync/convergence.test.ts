@@ -11,6 +11,7 @@
 // printed: FC_SEED=<seed> FC_PATH=<path> FC_REPLAY_PATH=<replayPath of the commands>.
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { LocalMessage } from '../../renderer/sync/db.ts';
 import { displayedStatus, marksOf } from '../../renderer/sync/marks.ts';
 import type { TestUser } from '../support/clients.ts';
 import {
@@ -167,7 +168,7 @@ class Send extends TimedStep {
 /** The sent messages this device shows, not deleted: what can be answered or reacted to. */
 async function shownHere(slot: Slot, world: World) {
   const rows = await slot.device.db.messages.bulkGet(world.sent.map((s) => s.clientMsgId));
-  return rows.filter((m) => m !== undefined && !m.isDeleted);
+  return rows.filter((m): m is LocalMessage => m !== undefined && !m.isDeleted);
 }
 
 /** Answers a message this device shows (anyone's; one's own even before it is sent). */

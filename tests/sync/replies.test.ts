@@ -77,3 +77,30 @@ test('[§4a] replies written offline reach the other device with their quotes, o
   const stored = await server.sql.message.count({ where: { clientMsgId: addendum } });
   expect(stored).toBe(1);
 });
+
+test('[§4a] a reply to one’s own file still uploading waits for it, and both arrive', async () => {
+  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
+  const phone = device(server, alice!, 'alice-phone', { uploads: true });
+  const convKey = await conversationWith(phone, bob!);
+  phone.goOffline();
+  const file = await phone.engine.sendAttachment(
+    convKey,
+    {
+      kind: 'file',
+      blob: new Blob([Buffer.from('%PDF-1.7 the contract')]),
+      fileName: 'contract.pdf',
+      contentType: 'application/pdf',
+      image: null,
+    },
+    '',
+  );
+  const reply = await phone.engine.sendMessage(convKey, '^ the contract', file);
+  phone.goOnline();
+  await waitFor(() => isDrained(phone), { what: 'phone drained', timeoutMs: 20_000 });
+  const [original, answer] = await Promise.all([
+    server.sql.message.findFirst({ where: { clientMsgId: file } }),
+    server.sql.message.findFirst({ where: { clientMsgId: reply } }),
+  ]);
+  expect(answer?.replyToId).toBe(original?.messageId);
+  expect((await phone.db.messages.get(reply))?.status).toBe('sent');
+});

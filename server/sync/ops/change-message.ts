@@ -104,7 +104,11 @@ export async function applyMessageChange(
     return resultsOnly([{ opId: op.opId, status: 'accepted', message, duplicate }]);
   }
 
-  const before = toMessageView(target);
+  // Read again now: `target` is from before the push, and a reaction may have come since.
+  const before = (await currentMessage(ctx.sql, target.message_id)) ?? {
+    ...toMessageView(target),
+    version,
+  };
   const message: SyncMessage = {
     ...before,
     content: op.kind === 'edit' ? op.content : '',

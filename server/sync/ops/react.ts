@@ -5,7 +5,7 @@
 // conversation and restamps the message, so the reaction travels as a change of the
 // message, through the stream and the pull alike.
 
-import { reactionStamp } from '../../../shared/reactions.ts';
+import { REACTION_LIMITS, reactionStamp } from '../../../shared/reactions.ts';
 import { EMPTY_CHANGES, type OpOfKind, type SyncMessage } from '../../../shared/sync/protocol.ts';
 import { MESSAGE_COLUMN_LIST, type MessageRow, toMessageView } from '../../chat/rows.ts';
 import type { SqlRunner } from '../../db/sql.ts';
@@ -22,6 +22,31 @@ const BUMP_SQL = `UPDATE conversations c
    WHERE c.conversation_id = ? AND ? IN (c.user1_id, c.user2_id)`;
 
 const STAMP = '(SELECT epoch FROM sync_clock WHERE id = 1 LOCK IN SHARE MODE)';
+
+const TOO_MANY = `at most ${REACTION_LIMITS.emojisPerMessage} different reactions per message, ${REACTION_LIMITS.emojisPerUser} of them yours`;
+
+/** Why a reaction changed nothing: the transaction is rolled back and the op answered. */
+class Unchanged extends Error {
+  constructor(readonly why: 'not-member' | 'replayed' | 'superseded' | 'too-many') {
+    super(why);
+  }
+}
+
+/** A new emoji on a message must fit the limits: its views stay small for everyone. */
+async function checkLimits(tx: SqlRunner, target: Target, caller: Caller, op: ReactOp) {
+  const [counts] = await tx.rows<{ emojis: number; mine: number; has_emoji: number }>(
+    `SELECT COUNT(DISTINCT emoji) AS emojis, SUM(user_id = ?) AS mine, SUM(emoji = ?) AS has_emoji
+       FROM reactions WHERE message_id = ? AND is_removed = 0`,
+    [caller.userId, op.emoji, target.message_id],
+  );
+  const isNewEmoji = Number(counts?.has_emoji ?? 0) === 0;
+  if (
+    Number(counts?.mine ?? 0) >= REACTION_LIMITS.emojisPerUser ||
+    (isNewEmoji && Number(counts?.emojis ?? 0) >= REACTION_LIMITS.emojisPerMessage)
+  ) {
+    throw new Unchanged('too-many');
+  }
+}
 
 interface Target {
   message_id: number;
@@ -67,33 +92,52 @@ export async function applyReaction(
   }
   const stamp = reactionStamp(op.at, Date.now(), op.opId);
   const conversationId = target.conversation_id;
-  const version = await ctx.sql.transaction(async (tx): Promise<number | null> => {
-    const [stored] = await tx.rows<{ stamp: string }>(
-      'SELECT stamp FROM reactions WHERE message_id = ? AND user_id = ? AND emoji = ? FOR UPDATE',
-      [target.message_id, caller.userId, op.emoji],
-    );
-    // A later change, or this one, is there already: nothing to do.
-    if (stored && stored.stamp >= stamp) return null;
-    const bumped = await tx.write(BUMP_SQL, [conversationId, caller.userId]);
-    if (bumped.affectedRows === 0) return null;
-    await tx.write(
-      `INSERT INTO reactions (message_id, user_id, emoji, is_removed, stamp)
+  let outcome: Unchanged['why'] | null = null;
+  const version = await ctx.sql
+    .transaction(async (tx): Promise<number> => {
+      // The conversation's row is locked first: changes to its reactions take turns, so
+      // the stamp read below is still the newest when this one is written (a row that
+      // does not exist yet cannot be locked at READ COMMITTED).
+      const bumped = await tx.write(BUMP_SQL, [conversationId, caller.userId]);
+      if (bumped.affectedRows === 0) throw new Unchanged('not-member');
+      const [stored] = await tx.rows<{ stamp: string; is_removed: number | boolean }>(
+        'SELECT stamp, is_removed FROM reactions WHERE message_id = ? AND user_id = ? AND emoji = ?',
+        [target.message_id, caller.userId, op.emoji],
+      );
+      if (stored && stored.stamp === stamp) throw new Unchanged('replayed');
+      // A later change is there already: this one changes nothing.
+      if (stored && stored.stamp > stamp) throw new Unchanged('superseded');
+      if (op.isOn && (!stored || stored.is_removed)) await checkLimits(tx, target, caller, op);
+      await tx.write(
+        `INSERT INTO reactions (message_id, user_id, emoji, is_removed, stamp)
        VALUES (?, ?, ?, ?, ?)
        ON DUPLICATE KEY UPDATE is_removed = VALUES(is_removed), stamp = VALUES(stamp),
                                updated_at = CURRENT_TIMESTAMP(3)`,
-      [target.message_id, caller.userId, op.emoji, op.isOn ? 0 : 1, stamp],
-    );
-    await tx.write(
-      `UPDATE messages SET change_epoch = ${STAMP}, has_reactions = 1 WHERE message_id = ?`,
-      [target.message_id],
-    );
-    await ctx.beforeCommit?.(conversationId);
-    return bumped.insertId;
-  });
+        [target.message_id, caller.userId, op.emoji, op.isOn ? 0 : 1, stamp],
+      );
+      await tx.write(
+        `UPDATE messages SET change_epoch = ${STAMP}, has_reactions = 1 WHERE message_id = ?`,
+        [target.message_id],
+      );
+      await ctx.beforeCommit?.(conversationId);
+      return bumped.insertId;
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof Unchanged)) throw error;
+      outcome = error.why;
+      return null;
+    });
+  if (outcome === 'not-member') return resultsOnly([rejected(op.opId, 'NOT_FOUND', NOT_FOUND)]);
+  if (outcome === 'too-many') {
+    return resultsOnly([rejected(op.opId, 'VALIDATION_FAILED', TOO_MANY)]);
+  }
   const message = await currentMessage(ctx.sql, target.message_id);
   if (!message) return resultsOnly([rejected(op.opId, 'NOT_FOUND', NOT_FOUND)]);
   if (version === null) {
-    return resultsOnly([{ opId: op.opId, status: 'accepted', message, duplicate: true }]);
+    // Only a replay is a duplicate (its answer may have been lost with its events); a
+    // change a later one overtook is simply done.
+    const duplicate = outcome === 'replayed';
+    return resultsOnly([{ opId: op.opId, status: 'accepted', message, duplicate }]);
   }
   const step = { conversationId, from: version - 1, to: version };
   const to = (await ctx.participants.of(conversationId)) ?? [caller.userId];

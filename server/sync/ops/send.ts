@@ -117,10 +117,16 @@ async function storedBy(
   return new Map(rows.map((r) => [keyOf(r.sender_id, r.client_msg_id ?? ''), r]));
 }
 
-/** The id a same-run original got from the insert, by the row that answers it. */
-function sameRunOriginals(rows: readonly Row[], fresh: ReadonlyMap<number, number>) {
+/** The id a same-run original has (from this insert, or stored by a retry that raced
+ * it), by the id of the row that answers it. */
+function sameRunOriginals(
+  rows: readonly Row[],
+  fresh: ReadonlyMap<number, number>,
+  earlier: ReadonlyMap<number, { message_id: number }> = new Map(),
+) {
   const freshByClientId = new Map<string, number>();
-  for (const [i, messageId] of fresh) {
+  const stored = [...fresh, ...[...earlier].map(([i, row]) => [i, row.message_id] as const)];
+  for (const [i, messageId] of stored) {
     const row = rows[i];
     if (row) freshByClientId.set(keyOf(row.senderId, row.op.clientMsgId), messageId);
   }
@@ -140,9 +146,10 @@ async function linkSameRunReplies(
   tx: SqlRunner,
   rows: readonly Row[],
   fresh: ReadonlyMap<number, number>,
+  earlier: ReadonlyMap<number, { message_id: number }>,
 ): Promise<void> {
   if (!rows.some((row) => row.reply?.sameRunClientMsgId)) return;
-  for (const [replyId, originalId] of sameRunOriginals(rows, fresh)) {
+  for (const [replyId, originalId] of sameRunOriginals(rows, fresh, earlier)) {
     await tx.write('UPDATE messages SET reply_to_id = ? WHERE message_id = ?', [
       originalId,
       replyId,
@@ -227,7 +234,7 @@ export async function applySendBatch(
         else earlier.set(i, existing);
       });
     }
-    await linkSameRunReplies(tx, rows, fresh);
+    await linkSameRunReplies(tx, rows, fresh, earlier);
     const perConversation = new Map<number, { n: number; last: number }>();
     for (const [i, messageId] of fresh) {
       const { conversationId } = rows[i]!;
@@ -296,7 +303,7 @@ interface GroupedBatch {
 function groupBatch(rows: readonly Row[], stored: Stored, at: Date): GroupedBatch {
   const conversations = new Map<number, ConversationBatch>();
   const linked = rows.some((row) => row.reply?.sameRunClientMsgId)
-    ? sameRunOriginals(rows, stored.fresh)
+    ? sameRunOriginals(rows, stored.fresh, stored.earlier)
     : null;
   const rowsOf = new Map<number, number[]>();
   const time = at.toISOString();

@@ -126,12 +126,14 @@ describe('files', () => {
     expect(result.contentType).toBe('application/octet-stream');
   });
 
-  it('sends an image the browser cannot decode as a file', async () => {
+  it('sends an image the browser cannot decode as a file, without its metadata', async () => {
     fakeBrowser();
-    const file = imageFile('broken.png', 'image/png', 'not an image');
+    const file = imageFile('broken.png', 'image/png', 'not an image GPSLatitude 52.52');
     const result = prepared(await prepareAttachment(file));
     expect(result).toMatchObject({ kind: 'file', contentType: 'image/png', image: null });
-    expect(result.blob).toBe(file);
+    expect(await result.blob.text()).not.toContain('GPS');
+    const notAContainer = new File(['just text'], 'odd.png', { type: 'image/png' });
+    expect(prepared(await prepareAttachment(notAContainer)).blob).toBe(notAContainer);
   });
 });
 

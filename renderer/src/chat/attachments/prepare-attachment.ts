@@ -198,14 +198,22 @@ export async function prepareAttachment(file: File, now = new Date()): Promise<P
     image: null,
   };
   if (!isInlineImageType(contentType)) return asFile;
+  // An image sent as a file (too large to show, or one the browser cannot draw) keeps
+  // its pixels but not its metadata, where it parses as what it says it is.
+  const asImageFile = async (): Promise<PreparedAttachment> => {
+    const stripped = stripImageMetadata(new Uint8Array(await file.arrayBuffer()), contentType);
+    return stripped
+      ? { ...asFile, blob: new Blob([stripped as BlobPart], { type: contentType }) }
+      : asFile;
+  };
 
   const bitmap = await decodeImage(file);
-  if (!bitmap) return asFile;
+  if (!bitmap) return asImageFile();
   try {
     const side = ATTACHMENT_LIMITS.maxImageSide;
-    if (bitmap.width > side || bitmap.height > side) return asFile;
+    if (bitmap.width > side || bitmap.height > side) return await asImageFile();
     const thumbnail = await makeThumbnail(bitmap).catch(() => null);
-    if (!thumbnail) return asFile;
+    if (!thumbnail) return await asImageFile();
     if (contentType !== 'image/jpeg') {
       // PNG, GIF and WebP keep their pixels and animation, and lose their metadata.
       const bytes = stripImageMetadata(new Uint8Array(await file.arrayBuffer()), contentType);

@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { stripPngMetadata, stripWebpMetadata } from './strip-metadata.ts';
+import { stripJpegMetadata, stripPngMetadata, stripWebpMetadata } from './strip-metadata.ts';
 
 const text = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
 
@@ -79,5 +79,30 @@ describe('[§4a] image metadata stays on the device', () => {
     expect(stripPngMetadata(new Uint8Array(withMetadata.subarray(0, 40)))).toBeNull();
     expect(stripPngMetadata(text('GIF89a'))).toBeNull();
     expect(stripWebpMetadata(text('RIFF\x10\0\0\0WEBPVP8 '))).toBeNull();
+  });
+});
+
+describe('[§4a] a JPEG sent as a file', () => {
+  const segment = (marker: number, data: string) => {
+    const body = Buffer.from(data, 'latin1');
+    const head = Buffer.from([0xff, marker, 0, 0]);
+    head.writeUInt16BE(body.length + 2, 2);
+    return Buffer.concat([head, body]);
+  };
+  it('loses its EXIF, XMP, IPTC and comments, and keeps its profile and image data', () => {
+    const soi = Buffer.from([0xff, 0xd8]);
+    const jfif = segment(0xe0, 'JFIF\0');
+    const exif = segment(0xe1, 'Exif\0\0GPSLatitude 52.52');
+    const icc = segment(0xe2, 'ICC_PROFILE\0');
+    const comment = segment(0xfe, 'taken at home');
+    const scan = Buffer.concat([
+      segment(0xda, 'scan header'),
+      Buffer.from([1, 2, 0xff, 0, 3, 0xff, 0xd9]),
+    ]);
+    const stripped = stripJpegMetadata(
+      new Uint8Array(Buffer.concat([soi, jfif, exif, icc, comment, scan])),
+    );
+    expect(stripped && Buffer.from(stripped)).toEqual(Buffer.concat([soi, jfif, icc, scan]));
+    expect(stripJpegMetadata(text('not a jpeg'))).toBeNull();
   });
 });

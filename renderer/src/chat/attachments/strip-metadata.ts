@@ -1,7 +1,7 @@
-// Drops the metadata a PNG or WebP can carry (EXIF with the place a photo was taken, XMP,
-// text chunks) without decoding the image: its pixels, colour profile and animation stay
-// as they are. Chunks are copied whole, so each keeps its own checksum. Null when the
-// bytes are not the container they claim to be.
+// Drops the metadata a PNG, WebP or JPEG can carry (EXIF with the place a photo was
+// taken, XMP, IPTC, text chunks) without decoding the image: its pixels, colour profile
+// and animation stay as they are. Chunks are copied whole, so each keeps its own
+// checksum. Null when the bytes are not the container they claim to be.
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** EXIF, the three text kinds (XMP travels in iTXt) and the modification time. */
@@ -71,10 +71,48 @@ export function stripWebpMetadata(bytes: Uint8Array): Uint8Array | null {
   return concat([header, body]);
 }
 
-/** The image's bytes without metadata, for the types that carry it as chunks; the bytes
- * unchanged for GIF (it has no EXIF); null when they do not parse. */
+/** APP1 (EXIF and XMP), APP13 (IPTC) and comments; the colour profile (APP2) stays. */
+const JPEG_METADATA = new Set([0xe1, 0xed, 0xfe]);
+/** Markers that stand alone, without a length. */
+const isStandalone = (marker: number) => marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7);
+
+/** A JPEG without its metadata segments, its image data byte for byte: for a photo sent
+ * as a file, which is not re-encoded. */
+export function stripJpegMetadata(bytes: Uint8Array): Uint8Array | null {
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
+  const kept: Uint8Array[] = [bytes.subarray(0, 2)];
+  let at = 2;
+  while (at < bytes.length) {
+    if (bytes[at] !== 0xff) return null;
+    const marker = bytes[at + 1] ?? 0;
+    if (marker === 0xff) {
+      at += 1; // fill byte
+      continue;
+    }
+    if (marker === 0xd9 || marker === 0xda) {
+      // End of image, or the scan: what follows is image data, kept as it is.
+      kept.push(bytes.subarray(at));
+      return concat(kept);
+    }
+    if (isStandalone(marker)) {
+      kept.push(bytes.subarray(at, at + 2));
+      at += 2;
+      continue;
+    }
+    if (at + 4 > bytes.length) return null;
+    const end = at + 2 + (((bytes[at + 2] ?? 0) << 8) | (bytes[at + 3] ?? 0));
+    if (end > bytes.length) return null;
+    if (!JPEG_METADATA.has(marker)) kept.push(bytes.subarray(at, end));
+    at = end;
+  }
+  return null;
+}
+
+/** The image's bytes without metadata, for the types that carry it in chunks or
+ * segments; the bytes unchanged for GIF (it has no EXIF); null when they do not parse. */
 export function stripImageMetadata(bytes: Uint8Array, contentType: string): Uint8Array | null {
   if (contentType === 'image/png') return stripPngMetadata(bytes);
   if (contentType === 'image/webp') return stripWebpMetadata(bytes);
+  if (contentType === 'image/jpeg') return stripJpegMetadata(bytes);
   return bytes;
 }
