@@ -15,11 +15,20 @@ export interface TestUser {
 export async function createUser(baseUrl: string, displayName = 'User'): Promise<TestUser> {
   const email = `${displayName.toLowerCase().replace(/[^a-z0-9]/g, '')}-${randomBytes(4).toString('hex')}@test.local`;
   const password = 'correct horse battery';
-  const res = await fetch(`${baseUrl}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password, display_name: displayName }),
-  });
+  const register = () =>
+    fetch(`${baseUrl}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password, display_name: displayName }),
+    });
+  let res = await register();
+  // Password hashing is rationed: a busy server says when to come back, as clients do.
+  for (let attempt = 1; res.status === 503 && attempt < 5; attempt++) {
+    const seconds = Number(res.headers.get('retry-after') ?? 1);
+    await res.body?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, Math.min(5, seconds) * 1000));
+    res = await register();
+  }
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as {
     token: string;
