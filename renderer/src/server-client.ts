@@ -4,7 +4,8 @@
 // presents it; answers are parsed, never trusted.
 import { z } from 'zod';
 import type { ErrorCode } from '../../shared/errors.ts';
-import type { ServiceListing } from '../../shared/model.ts';
+import type { PublicUser, ServiceListing } from '../../shared/model.ts';
+import { peopleSearchResultSchema } from '../../shared/people.ts';
 import type { ServerAuth } from '../../shared/platform/server-auth.ts';
 import { callServer, type FetchLike, type ServerCall } from '../../shared/server-call.ts';
 import { type DeviceSession, deviceListSchema } from '../../shared/sessions.ts';
@@ -32,6 +33,8 @@ const catalogSchema = z.array(listingSchema);
 
 export interface ServerClient {
   listCatalog(): Promise<ServiceListing[]>;
+  /** Other people whose name has a word starting with `query` (2+ characters). */
+  searchPeople(query: string): Promise<PublicUser[]>;
   /** The account's signed-in devices, this one included. */
   listDevices(): Promise<DeviceSession[]>;
   signOutDevice(sessionId: number): Promise<void>;
@@ -57,6 +60,11 @@ export function createServerClient(
   return {
     async listCatalog() {
       return catalogSchema.parse(await call({ kind: 'query', path: 'catalog.list' }));
+    },
+    async searchPeople(query) {
+      return peopleSearchResultSchema.parse(
+        await call({ kind: 'query', path: 'people.search', input: { query } }),
+      );
     },
     async listDevices() {
       return deviceListSchema.parse(await call({ kind: 'query', path: 'auth.devices' })).devices;

@@ -23,6 +23,7 @@ export interface LimitRules {
   conversationsAddress: LimitRule;
   messagesAccount: LimitRule;
   messagesAddress: LimitRule;
+  peopleSearchAccount: LimitRule;
 }
 
 export function limitRules(config: ServerConfig): LimitRules {
@@ -61,6 +62,8 @@ export function limitRules(config: ServerConfig): LimitRules {
       max: config.MESSAGES_MAX_PER_MINUTE * ADDRESS_SHARE,
       windowMs: MINUTE,
     },
+    // A person types a name a letter at a time; a script walking the directory is slowed.
+    peopleSearchAccount: { name: 'people-search-account', max: 60, windowMs: MINUTE },
   };
 }
 
@@ -145,6 +148,15 @@ export function guardMessages(
     ],
     count,
     'too many messages; slow down',
+  );
+}
+
+export function guardPeopleSearch(limits: RateLimits, userId: number): Promise<void> {
+  return takeAll(
+    limits.limiter,
+    [{ rule: limits.rules.peopleSearchAccount, key: String(userId) }],
+    1,
+    'too many searches; slow down',
   );
 }
 

@@ -3,6 +3,7 @@ import { authRouter } from './auth.ts';
 import { catalogRouter } from './catalog.ts';
 import { conversationsRouter } from './conversations.ts';
 import { messagesRouter } from './messages.ts';
+import { peopleRouter } from './people.ts';
 import { syncRouter } from './sync.ts';
 
 export const appRouter = router({
@@ -11,6 +12,7 @@ export const appRouter = router({
   messages: messagesRouter,
   sync: syncRouter,
   catalog: catalogRouter,
+  people: peopleRouter,
 });
 
 export type AppRouter = typeof appRouter;

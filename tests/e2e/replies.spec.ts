@@ -1,5 +1,6 @@
-// [§4a] Replies in the browser: one person answers a message from its menu, the other
-// sees the quote and is taken to the original by it; a deleted original is said to be.
+// [§4a] Replies and reactions in the browser: one person answers a message from its
+// menu, the other sees the quote, is taken to the original by it and reacts to the
+// answer; a deleted original is said to be.
 import { expect, test } from '@playwright/test';
 import {
   conversationWith,
@@ -10,7 +11,9 @@ import {
   startConversation,
 } from './support/web-app.ts';
 
-test('a reply quotes its original, opens it, and says when it was deleted', async ({ browser }) => {
+test('a reply quotes its original and opens it, a reaction reaches the author, a deleted original is said to be', async ({
+  browser,
+}) => {
   const alice = await newUser('Alice Asks');
   const bob = await newUser('Bob Answers');
   await startConversation(alice, bob);
@@ -38,6 +41,18 @@ test('a reply quotes its original, opens it, and says when it was deleted', asyn
   await expect(quote).toBeVisible();
   await quote.click();
   await expect(messages(a.page).locator('.message.is-target')).toContainText('Is Tuesday fine?');
+
+  // Alice reacts to the answer; Bob sees who, and takes nothing back by looking.
+  const answer = messages(a.page).getByRole('article', { name: /: Tuesday works$/ });
+  await answer.getByRole('button', { name: /^More actions/ }).click();
+  await a.page.getByRole('menuitem', { name: 'React' }).click();
+  await expect(a.page.getByRole('button', { name: 'React with 👍' })).toBeFocused();
+  await a.page.getByRole('button', { name: 'React with 👍' }).click();
+  const chip = messages(b.page).getByRole('button', {
+    name: '👍 1: Alice Asks. Press to add yours',
+  });
+  await expect(chip).toBeVisible();
+  await expect(chip).toHaveAttribute('aria-pressed', 'false');
 
   const ownOriginal = messages(a.page).getByRole('article', { name: /: Is Tuesday fine\?$/ });
   await ownOriginal.getByRole('button', { name: /^More actions/ }).click();

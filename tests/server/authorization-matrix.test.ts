@@ -268,6 +268,11 @@ const TRPC_ENDPOINTS: Endpoint[] = [
     expected: SIGNED_IN_OK,
     call: trpc('query', 'catalog.list', () => undefined),
   },
+  {
+    name: 'people.search',
+    expected: SIGNED_IN_OK,
+    call: trpc('query', 'people.search', () => ({ query: 'Bob' })),
+  },
 ];
 
 const REST_ENDPOINTS: Endpoint[] = [

@@ -541,6 +541,14 @@ for (const path of ['conversations.get', 'messages.list'] as const) {
 }
 
 {
+  const base = () => ({ query: 'Bob' });
+  trpcObjectCases('query', 'people.search', base, ['query'], {});
+  for (const query of ['', 'a', 'x'.repeat(101), 42, null, 'Bob\u0000']) {
+    trpcCase('query', 'people.search', `query ${JSON.stringify(query)}`, () => ({ query }));
+  }
+}
+
+{
   const path = 'messages.send';
   const base = () => ({
     conversationId: scene.conversationId,

@@ -6,6 +6,7 @@ import { Avatar } from '../components/Avatar.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { ChatIcon, OutboxIcon, SignOutIcon, StoreIcon } from '../components/icons.tsx';
 import { ConversationList } from '../conversations/ConversationList.tsx';
+import { NewChatButton } from '../conversations/NewChatButton.tsx';
 import { OutboxView } from '../outbox/OutboxView.tsx';
 import { Link, useRoute } from '../routing/router.tsx';
 import { SearchBox } from '../search/SearchBox.tsx';
@@ -141,7 +142,10 @@ export function Shell() {
       <NavRail />
       <aside className="sidebar" aria-label="Sidebar">
         <header className="sidebar-header">
-          <h1 className="sidebar-title">Chats</h1>
+          <div className="sidebar-title-row">
+            <h1 className="sidebar-title">Chats</h1>
+            <NewChatButton />
+          </div>
           <SyncIndicator />
         </header>
         <SessionEndedBanner />

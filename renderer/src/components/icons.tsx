@@ -109,6 +109,11 @@ export const EditIcon = (p: IconProps) => (
     <path d="M4 20h4L19 9l-4-4L4 16z" />
   </Svg>
 );
+export const PlusIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M12 5v14M5 12h14" />
+  </Svg>
+);
 export const ReplyIcon = (p: IconProps) => (
   <Svg {...p}>
     <path d="M10 8 5 12l5 4M5 12h9a5 5 0 0 1 5 5v1" />

@@ -54,7 +54,7 @@ export function ConversationList() {
     >
       {conversations.length === 0 ? (
         <EmptyState icon={<ChatIcon size={28} />} title="No conversations yet">
-          <p>Start one from a service or a request.</p>
+          <p>Start one from a service or a request, or find someone with New chat (+).</p>
           <p>
             <Link to="/services" className="button secondary">
               Browse services

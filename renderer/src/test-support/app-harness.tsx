@@ -179,6 +179,7 @@ export function appServices(db: ChatDatabase, overrides: Partial<AppServices> = 
   } as Storage;
   const server: ServerClient = {
     listCatalog: async () => [],
+    searchPeople: async () => [],
     listDevices: async () => [],
     signOutDevice: async () => {},
   };
