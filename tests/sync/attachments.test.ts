@@ -3,38 +3,19 @@
 // online, and reaches the other device as the same bytes; the message reaches nobody
 // before its bytes are on the server; a refused file fails its message with the reason.
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { PreparedAttachment } from '../../renderer/sync/api.ts';
 import {
   conversationWith,
   createUsers,
-  type Device,
   isDrained,
-  openDevice,
-  type SyncServer,
   serverMessages,
-  startSyncServer,
+  syncTestServer,
   waitFor,
 } from './support.ts';
 
-let server: SyncServer;
-const devices: Device[] = [];
-
-beforeAll(async () => {
-  server = await startSyncServer('attachsync');
-});
-afterEach(async () => {
-  await Promise.all(devices.splice(0).map((d) => d.close()));
-});
-afterAll(async () => {
-  await server?.dispose();
-});
-
-function device(...args: Parameters<typeof openDevice>): Device {
-  const opened = openDevice(...args);
-  devices.push(opened);
-  return opened;
-}
+const suite = syncTestServer('attachsync');
+const { device } = suite;
 
 const sha256 = async (blob: Blob) =>
   createHash('sha256')
@@ -52,9 +33,9 @@ function file(bytes: Uint8Array, fileName: string): PreparedAttachment {
 }
 
 test('[§4a] a file queued offline survives a restart, uploads when online and arrives as the same bytes', async () => {
-  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
-  const phone = device(server, alice!, 'alice-phone', { uploads: true });
-  const desk = device(server, bob!, 'bob-desk', { uploads: true });
+  const [alice, bob] = await createUsers(suite.server, 'Alice', 'Bob');
+  const phone = device(suite.server, alice!, 'alice-phone', { uploads: true });
+  const desk = device(suite.server, bob!, 'bob-desk', { uploads: true });
   phone.goOffline();
   const convKey = await conversationWith(phone, bob!);
   const bytes = randomBytes(200_000);
@@ -68,9 +49,9 @@ test('[§4a] a file queued offline survives a restart, uploads when online and a
   phone.goOnline();
   await waitFor(() => isDrained(phone), { what: 'phone drained', timeoutMs: 20_000 });
 
-  const stored = await serverMessages(server, [alice!.user.userId, bob!.user.userId]);
+  const stored = await serverMessages(suite.server, [alice!.user.userId, bob!.user.userId]);
   expect(stored.map((m) => m.clientMsgId).sort()).toEqual([before, sent, after].sort());
-  const onServer = await server.sql.message.findFirst({ where: { clientMsgId: sent } });
+  const onServer = await suite.server.sql.message.findFirst({ where: { clientMsgId: sent } });
   expect(onServer).toMatchObject({
     messageType: 'file',
     content: 'quote',
@@ -84,7 +65,7 @@ test('[§4a] a file queued offline survives a restart, uploads when online and a
   });
   const received = await desk.db.messages.get(sent);
   expect(received?.attachment).toMatchObject({ fileName: 'quote.pdf', size: bytes.length });
-  const res = await fetch(`${server.url}${received?.attachment?.fileUrl}`, {
+  const res = await fetch(`${suite.server.url}${received?.attachment?.fileUrl}`, {
     headers: { authorization: `Bearer ${bob!.token}` },
   });
   expect(await sha256(await res.blob())).toBe(await sha256(new Blob([Buffer.from(bytes)])));
@@ -92,8 +73,8 @@ test('[§4a] a file queued offline survives a restart, uploads when online and a
 });
 
 test('[§4a] a file the server refuses fails its message with the reason, and blocks nothing behind it', async () => {
-  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
-  const phone = device(server, alice!, 'alice-phone', { uploads: true });
+  const [alice, bob] = await createUsers(suite.server, 'Alice', 'Bob');
+  const phone = device(suite.server, alice!, 'alice-phone', { uploads: true });
   const convKey = await conversationWith(phone, bob!);
   const program = Buffer.concat([
     Buffer.from('MZ'),
@@ -114,13 +95,13 @@ test('[§4a] a file the server refuses fails its message with the reason, and bl
   await waitFor(async () => (await phone.db.messages.get(next))?.status === 'sent', {
     what: 'the text behind it sent',
   });
-  const stored = await serverMessages(server, [alice!.user.userId, bob!.user.userId]);
+  const stored = await serverMessages(suite.server, [alice!.user.userId, bob!.user.userId]);
   expect(stored.map((m) => m.clientMsgId)).toEqual([next]);
 });
 
 test('[§4a] a queued file discarded before it uploads never reaches anyone', async () => {
-  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
-  const phone = device(server, alice!, 'alice-phone', { uploads: true });
+  const [alice, bob] = await createUsers(suite.server, 'Alice', 'Bob');
+  const phone = device(suite.server, alice!, 'alice-phone', { uploads: true });
   phone.goOffline();
   const convKey = await conversationWith(phone, bob!);
   const sent = await phone.engine.sendAttachment(convKey, file(randomBytes(1000), 'a.pdf'), '');
@@ -129,14 +110,14 @@ test('[§4a] a queued file discarded before it uploads never reaches anyone', as
   phone.goOnline();
   await phone.engine.sendMessage(convKey, 'only this');
   await waitFor(() => isDrained(phone), { what: 'drained' });
-  const stored = await serverMessages(server, [alice!.user.userId, bob!.user.userId]);
+  const stored = await serverMessages(suite.server, [alice!.user.userId, bob!.user.userId]);
   expect(stored.map((m) => m.content)).toEqual(['only this']);
 });
 
 test('[§4a] a file deleted by its sender leaves the other device, bytes and all', async () => {
-  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
-  const phone = device(server, alice!, 'alice-phone', { uploads: true });
-  const desk = device(server, bob!, 'bob-desk');
+  const [alice, bob] = await createUsers(suite.server, 'Alice', 'Bob');
+  const phone = device(suite.server, alice!, 'alice-phone', { uploads: true });
+  const desk = device(suite.server, bob!, 'bob-desk');
   const convKey = await conversationWith(phone, bob!);
   const sent = await phone.engine.sendAttachment(convKey, file(randomBytes(2000), 'plan.pdf'), '');
   const received = await waitFor(async () => desk.db.messages.get(sent), {
@@ -158,9 +139,9 @@ test('[§4a] a file deleted by its sender leaves the other device, bytes and all
 });
 
 test("[§4a] an edit changes only a file's caption, which may be emptied; a text message keeps its words", async () => {
-  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
-  const phone = device(server, alice!, 'alice-phone', { uploads: true });
-  const desk = device(server, bob!, 'bob-desk');
+  const [alice, bob] = await createUsers(suite.server, 'Alice', 'Bob');
+  const phone = device(suite.server, alice!, 'alice-phone', { uploads: true });
+  const desk = device(suite.server, bob!, 'bob-desk');
   const convKey = await conversationWith(phone, bob!);
   const sent = await phone.engine.sendAttachment(
     convKey,
@@ -191,14 +172,14 @@ test("[§4a] an edit changes only a file's caption, which may be emptied; a text
     { opId: crypto.randomUUID(), kind: 'edit', clientMsgId: text, content: '' },
   ]);
   expect(results[0]).toMatchObject({ status: 'rejected', code: 'VALIDATION_FAILED' });
-  const stored = await server.sql.message.findFirst({ where: { clientMsgId: text } });
+  const stored = await suite.server.sql.message.findFirst({ where: { clientMsgId: text } });
   expect(stored).toMatchObject({ content: 'see you at ten', isEdited: false });
 });
 
 test('[§4a] received files up to the chosen size are fetched as they arrive and kept; larger ones wait to be opened', async () => {
-  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
-  const phone = device(server, alice!, 'alice-phone', { uploads: true });
-  const desk = device(server, bob!, 'bob-desk', { autoDownloadBytes: 50_000 });
+  const [alice, bob] = await createUsers(suite.server, 'Alice', 'Bob');
+  const phone = device(suite.server, alice!, 'alice-phone', { uploads: true });
+  const desk = device(suite.server, bob!, 'bob-desk', { autoDownloadBytes: 50_000 });
   const convKey = await conversationWith(phone, bob!);
   desk.goOffline();
   const small = randomBytes(40_000);
@@ -231,8 +212,8 @@ test('[§4a] received files up to the chosen size are fetched as they arrive and
 });
 
 test('[§4a] a cancelled upload fails its message and sends nothing until retried, then goes once', async () => {
-  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
-  const phone = device(server, alice!, 'alice-phone', { uploads: true });
+  const [alice, bob] = await createUsers(suite.server, 'Alice', 'Bob');
+  const phone = device(suite.server, alice!, 'alice-phone', { uploads: true });
   phone.goOffline();
   const convKey = await conversationWith(phone, bob!);
   const sent = await phone.engine.sendAttachment(convKey, file(randomBytes(5000), 'a.pdf'), '');
@@ -245,7 +226,7 @@ test('[§4a] a cancelled upload fails its message and sends nothing until retrie
   await phone.engine.sendMessage(convKey, 'sent while the file waits');
   await waitFor(() => isDrained(phone), { what: 'the text went' });
   expect((await phone.db.attachments.get(sent))?.upload?.state).toBe('failed');
-  const before = await serverMessages(server, [alice!.user.userId, bob!.user.userId]);
+  const before = await serverMessages(suite.server, [alice!.user.userId, bob!.user.userId]);
   expect(before.map((m) => m.content)).toEqual(['sent while the file waits']);
 
   await phone.engine.retry(sent);
@@ -253,6 +234,6 @@ test('[§4a] a cancelled upload fails its message and sends nothing until retrie
     what: 'the file sent after the retry',
     timeoutMs: 20_000,
   });
-  const after = await serverMessages(server, [alice!.user.userId, bob!.user.userId]);
+  const after = await serverMessages(suite.server, [alice!.user.userId, bob!.user.userId]);
   expect(after.filter((m) => m.clientMsgId === sent)).toHaveLength(1);
 });

@@ -2,43 +2,18 @@
 // offline they show at once and reach the other person once; a lost answer or a copy
 // of the message arriving first loses nothing; the author is told who reacted; two
 // devices of one user end with the change made last.
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { IncomingMessage } from '../../renderer/sync/api.ts';
-import {
-  conversationWith,
-  createUsers,
-  type Device,
-  isDrained,
-  openDevice,
-  type SyncServer,
-  startSyncServer,
-  waitFor,
-} from './support.ts';
+import { conversationWith, createUsers, isDrained, syncTestServer, waitFor } from './support.ts';
 
-let server: SyncServer;
-const devices: Device[] = [];
-
-beforeAll(async () => {
-  server = await startSyncServer('reactsync');
-});
-afterEach(async () => {
-  await Promise.all(devices.splice(0).map((d) => d.close()));
-});
-afterAll(async () => {
-  await server?.dispose();
-});
-
-function device(...args: Parameters<typeof openDevice>): Device {
-  const opened = openDevice(...args);
-  devices.push(opened);
-  return opened;
-}
+const suite = syncTestServer('reactsync');
+const { device } = suite;
 
 test('[§4a] a reaction toggled offline shows at once, reaches the author once and tells them', async () => {
-  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
+  const [alice, bob] = await createUsers(suite.server, 'Alice', 'Bob');
   const heard: IncomingMessage[] = [];
-  const phone = device(server, alice!, 'alice-phone', { onIncoming: (i) => heard.push(i) });
-  const desk = device(server, bob!, 'bob-desk');
+  const phone = device(suite.server, alice!, 'alice-phone', { onIncoming: (i) => heard.push(i) });
+  const desk = device(suite.server, bob!, 'bob-desk');
   const convKey = await conversationWith(phone, bob!);
   const question = await phone.engine.sendMessage(convKey, 'Lesson at 10?');
   await waitFor(async () => (await desk.db.messages.get(question))?.serverId, {
@@ -70,10 +45,10 @@ test('[§4a] a reaction toggled offline shows at once, reaches the author once a
 });
 
 test('[§4a] two devices of one user end with the reaction change made last', async () => {
-  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
-  const phone = device(server, alice!, 'alice-phone');
-  const laptop = device(server, bob!, 'bob-laptop');
-  const tablet = device(server, bob!, 'bob-tablet');
+  const [alice, bob] = await createUsers(suite.server, 'Alice', 'Bob');
+  const phone = device(suite.server, alice!, 'alice-phone');
+  const laptop = device(suite.server, bob!, 'bob-laptop');
+  const tablet = device(suite.server, bob!, 'bob-tablet');
   const convKey = await conversationWith(phone, bob!);
   const note = await phone.engine.sendMessage(convKey, 'See you');
   for (const d of [laptop, tablet]) {

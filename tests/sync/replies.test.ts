@@ -1,41 +1,16 @@
 // [§4a] Replies from a device's point of view, against the real server: written offline,
 // to one's own unsent message or to someone else's, they reach the other device with
 // their quote, once, after a restart and a lost answer.
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import {
-  conversationWith,
-  createUsers,
-  type Device,
-  isDrained,
-  openDevice,
-  type SyncServer,
-  startSyncServer,
-  waitFor,
-} from './support.ts';
+import { expect, test } from 'vitest';
+import { conversationWith, createUsers, isDrained, syncTestServer, waitFor } from './support.ts';
 
-let server: SyncServer;
-const devices: Device[] = [];
-
-beforeAll(async () => {
-  server = await startSyncServer('replysync');
-});
-afterEach(async () => {
-  await Promise.all(devices.splice(0).map((d) => d.close()));
-});
-afterAll(async () => {
-  await server?.dispose();
-});
-
-function device(...args: Parameters<typeof openDevice>): Device {
-  const opened = openDevice(...args);
-  devices.push(opened);
-  return opened;
-}
+const suite = syncTestServer('replysync');
+const { device } = suite;
 
 test('[§4a] replies written offline reach the other device with their quotes, once', async () => {
-  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
-  const phone = device(server, alice!, 'alice-phone');
-  const desk = device(server, bob!, 'bob-desk');
+  const [alice, bob] = await createUsers(suite.server, 'Alice', 'Bob');
+  const phone = device(suite.server, alice!, 'alice-phone');
+  const desk = device(suite.server, bob!, 'bob-desk');
   const convKey = await conversationWith(phone, bob!);
   const question = await phone.engine.sendMessage(convKey, 'Can you fix a bike?');
   await waitFor(() => isDrained(phone), { what: 'question sent' });
@@ -72,15 +47,15 @@ test('[§4a] replies written offline reach the other device with their quotes, o
   const onDesk = await waitFor(async () => (await desk.db.messages.get(addendum))?.replyTo, {
     what: 'bob has the addendum with its quote',
   });
-  const noteOnServer = await server.sql.message.findFirst({ where: { clientMsgId: note } });
+  const noteOnServer = await suite.server.sql.message.findFirst({ where: { clientMsgId: note } });
   expect(onDesk).toMatchObject({ messageId: noteOnServer?.messageId, preview: 'The chain is off' });
-  const stored = await server.sql.message.count({ where: { clientMsgId: addendum } });
+  const stored = await suite.server.sql.message.count({ where: { clientMsgId: addendum } });
   expect(stored).toBe(1);
 });
 
 test('[§4a] a reply to one’s own file still uploading waits for it, and both arrive', async () => {
-  const [alice, bob] = await createUsers(server, 'Alice', 'Bob');
-  const phone = device(server, alice!, 'alice-phone', { uploads: true });
+  const [alice, bob] = await createUsers(suite.server, 'Alice', 'Bob');
+  const phone = device(suite.server, alice!, 'alice-phone', { uploads: true });
   const convKey = await conversationWith(phone, bob!);
   phone.goOffline();
   const file = await phone.engine.sendAttachment(
@@ -98,8 +73,8 @@ test('[§4a] a reply to one’s own file still uploading waits for it, and both 
   phone.goOnline();
   await waitFor(() => isDrained(phone), { what: 'phone drained', timeoutMs: 20_000 });
   const [original, answer] = await Promise.all([
-    server.sql.message.findFirst({ where: { clientMsgId: file } }),
-    server.sql.message.findFirst({ where: { clientMsgId: reply } }),
+    suite.server.sql.message.findFirst({ where: { clientMsgId: file } }),
+    suite.server.sql.message.findFirst({ where: { clientMsgId: reply } }),
   ]);
   expect(answer?.replyToId).toBe(original?.messageId);
   expect((await phone.db.messages.get(reply))?.status).toBe('sent');

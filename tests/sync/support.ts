@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { Redis } from 'ioredis';
 import { Upload as TusUpload } from 'tus-js-client';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { WebSocket } from 'ws';
 import type { IncomingMessage } from '../../renderer/sync/api.ts';
 import {
@@ -678,3 +679,33 @@ export async function shownMessages(
 
 export { HEAD_CHECK_MS } from '../../renderer/sync/engine.ts';
 export { waitFor };
+
+/** A test file's own server, started before its tests and stopped after them, and the
+ * devices its tests open, closed after each test. */
+export function syncTestServer(label: string): {
+  readonly server: SyncServer;
+  device(...args: Parameters<typeof openDevice>): Device;
+} {
+  let started: SyncServer | undefined;
+  const devices: Device[] = [];
+  beforeAll(async () => {
+    started = await startSyncServer(label);
+  });
+  afterEach(async () => {
+    await Promise.all(devices.splice(0).map((d) => d.close()));
+  });
+  afterAll(async () => {
+    await started?.dispose();
+  });
+  return {
+    get server() {
+      if (!started) throw new Error('the server starts before the tests');
+      return started;
+    },
+    device(...args) {
+      const opened = openDevice(...args);
+      devices.push(opened);
+      return opened;
+    },
+  };
+}

@@ -490,6 +490,35 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
     };
   }
 
+  /** A message changed in place at the conversation's new version: the answer, and the
+   * event for every participant. */
+  function changed(opId: string, conversation: StoredConversation, target: StoredMessage): Outcome {
+    target.changeEpoch = epoch;
+    const message = syncMessage(target, conversation.version);
+    const step: VersionStep = {
+      conversationId: conversation.conversationId,
+      from: conversation.version - 1,
+      to: conversation.version,
+    };
+    return {
+      results: [{ opId, status: 'accepted', message }],
+      publications: [
+        {
+          to: participants(conversation),
+          changes: {
+            conversations: [],
+            members: [],
+            messages: [message],
+            versions: [step],
+            removed: [],
+          },
+        },
+      ],
+      versions: [step],
+      members: [],
+    };
+  }
+
   function changeMessage(callerId: number, op: OpOfKind<'edit' | 'delete'>): Outcome {
     const target = ownMessage(callerId, op.clientMsgId);
     const conversation = target && conversations.get(target.conversationId);
@@ -520,30 +549,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
       target.isDeleted = true;
     }
     target.updatedAt = at;
-    target.changeEpoch = epoch;
-    const message = syncMessage(target, conversation.version);
-    const step: VersionStep = {
-      conversationId: conversation.conversationId,
-      from: conversation.version - 1,
-      to: conversation.version,
-    };
-    return {
-      results: [{ opId: op.opId, status: 'accepted', message }],
-      publications: [
-        {
-          to: participants(conversation),
-          changes: {
-            conversations: [],
-            members: [],
-            messages: [message],
-            versions: [step],
-            removed: [],
-          },
-        },
-      ],
-      versions: [step],
-      members: [],
-    };
+    return changed(op.opId, conversation, target);
   }
 
   /** Each (message, user, emoji): the stamp of its last change and whether it is on. */
@@ -585,30 +591,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
     target.reactions = [...byEmoji].map(([emoji, userIds]) => ({ emoji, userIds }));
     conversation.version += 1;
     restamp(conversation.conversationId);
-    target.changeEpoch = epoch;
-    const message = syncMessage(target, conversation.version);
-    const step: VersionStep = {
-      conversationId: conversation.conversationId,
-      from: conversation.version - 1,
-      to: conversation.version,
-    };
-    return {
-      results: [{ opId: op.opId, status: 'accepted', message }],
-      publications: [
-        {
-          to: participants(conversation),
-          changes: {
-            conversations: [],
-            members: [],
-            messages: [message],
-            versions: [step],
-            removed: [],
-          },
-        },
-      ],
-      versions: [step],
-      members: [],
-    };
+    return changed(op.opId, conversation, target);
   }
 
   function receipt(callerId: number, op: OpOfKind<'deliveredUpTo' | 'readUpTo'>): Outcome {

@@ -2,8 +2,7 @@
 // version of its conversation and restamps the message with the epoch; a delete leaves a
 // tombstone (the row stays, its text goes) and wins over any edit, before or after it.
 import { EMPTY_CHANGES, type OpOfKind, type SyncMessage } from '../../../shared/sync/protocol.ts';
-import { MESSAGE_COLUMN_LIST, type MessageRow, toMessageView } from '../../chat/rows.ts';
-import type { SqlRunner } from '../../db/sql.ts';
+import { type MessageRow, toMessageView } from '../../chat/rows.ts';
 import {
   type Caller,
   type Outcome,
@@ -12,31 +11,15 @@ import {
   type SyncContext,
   storedNow,
 } from '../context.ts';
+import { BUMP_VERSION_SQL, currentMessage, EPOCH_STAMP } from './message-change.ts';
 
 type ChangeOp = OpOfKind<'edit' | 'delete'>;
-
-const BUMP_SQL = `UPDATE conversations c
-    JOIN sync_clock k ON k.id = 1
-    JOIN conversation_members mm ON mm.conversation_id = c.conversation_id AND mm.left_at IS NULL
-     SET c.message_version = LAST_INSERT_ID(c.message_version + 1), mm.change_epoch = k.epoch
-   WHERE c.conversation_id = ? AND ? IN (c.user1_id, c.user2_id)`;
-
-const STAMP = '(SELECT epoch FROM sync_clock WHERE id = 1 LOCK IN SHARE MODE)';
 
 /** Why a change was not made: the transaction is rolled back and the op answered. */
 class Unchanged extends Error {
   constructor(readonly why: 'not-member' | 'already-applied' | 'deleted') {
     super(why);
   }
-}
-
-async function currentMessage(sql: SqlRunner, messageId: number): Promise<SyncMessage | null> {
-  const [row] = await sql.rows<MessageRow & { message_version: number }>(
-    `SELECT ${MESSAGE_COLUMN_LIST}, c.message_version FROM messages m
-       JOIN conversations c ON c.conversation_id = m.conversation_id WHERE m.message_id = ?`,
-    [messageId],
-  );
-  return row ? { ...toMessageView(row), version: row.message_version } : null;
 }
 
 /** `target` is the caller's own message the op names, as read before the push ran. */
@@ -58,7 +41,7 @@ export async function applyMessageChange(
   let wasEdited = Boolean(target.is_edited);
   try {
     version = await ctx.sql.transaction(async (tx) => {
-      const bumped = await tx.write(BUMP_SQL, [conversationId, caller.userId]);
+      const bumped = await tx.write(BUMP_VERSION_SQL, [conversationId, caller.userId]);
       if (bumped.affectedRows === 0) throw new Unchanged('not-member');
       if (op.kind === 'edit') {
         // A retried edit must not overwrite a newer edit made since.
@@ -71,12 +54,12 @@ export async function applyMessageChange(
       const changed =
         op.kind === 'edit'
           ? await tx.write(
-              `UPDATE messages SET content = ?, is_edited = 1, updated_at = ?, change_epoch = ${STAMP}
+              `UPDATE messages SET content = ?, is_edited = 1, updated_at = ?, change_epoch = ${EPOCH_STAMP}
                 WHERE message_id = ? AND sender_id = ? AND is_deleted = 0`,
               [op.content, at, target.message_id, caller.userId],
             )
           : await tx.write(
-              `UPDATE messages SET content = '', is_deleted = 1, updated_at = ?, change_epoch = ${STAMP},
+              `UPDATE messages SET content = '', is_deleted = 1, updated_at = ?, change_epoch = ${EPOCH_STAMP},
                       file_url = NULL, file_name = NULL, file_size = NULL, attachment_meta = NULL
                 WHERE message_id = ? AND sender_id = ? AND is_deleted = 0`,
               [at, target.message_id, caller.userId],

@@ -6,22 +6,14 @@
 // message, through the stream and the pull alike.
 
 import { REACTION_LIMITS, reactionStamp } from '../../../shared/reactions.ts';
-import { EMPTY_CHANGES, type OpOfKind, type SyncMessage } from '../../../shared/sync/protocol.ts';
-import { MESSAGE_COLUMN_LIST, type MessageRow, toMessageView } from '../../chat/rows.ts';
+import { EMPTY_CHANGES, type OpOfKind } from '../../../shared/sync/protocol.ts';
 import type { SqlRunner } from '../../db/sql.ts';
 import { type Caller, type Outcome, rejected, resultsOnly, type SyncContext } from '../context.ts';
+import { BUMP_VERSION_SQL, currentMessage, EPOCH_STAMP } from './message-change.ts';
 
 type ReactOp = OpOfKind<'react'>;
 
 const NOT_FOUND = 'message not found';
-
-const BUMP_SQL = `UPDATE conversations c
-    JOIN sync_clock k ON k.id = 1
-    JOIN conversation_members mm ON mm.conversation_id = c.conversation_id AND mm.left_at IS NULL
-     SET c.message_version = LAST_INSERT_ID(c.message_version + 1), mm.change_epoch = k.epoch
-   WHERE c.conversation_id = ? AND ? IN (c.user1_id, c.user2_id)`;
-
-const STAMP = '(SELECT epoch FROM sync_clock WHERE id = 1 LOCK IN SHARE MODE)';
 
 const TOO_MANY = `at most ${REACTION_LIMITS.emojisPerMessage} different reactions per message, ${REACTION_LIMITS.emojisPerUser} of them yours`;
 
@@ -71,15 +63,6 @@ async function targetOf(sql: SqlRunner, caller: Caller, op: ReactOp): Promise<Ta
   return row ?? null;
 }
 
-async function currentMessage(sql: SqlRunner, messageId: number): Promise<SyncMessage | null> {
-  const [row] = await sql.rows<MessageRow & { message_version: number }>(
-    `SELECT ${MESSAGE_COLUMN_LIST}, c.message_version FROM messages m
-       JOIN conversations c ON c.conversation_id = m.conversation_id WHERE m.message_id = ?`,
-    [messageId],
-  );
-  return row ? { ...toMessageView(row), version: row.message_version } : null;
-}
-
 export async function applyReaction(
   ctx: SyncContext,
   caller: Caller,
@@ -98,7 +81,7 @@ export async function applyReaction(
       // The conversation's row is locked first: changes to its reactions take turns, so
       // the stamp read below is still the newest when this one is written (a row that
       // does not exist yet cannot be locked at READ COMMITTED).
-      const bumped = await tx.write(BUMP_SQL, [conversationId, caller.userId]);
+      const bumped = await tx.write(BUMP_VERSION_SQL, [conversationId, caller.userId]);
       if (bumped.affectedRows === 0) throw new Unchanged('not-member');
       const [stored] = await tx.rows<{ stamp: string; is_removed: number | boolean }>(
         'SELECT stamp, is_removed FROM reactions WHERE message_id = ? AND user_id = ? AND emoji = ?',
@@ -116,7 +99,7 @@ export async function applyReaction(
         [target.message_id, caller.userId, op.emoji, op.isOn ? 0 : 1, stamp],
       );
       await tx.write(
-        `UPDATE messages SET change_epoch = ${STAMP}, has_reactions = 1 WHERE message_id = ?`,
+        `UPDATE messages SET change_epoch = ${EPOCH_STAMP}, has_reactions = 1 WHERE message_id = ?`,
         [target.message_id],
       );
       await ctx.beforeCommit?.(conversationId);
