@@ -91,7 +91,17 @@ export async function startSyncServer(
     sql,
     async restart() {
       await current.close();
-      current = await startTestServer({ database, port, env });
+      // Another test's server may have picked this port while it was free: it is given
+      // back when that server stops, so wait for it a while.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          current = await startTestServer({ database, port, env });
+          return;
+        } catch (error) {
+          if (attempt >= 60 || !isAddressInUse(error)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
     },
     async dispose() {
       await sql.$disconnect();

@@ -341,6 +341,7 @@ export const PROCEDURE_EXAMPLES: Record<string, (w: FuzzWorld) => fc.Arbitrary<u
   'sync.live': () => fc.constant({ protocolVersion: PROTOCOL_VERSION }),
   'sync.onPoke': () => fc.constant(undefined),
   'catalog.list': () => fc.constant(undefined),
+  'people.search': () => fc.record({ query: fc.constantFrom('Bob', 'Al', 'Carol Third') }),
 };
 
 /** Inputs the contract accepts but the server may still refuse, depending on its state:
