@@ -55,6 +55,26 @@ describe('mergeMessage', () => {
     });
   });
 
+  test('[§4a] a reply takes the server’s quote, and keeps quoting an original that never reached it as deleted', () => {
+    const quote = {
+      messageId: 4,
+      senderId: OTHER,
+      messageType: 'text' as const,
+      preview: 'Is Tuesday fine?',
+      fileName: null,
+      isDeleted: false,
+    };
+    expect(merge(undefined, copy({ replyTo: quote })).replyTo).toEqual({
+      ...quote,
+      clientMsgId: null,
+    });
+    const discarded = {
+      ...merge(undefined, copy()),
+      replyTo: { ...quote, messageId: null, clientMsgId: null, preview: '', isDeleted: true },
+    };
+    expect(merge(discarded, copy({ version: 4 })).replyTo).toEqual(discarded.replyTo);
+  });
+
   test('[S3.5] a synced message is stored as sent whatever the seed status column says', () => {
     // Delivered and read are read off the members' watermarks, never off the row.
     expect(merge(undefined, copy({ status: 'read' })).status).toBe('sent');

@@ -89,8 +89,12 @@ export function mergeMessage({
     merged.reactions = shownReactions(confirmedReactions, waitingReactions, userId);
   }
   // The server's quote, keeping the key of the original if this device wrote the reply.
+  // A reply whose original was discarded before the server had it names nothing there;
+  // the device that wrote it keeps quoting it as deleted.
   if (copy.replyTo) {
     merged.replyTo = { ...copy.replyTo, clientMsgId: local?.replyTo?.clientMsgId ?? null };
+  } else if (local?.replyTo?.messageId === null && local.replyTo.isDeleted) {
+    merged.replyTo = local.replyTo;
   }
   const othersKey = othersKeyOf(merged, userId);
   if (othersKey) merged.othersKey = othersKey;
