@@ -3,7 +3,7 @@
 // time: of two changes to the same (message, user, emoji), the later one wins, whatever
 // order they reach the server in.
 import { z } from 'zod';
-import { clientIdSchema, idSchema } from './schemas.ts';
+import { idSchema } from './schemas.ts';
 
 /** One emoji: a pictograph with its presentation and skin tone, a joined sequence of a
  * few of them (👨‍👩‍👧), a flag (two regional indicators, or a subdivision's tag sequence
@@ -20,13 +20,9 @@ export const emojiSchema = z
   .max(32)
   .refine((text) => SINGLE_EMOJI.test(text), 'must be one emoji');
 
-/** The message reacted to: by its server id, or one's own not yet stored by the id its
- * device gave it (its send is earlier in the outbox). */
-export const reactionTargetSchema = z.union([
-  z.strictObject({ messageId: idSchema }),
-  z.strictObject({ clientMsgId: clientIdSchema }),
-]);
-export type ReactionTarget = z.infer<typeof reactionTargetSchema>;
+/** The message reacted to, by its server id: only a message the server has can be
+ * reacted to (a device offers reactions once its message is sent). */
+export const reactionTargetSchema = z.strictObject({ messageId: idSchema });
 
 /** Who reacted with each emoji, in the order the emojis were first used. */
 export const reactionsViewSchema = z

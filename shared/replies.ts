@@ -31,3 +31,15 @@ export function replyPreviewOf(content: string): string {
   const firstLine = content.trimStart().split('\n', 1)[0] ?? '';
   return [...firstLine].slice(0, REPLY_PREVIEW_CHARS).join('').trimEnd();
 }
+
+/** What a quote shows of its original's text: the first line and the file name, and
+ * nothing of either once it is deleted. */
+export function quotedText(original: {
+  content: string;
+  fileName: string | null;
+  isDeleted: boolean;
+}): Pick<ReplyView, 'preview' | 'fileName' | 'isDeleted'> {
+  return original.isDeleted
+    ? { preview: '', fileName: null, isDeleted: true }
+    : { preview: replyPreviewOf(original.content), fileName: original.fileName, isDeleted: false };
+}

@@ -3,8 +3,9 @@
 // A received attachment is marked in the same transaction that stores its message; the
 // mark is the queue, so a reload or a restart picks up where it was. Nothing is fetched
 // for a message deleted meanwhile, a file over the size, or bytes already here.
-import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
+import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.ts';
 import type { ChatDatabase, LocalMessage } from './db.ts';
+import { createRetrySchedule } from './retry-schedule.ts';
 
 /** Received files older than this are not fetched by themselves (a new device's first
  * sync would otherwise fetch its whole history). */
@@ -47,14 +48,13 @@ export function isAutoDownloadCandidate(message: LocalMessage, now: number): boo
 
 export function createDownloader(options: DownloaderOptions): Downloader {
   const { db, transport } = options;
-  const maxParallel = options.maxParallel ?? 2;
-  const backoff = options.backoff ?? DEFAULT_BACKOFF;
-  const random = options.random ?? Math.random;
-  const now = options.now ?? Date.now;
   const running = new Map<string, AbortController>();
-  const failures = new Map<string, number>();
-  const notBefore = new Map<string, number>();
-  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  const schedule = createRetrySchedule({
+    maxParallel: options.maxParallel ?? 2,
+    backoff: options.backoff ?? DEFAULT_BACKOFF,
+    random: options.random ?? Math.random,
+    now: options.now ?? Date.now,
+  });
   let isActive = false;
 
   const unmark = (key: string) => db.attachments.update(key, { downloadWaiting: undefined });
@@ -62,24 +62,7 @@ export function createDownloader(options: DownloaderOptions): Downloader {
   async function pump(): Promise<void> {
     if (!isActive) return;
     const waiting = await db.attachments.where('downloadWaiting').equals(1).primaryKeys();
-    const at = now();
-    let soonest = Number.POSITIVE_INFINITY;
-    for (const key of waiting) {
-      if (running.size >= maxParallel) break;
-      if (running.has(key)) continue;
-      const due = notBefore.get(key) ?? 0;
-      if (due > at) {
-        soonest = Math.min(soonest, due);
-        continue;
-      }
-      void run(key);
-    }
-    if (retryTimer === null && soonest < Number.POSITIVE_INFINITY) {
-      retryTimer = setTimeout(() => {
-        retryTimer = null;
-        void pump();
-      }, soonest - at);
-    }
+    for (const key of schedule.due(waiting, running, () => void pump())) void run(key);
   }
 
   async function run(key: string): Promise<void> {
@@ -108,17 +91,14 @@ export function createDownloader(options: DownloaderOptions): Downloader {
         const { downloadWaiting: _done, ...kept } = current;
         await db.attachments.put({ ...kept, blob: current.blob ?? blob });
       });
-      failures.delete(key);
-      notBefore.delete(key);
+      schedule.succeeded(key);
     } catch (error) {
       if (controller.signal.aborted) return;
       if (error instanceof DownloadGone) {
         await unmark(key);
         return;
       }
-      const attempt = (failures.get(key) ?? 0) + 1;
-      failures.set(key, attempt);
-      notBefore.set(key, now() + backoffDelay(attempt, random, backoff));
+      schedule.failed(key);
     } finally {
       running.delete(key);
       void pump();
@@ -133,12 +113,11 @@ export function createDownloader(options: DownloaderOptions): Downloader {
     },
     stop() {
       isActive = false;
-      if (retryTimer !== null) clearTimeout(retryTimer);
-      retryTimer = null;
+      schedule.stop();
       for (const controller of running.values()) controller.abort();
     },
     kick() {
-      notBefore.clear();
+      schedule.release();
       void pump();
     },
   };

@@ -4,7 +4,7 @@
 // leader tab pushes (see engine.ts).
 import type { ImageMeta } from '../../shared/attachments.ts';
 import { emojiSchema } from '../../shared/reactions.ts';
-import { type ReplyRef, replyPreviewOf } from '../../shared/replies.ts';
+import { quotedText, type ReplyRef } from '../../shared/replies.ts';
 import type { PushOp } from '../../shared/sync/protocol.ts';
 import type { OpenConversationRequest, PreparedAttachment } from './api.ts';
 import { laterTime, messagePreview, refreshConversationStats } from './conversation-stats.ts';
@@ -81,9 +81,7 @@ export function replyOf(original: LocalMessage): LocalReply {
     clientMsgId: original.clientMsgId,
     senderId: original.senderId,
     messageType: original.messageType,
-    preview: original.isDeleted ? '' : replyPreviewOf(original.content),
-    fileName: original.isDeleted ? null : (original.attachment?.fileName ?? null),
-    isDeleted: original.isDeleted,
+    ...quotedText({ ...original, fileName: original.attachment?.fileName ?? null }),
   };
 }
 

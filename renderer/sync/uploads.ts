@@ -4,10 +4,11 @@
 // waiting room in the same transaction that records the upload, so the message reaches
 // nobody before its bytes are there and a crash between the two loses nothing. A
 // discarded message stops its upload and ends it on the server.
-import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
+import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.ts';
 import { refreshConversationStats } from './conversation-stats.ts';
 import type { ChatDatabase, LocalAttachment } from './db.ts';
 import { imageMetaOf } from './local-writes.ts';
+import { createRetrySchedule } from './retry-schedule.ts';
 import { uploadProgress } from './upload-progress.ts';
 
 /** How often running uploads check that their messages are still wanted. */
@@ -64,14 +65,14 @@ export interface Uploader {
 
 export function createUploader(options: UploaderOptions): Uploader {
   const { db, userId, transport } = options;
-  const maxParallel = options.maxParallel ?? 2;
-  const backoff = options.backoff ?? DEFAULT_BACKOFF;
-  const random = options.random ?? Math.random;
   const running = new Map<string, { controller: AbortController; url: string | null }>();
-  const failures = new Map<string, number>();
-  const notBefore = new Map<string, number>();
+  const schedule = createRetrySchedule({
+    maxParallel: options.maxParallel ?? 2,
+    backoff: options.backoff ?? DEFAULT_BACKOFF,
+    random: options.random ?? Math.random,
+    now: Date.now,
+  });
   let watchTimer: ReturnType<typeof setInterval> | null = null;
-  let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let isActive = false;
 
   const waitingKeys = () => db.attachments.where('uploadWaiting').equals(1).primaryKeys();
@@ -80,24 +81,7 @@ export function createUploader(options: UploaderOptions): Uploader {
     if (!isActive) return;
     const waiting = await waitingKeys();
     stopRemoved(waiting);
-    const now = Date.now();
-    let soonest = Number.POSITIVE_INFINITY;
-    for (const key of waiting) {
-      if (running.size >= maxParallel) break;
-      if (running.has(key)) continue;
-      const at = notBefore.get(key) ?? 0;
-      if (at > now) {
-        soonest = Math.min(soonest, at);
-        continue;
-      }
-      void run(key);
-    }
-    if (retryTimer === null && soonest < Number.POSITIVE_INFINITY) {
-      retryTimer = setTimeout(() => {
-        retryTimer = null;
-        void pump();
-      }, soonest - now);
-    }
+    for (const key of schedule.due(waiting, running, () => void pump())) void run(key);
   }
 
   /** A running upload whose row went (the message was discarded) stops, and its partial
@@ -133,8 +117,7 @@ export function createUploader(options: UploaderOptions): Uploader {
         onProgress: (sent, total) => uploadProgress.set(key, { sent, total }),
         signal: controller.signal,
       });
-      failures.delete(key);
-      notBefore.delete(key);
+      schedule.succeeded(key);
       if (await finish(key, uploadId)) options.onSendReady();
     } catch (error) {
       if (controller.signal.aborted) return;
@@ -143,9 +126,7 @@ export function createUploader(options: UploaderOptions): Uploader {
       } else if (error instanceof UploadRefused) {
         await refuse(key, { code: error.code, reason: error.reason });
       } else {
-        const attempt = (failures.get(key) ?? 0) + 1;
-        failures.set(key, attempt);
-        notBefore.set(key, Date.now() + backoffDelay(attempt, random, backoff));
+        schedule.failed(key);
       }
     } finally {
       running.delete(key);
@@ -217,12 +198,11 @@ export function createUploader(options: UploaderOptions): Uploader {
       isActive = false;
       if (watchTimer !== null) clearInterval(watchTimer);
       watchTimer = null;
-      if (retryTimer !== null) clearTimeout(retryTimer);
-      retryTimer = null;
+      schedule.stop();
       for (const job of running.values()) job.controller.abort();
     },
     kick() {
-      notBefore.clear();
+      schedule.release();
       void pump();
     },
   };

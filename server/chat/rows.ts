@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AttachmentView } from '../../shared/attachments.ts';
 import type { ConversationView, MessageView } from '../../shared/model.ts';
 import type { ReactionsView } from '../../shared/reactions.ts';
-import { REPLY_PREVIEW_CHARS, type ReplyView, replyPreviewOf } from '../../shared/replies.ts';
+import { quotedText, REPLY_PREVIEW_CHARS, type ReplyView } from '../../shared/replies.ts';
 import { CONVERSATION_TYPES, MESSAGE_TYPES } from '../../shared/schemas.ts';
 import { SERVER_STATUSES } from '../../shared/sync/status.ts';
 import { Prisma } from '../generated/prisma/client.ts';
@@ -111,7 +111,8 @@ export function toMessageView(row: MessageRow): MessageView {
   };
 }
 
-/** JSON a statement built, as text or as the driver parsed it; undefined if unreadable. */
+/** JSON this server wrote or a statement built, as text or as the driver parsed it;
+ * undefined if unreadable. */
 function builtJson(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   try {
@@ -153,14 +154,11 @@ const storedReplySchema = z.object({
 
 /** What a quote shows of an original as stored now (see `replyTo` in shared/model.ts). */
 export function replyViewOf(original: z.infer<typeof storedReplySchema>): ReplyView {
-  const isDeleted = Boolean(original.isDeleted);
   return {
     messageId: original.messageId,
     senderId: original.senderId,
     messageType: enumValue(MESSAGE_TYPES, original.messageType, 'text'),
-    preview: isDeleted ? '' : replyPreviewOf(original.content),
-    fileName: isDeleted ? null : original.fileName,
-    isDeleted,
+    ...quotedText({ ...original, isDeleted: Boolean(original.isDeleted) }),
   };
 }
 
@@ -182,13 +180,8 @@ export type StoredAttachmentMeta = z.infer<typeof storedMetaSchema>;
 
 function attachmentOf(row: MessageRow): AttachmentView | null {
   if (!row.attachment_id || !row.attachment_meta || row.is_deleted) return null;
-  let parsed: unknown = null;
-  try {
-    parsed = JSON.parse(row.attachment_meta);
-  } catch {
-    // Written by this server only; a damaged value reads as no attachment, not a 500.
-  }
-  const meta = storedMetaSchema.safeParse(parsed);
+  // Written by this server only; a damaged value reads as no attachment, not a 500.
+  const meta = storedMetaSchema.safeParse(builtJson(row.attachment_meta));
   return meta.success ? { uploadId: row.attachment_id, ...meta.data } : null;
 }
 

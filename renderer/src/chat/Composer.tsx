@@ -8,6 +8,7 @@ import {
   type ClipboardEvent,
   type FormEvent,
   type KeyboardEvent,
+  type ReactNode,
   type Ref,
   useEffect,
   useId,
@@ -55,6 +56,29 @@ interface ComposerProps {
 type ShownRefusal = Refusal & { id: number };
 
 const MAX_HEIGHT_PX = 220;
+
+/** What the next send will be (an edit, a reply), above the box, with a way out. */
+function ModeBanner({
+  icon,
+  cancelLabel,
+  onCancel,
+  children,
+}: {
+  icon: ReactNode;
+  cancelLabel: string;
+  onCancel(): void;
+  children: ReactNode;
+}) {
+  return (
+    <div className="composer-banner">
+      {icon}
+      {children}
+      <button type="button" className="icon-button" aria-label={cancelLabel} onClick={onCancel}>
+        <CloseIcon size={14} />
+      </button>
+    </div>
+  );
+}
 
 export function Composer({
   ref,
@@ -249,37 +273,27 @@ export function Composer({
   return (
     <form className={`composer${editing ? ' is-editing' : ''}`} onSubmit={submit}>
       {editing && (
-        <div className="composer-banner">
-          <EditIcon size={14} />
+        <ModeBanner
+          icon={<EditIcon size={14} />}
+          cancelLabel="Cancel editing"
+          onCancel={onCancelEdit}
+        >
           <span>{editing.attachment ? 'Editing caption' : 'Editing message'}</span>
-          <button
-            type="button"
-            className="icon-button"
-            aria-label="Cancel editing"
-            onClick={onCancelEdit}
-          >
-            <CloseIcon size={14} />
-          </button>
-        </div>
+        </ModeBanner>
       )}
-      {replyingTo && !editing && (
-        <div className="composer-banner is-reply">
-          <ReplyIcon size={14} />
+      {replyingTo && !editing && onCancelReply && (
+        <ModeBanner
+          icon={<ReplyIcon size={14} />}
+          cancelLabel="Cancel reply"
+          onCancel={onCancelReply}
+        >
           <span className="reply-banner-text">
             Replying to <UserText text={replyingTo.senderName} />:{' '}
             <span className="muted">
               <UserText text={replyingTo.text} />
             </span>
           </span>
-          <button
-            type="button"
-            className="icon-button"
-            aria-label="Cancel reply"
-            onClick={onCancelReply}
-          >
-            <CloseIcon size={14} />
-          </button>
-        </div>
+        </ModeBanner>
       )}
       {parts && (
         <div className="composer-banner is-warning" role="alert">

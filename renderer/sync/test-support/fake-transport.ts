@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { LIMITS } from '../../../shared/limits.ts';
 import type { ConversationView, MessageView } from '../../../shared/model.ts';
 import { reactionStamp } from '../../../shared/reactions.ts';
-import { replyPreviewOf } from '../../../shared/replies.ts';
+import { quotedText } from '../../../shared/replies.ts';
 import type { ConversationType } from '../../../shared/schemas.ts';
 import {
   type ChangeSet,
@@ -361,9 +361,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
       messageId: original.messageId,
       senderId: original.senderId,
       messageType: original.messageType,
-      preview: original.isDeleted ? '' : replyPreviewOf(original.content),
-      fileName: original.isDeleted ? null : original.fileName,
-      isDeleted: original.isDeleted,
+      ...quotedText(original),
     };
   }
 
@@ -557,10 +555,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
   let reactionOrder = 0;
 
   function react(callerId: number, op: OpOfKind<'react'>): Outcome {
-    const target =
-      'messageId' in op.message
-        ? messages.get(op.message.messageId)
-        : ownMessage(callerId, op.message.clientMsgId);
+    const target = messages.get(op.message.messageId);
     const conversation = target && conversations.get(target.conversationId);
     if (!target || !conversation || !isParticipant(conversation, callerId)) {
       return single(rejected(op.opId, 'NOT_FOUND', 'message not found'));

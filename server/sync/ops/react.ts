@@ -48,18 +48,12 @@ interface Target {
 
 /** The message a reaction names, if it is one the caller can see. */
 async function targetOf(sql: SqlRunner, caller: Caller, op: ReactOp): Promise<Target | null> {
-  const [row] =
-    'messageId' in op.message
-      ? await sql.rows<Target>(
-          `SELECT m.message_id, m.conversation_id, m.is_deleted FROM messages m
-             JOIN conversations c ON c.conversation_id = m.conversation_id
-            WHERE m.message_id = ? AND ? IN (c.user1_id, c.user2_id)`,
-          [op.message.messageId, caller.userId],
-        )
-      : await sql.rows<Target>(
-          'SELECT message_id, conversation_id, is_deleted FROM messages WHERE sender_id = ? AND client_msg_id = ?',
-          [caller.userId, op.message.clientMsgId],
-        );
+  const [row] = await sql.rows<Target>(
+    `SELECT m.message_id, m.conversation_id, m.is_deleted FROM messages m
+       JOIN conversations c ON c.conversation_id = m.conversation_id
+      WHERE m.message_id = ? AND ? IN (c.user1_id, c.user2_id)`,
+    [op.message.messageId, caller.userId],
+  );
   return row ?? null;
 }
 
