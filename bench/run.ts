@@ -1,8 +1,9 @@
 // `npm run bench`: runs every benchmark, prints one table, writes bench/results/latest.json.
-// BENCH_ONLY=counted,send,push,... picks some; BENCH_SCALE scales the amount of work.
+// BENCH_ONLY=counted,send,push,groups,... picks some; BENCH_SCALE scales the amount of work.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { benchAttachments } from './attachments.ts';
 import { benchCounted } from './counted.ts';
+import { benchGroupFanout } from './group-fanout.ts';
 import { benchPushIngest } from './push-ingest.ts';
 import { benchRealtime } from './realtime.ts';
 import { benchReconcile } from './reconcile.ts';
@@ -22,6 +23,7 @@ const BENCHES: Record<string, Bench> = {
   realtime: benchRealtime,
   ui: benchUi,
   attachments: benchAttachments,
+  groups: benchGroupFanout,
 };
 
 async function main() {

@@ -2,10 +2,11 @@
 // users, timing and the results table.
 import { randomUUID } from 'node:crypto';
 import { createConnection } from 'mariadb';
-import { connectionConfig } from '../server/db/connection.ts';
+import { connectionConfig, formatDatabaseUrl } from '../server/db/connection.ts';
 import { createUser, rest, type TestUser } from '../tests/support/clients.ts';
 import { type FreshDatabase, freshDatabase } from '../tests/support/database.ts';
 import { type ProcessServer, startProcessServer } from '../tests/support/process-server.ts';
+import { type SqlCounter, startSqlCounter } from './sql-counter.ts';
 
 export interface BenchServer {
   url: string;
@@ -20,11 +21,9 @@ export async function startBenchServer(
   nodeArgs: readonly string[] = [],
 ): Promise<BenchServer> {
   const database = await freshDatabase(`bench${label}`);
-  // BENCH_PROFILE_DIR=dir writes a CPU profile of the server process there when it stops.
-  const profileDir = process.env.BENCH_PROFILE_DIR;
   const proc = await startProcessServer(
     { DATABASE_URL: database.url, LOG_LEVEL: 'error', ...env },
-    [...nodeArgs, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+    [...nodeArgs, ...profileArgs()],
   );
   return {
     url: proc.url,
@@ -35,6 +34,45 @@ export async function startBenchServer(
       await database.drop();
     },
   };
+}
+
+/** A bench server that reaches MariaDB through a counter of the statements it sends
+ * (bench/sql-counter.ts). */
+export async function startCountedBenchServer(
+  label: string,
+  env: Record<string, string> = {},
+): Promise<BenchServer & { counter: SqlCounter }> {
+  const database = await freshDatabase(`bench${label}`);
+  const counter = await startSqlCounter(database.address);
+  const proc = await startProcessServer(
+    {
+      DATABASE_URL: formatDatabaseUrl({
+        ...database.address,
+        host: '127.0.0.1',
+        port: counter.port,
+      }),
+      LOG_LEVEL: 'error',
+      ...env,
+    },
+    profileArgs(),
+  );
+  return {
+    url: proc.url,
+    database,
+    process: proc,
+    counter,
+    async dispose() {
+      await proc.stop();
+      await counter.close();
+      await database.drop();
+    },
+  };
+}
+
+/** BENCH_PROFILE_DIR=dir writes a CPU profile of the server process there when it stops. */
+function profileArgs(): string[] {
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  return profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
 }
 
 export async function pairWithConversation(url: string) {

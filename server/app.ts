@@ -25,6 +25,7 @@ import { createInProcessBus, createRedisBus } from './realtime/bus.ts';
 import {
   createInProcessOnlineRegistry,
   createRedisOnlineRegistry,
+  introduceMembers,
   introducePartners,
 } from './realtime/online.ts';
 import type { Services } from './services.ts';
@@ -86,6 +87,10 @@ export async function startServer(
     onConversationCreated: (a: number, b: number) =>
       void introducePartners(online, bus, a, b).catch((err: unknown) =>
         log.warn({ err }, 'could not introduce new partners'),
+      ),
+    onMembersJoined: (joined: readonly number[], others: readonly number[]) =>
+      void introduceMembers(online, bus, joined, others).catch((err: unknown) =>
+        log.warn({ err }, 'could not introduce new group members'),
       ),
   });
   const attachmentsDir = join(config.ATTACHMENTS_DIR, address.database);

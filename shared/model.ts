@@ -58,7 +58,17 @@ export const conversationViewSchema = z.object({
   isActive: z.boolean(),
   lastMessageId: idSchema.nullable(),
   lastMessageAt: isoTime.nullable(),
-  otherUser: publicUserSchema,
+  /** The other person of a two-person conversation; null for a group. */
+  otherUser: publicUserSchema.nullable(),
+  isGroup: z.boolean().default(false),
+  /** A group's title; null for a two-person conversation. */
+  title: z.string().nullable().default(null),
+  /** Set once the caller left or was removed from the group: the last message they may
+   * see. The conversation stays, read-only. */
+  leftUpTo: z.number().int().nonnegative().nullable().default(null),
+  /** For a group's creator: the id their device gave it, so that device knows it before
+   * the answer to its create arrives. Null otherwise. */
+  clientConvId: z.string().max(36).nullable().default(null),
 });
 export type ConversationView = z.infer<typeof conversationViewSchema>;
 

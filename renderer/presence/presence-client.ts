@@ -13,16 +13,24 @@ import {
 
 export type { PresenceState, PresenceUser };
 
-/** The other participant, merged over their devices in this room. */
+/** The others in this room, merged over their devices: in a two-person conversation the
+ * other participant, in a group anyone of its members. */
 export interface PeerPresence {
   /** Has this conversation open on some device. */
   online: boolean;
   typing: boolean;
   /** Has it open in a focused window. */
   active: boolean;
+  /** Who is typing, in the order they started; their names as the server stamped them. */
+  typingUsers: readonly PresenceUser[];
 }
 
-export const NOBODY: PeerPresence = { online: false, typing: false, active: false };
+export const NOBODY: PeerPresence = {
+  online: false,
+  typing: false,
+  active: false,
+  typingUsers: [],
+};
 
 export { TYPING_IDLE_MS };
 
@@ -67,7 +75,16 @@ function isPresenceState(value: unknown): value is PresenceState {
 }
 
 function samePeer(a: PeerPresence, b: PeerPresence): boolean {
-  return a.online === b.online && a.typing === b.typing && a.active === b.active;
+  return (
+    a.online === b.online &&
+    a.typing === b.typing &&
+    a.active === b.active &&
+    a.typingUsers.length === b.typingUsers.length &&
+    a.typingUsers.every(
+      (u, i) =>
+        u.userId === b.typingUsers[i]?.userId && u.displayName === b.typingUsers[i]?.displayName,
+    )
+  );
 }
 
 export function createPresenceClient(options: PresenceClientOptions): PresenceClient {
@@ -101,6 +118,7 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
   };
 
   const readPeer = () => {
+    const typing = new Map<number, PresenceUser>();
     const merged = { online: false, typing: false, active: false };
     for (const [clientId, state] of awareness.getStates()) {
       if (clientId === doc.clientID || !isPresenceState(state)) continue;
@@ -108,9 +126,17 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
       merged.online = true;
       merged.typing ||= state.typing;
       merged.active ||= state.active;
+      if (state.typing && !typing.has(state.user.userId)) typing.set(state.user.userId, state.user);
     }
-    if (samePeer(merged, peer)) return;
-    peer = merged;
+    // Those typing before stay in their place; newcomers join at the end.
+    const stayed = peer.typingUsers.filter((u) => typing.has(u.userId));
+    const joined = [...typing.values()].filter((u) => !stayed.some((s) => s.userId === u.userId));
+    const next = {
+      ...merged,
+      typingUsers: [...stayed.map((u) => typing.get(u.userId) ?? u), ...joined],
+    };
+    if (samePeer(next, peer)) return;
+    peer = next;
     for (const listener of listeners) listener();
   };
 

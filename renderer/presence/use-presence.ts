@@ -25,6 +25,8 @@ export interface PresenceView {
   otherOnline: boolean;
   otherTyping: boolean;
   otherActive: boolean;
+  /** Who of the others is typing, in the order they started. */
+  typingUsers: readonly PresenceUser[];
   /** true on every composer change, false on send or when the draft is cleared. */
   setTyping: (isTyping: boolean) => void;
   /** true while the window is focused on this conversation. */
@@ -77,6 +79,7 @@ export function usePresence(options: UsePresenceOptions): PresenceView {
     otherOnline: peer.online,
     otherTyping: peer.typing,
     otherActive: peer.active,
+    typingUsers: peer.typingUsers,
     setTyping,
     setActive,
   };

@@ -1,6 +1,8 @@
 // The sync engine as the UI sees it: actions and observable status. Reads go straight to
 // Dexie through live queries (see queries.ts); this is everything else.
 import type { ErrorCode } from '../../shared/errors.ts';
+import type { GroupChange, ReceiptDetails } from '../../shared/groups.ts';
+import type { PublicUser } from '../../shared/model.ts';
 import type { ConversationType } from '../../shared/schemas.ts';
 import type { LocalConversation, LocalMessage } from './db.ts';
 
@@ -23,6 +25,15 @@ export interface SyncStatus {
 export interface OpenConversationRequest {
   otherUserId: number;
   otherDisplayName: string;
+  conversationType: ConversationType;
+  contextId: number | null;
+  contextTitle: string | null;
+}
+
+export interface CreateGroupRequest {
+  title: string;
+  /** The others it starts with (at least two). */
+  members: readonly PublicUser[];
   conversationType: ConversationType;
   contextId: number | null;
   contextTitle: string | null;
@@ -62,6 +73,16 @@ export interface SyncEngineApi {
    * (kept on this device until its first message is sent, so the other person never
    * sees an empty conversation); returns its local key. Works offline. */
   openConversation(request: OpenConversationRequest): Promise<string>;
+  /** Creates a group on this device at once (this user its admin) and queues it for the
+   * server, with everything written in it meanwhile; returns its local key. Works
+   * offline. */
+  createGroup(request: CreateGroupRequest): Promise<string>;
+  /** Renames, adds or removes members (admins), or leaves; shown here at once, queued
+   * for the server, which may refuse it (`LocalGroup.changeFailure` then says why). */
+  changeGroup(convKey: string, change: GroupChange): Promise<void>;
+  /** Who of a group has received and read one of this user's messages, and when; asks
+   * the server (null while offline or when it does not answer). */
+  receiptDetails(clientMsgId: string): Promise<ReceiptDetails | null>;
   /** The UI had this conversation on screen with the window focused. */
   markSeen(convKey: string): Promise<void>;
   getStatus(): SyncStatus;

@@ -7,7 +7,7 @@ import {
   type MemberState,
   type SyncMessage,
 } from '../../shared/sync/protocol.ts';
-import { type ApplyMode, applyChanges, changeTables } from './apply-changes.ts';
+import { type ApplyMode, applyChanges, changeTables, newConversationRow } from './apply-changes.ts';
 import { openChatDatabase, syncedSortKey } from './db.ts';
 
 const ME = 1;
@@ -28,6 +28,10 @@ function view(fields: Partial<ConversationView> = {}): ConversationView {
     lastMessageId: null,
     lastMessageAt: null,
     otherUser: { userId: OTHER, displayName: 'Bob' },
+    isGroup: false,
+    title: null,
+    leftUpTo: null,
+    clientConvId: null,
     ...fields,
   };
 }
@@ -110,6 +114,22 @@ async function known(
 }
 
 describe('applying changes', () => {
+  test('[S3.1] a group created here that a pull brings before its create was answered is the same group, not a second', async () => {
+    const { db, apply } = setup();
+    const key = '0b8a3c52-5d1e-4c1e-9a52-0d6c2f1d9e11';
+    await db.conversations.add({
+      ...newConversationRow(key, view({ isGroup: true, otherUser: null, title: 'Garden club' })),
+      serverId: null,
+    });
+    await apply({
+      conversations: [
+        view({ isGroup: true, otherUser: null, title: 'Garden club', clientConvId: key }),
+      ],
+    });
+    const all = await db.conversations.toArray();
+    expect(all.map((c) => [c.key, c.serverId])).toEqual([[key, CONV]]);
+  });
+
   test('[S3.3] a pull page stores the conversation, its members’ marks and messages, at the page’s version', async () => {
     const { db, apply, conversation } = setup();
     const applied = await apply({

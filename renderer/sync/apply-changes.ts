@@ -11,6 +11,7 @@ import type {
   VersionStep,
 } from '../../shared/sync/protocol.ts';
 import { mergeWatermarks } from '../../shared/sync/status.ts';
+import { withServerRef } from './conversation-refs.ts';
 import { refreshConversationStats } from './conversation-stats.ts';
 import {
   type ChatDatabase,
@@ -19,6 +20,8 @@ import {
   UNTOUCHED_CONVERSATION,
 } from './db.ts';
 import { isAutoDownloadCandidate } from './downloads.ts';
+import { applyRosters, isAfterLeaving, leaveGroupHere, rederiveGroups } from './group-store.ts';
+import { confirmedFacts, groupFromView } from './groups.ts';
 import { marksOf, receiptFields, withMemberMarks } from './marks.ts';
 import { mergeMessage } from './message-merge.ts';
 import { newReactions } from './reactions.ts';
@@ -86,9 +89,10 @@ function withServerFields(
 ): LocalConversation {
   return {
     ...base,
+    ...(view.isGroup ? { group: groupFromView(base.group, view) } : {}),
     serverId: view.conversationId,
-    otherUserId: view.otherUser.userId,
-    otherDisplayName: view.otherUser.displayName,
+    otherUserId: view.otherUser?.userId ?? 0,
+    otherDisplayName: view.otherUser?.displayName ?? '',
     conversationType: view.conversationType,
     contextId: view.contextId,
     contextTitle: view.contextTitle,
@@ -97,15 +101,20 @@ function withServerFields(
   };
 }
 
+/** Whether a two-person conversation started here is the one the server describes (a
+ * group started here is known by its create's answer only). */
 function isSameConversation(local: LocalConversation, view: ConversationView): boolean {
   return (
+    !local.group &&
+    view.otherUser !== null &&
     local.otherUserId === view.otherUser.userId &&
     local.conversationType === view.conversationType &&
     (local.contextId ?? null) === (view.contextId ?? null)
   );
 }
 
-/** Points queued sends of a locally created conversation at its server id. */
+/** Points queued sends and group changes of a locally created conversation at its
+ * server id. */
 async function rewriteConversationRefs(
   db: ChatDatabase,
   convKey: string,
@@ -113,11 +122,12 @@ async function rewriteConversationRefs(
 ): Promise<void> {
   await db.outbox
     .where('[convKey+kind]')
-    .equals([convKey, 'send'])
+    .anyOf([
+      [convKey, 'send'],
+      [convKey, 'changeGroup'],
+    ])
     .modify((entry) => {
-      if (entry.op.kind === 'send' && 'clientConvId' in entry.op.conversation) {
-        entry.op = { ...entry.op, conversation: { conversationId } };
-      }
+      entry.op = withServerRef(entry.op, conversationId);
     });
 }
 
@@ -176,6 +186,17 @@ export async function adoptServerConversation(
   return localKey;
 }
 
+/** The group this device created and is still creating, which the server's view of it
+ * names (for its creator only). */
+async function groupStartedHere(
+  db: ChatDatabase,
+  view: ConversationView,
+): Promise<LocalConversation | undefined> {
+  if (!view.clientConvId) return undefined;
+  const local = await db.conversations.get(view.clientConvId);
+  return local?.group && local.serverId === null ? local : undefined;
+}
+
 /** Upserts conversations. One not known here by server id may be the server copy of a
  * conversation this device started and is still creating: adopt it then. */
 async function storeConversations(
@@ -184,14 +205,13 @@ async function storeConversations(
   byServerId: Map<number, LocalConversation>,
 ): Promise<void> {
   if (views.length === 0) return;
-  const unknown = views.filter((v) => !byServerId.has(v.conversationId));
-  const waiting = unknown.length
-    ? (
-        await db.conversations
-          .where('otherUserId')
-          .anyOf(unknown.map((v) => v.otherUser.userId))
-          .toArray()
-      ).filter((c) => c.serverId === null)
+  const partners = views.flatMap((v) =>
+    !byServerId.has(v.conversationId) && v.otherUser ? [v.otherUser.userId] : [],
+  );
+  const waiting = partners.length
+    ? (await db.conversations.where('otherUserId').anyOf(partners).toArray()).filter(
+        (c) => c.serverId === null,
+      )
     : [];
   const rows: LocalConversation[] = [];
   for (const view of views) {
@@ -201,7 +221,8 @@ async function storeConversations(
       continue;
     }
     const index = waiting.findIndex((c) => isSameConversation(c, view));
-    const starting = index >= 0 ? waiting.splice(index, 1)[0] : undefined;
+    const starting =
+      (index >= 0 ? waiting.splice(index, 1)[0] : undefined) ?? (await groupStartedHere(db, view));
     if (starting) await rewriteConversationRefs(db, starting.key, view.conversationId);
     rows.push(
       starting
@@ -413,6 +434,7 @@ export async function applyChanges(
     ...changes.members.map((m) => m.conversationId),
     ...changes.messages.map((m) => m.conversationId),
     ...changes.versions.map((v) => v.conversationId),
+    ...changes.rosters.map((r) => r.conversationId),
     ...changes.removed,
   ]);
   if (ids.size === 0) return applied;
@@ -428,17 +450,28 @@ export async function applyChanges(
     byServerId.delete(serverId);
   }
   const removed = new Set(changes.removed);
+  const leftBefore = new Map(
+    [...byServerId].map(([id, c]) => [id, c.group ? confirmedFacts(c.group).leftUpTo : null]),
+  );
   await storeConversations(
     db,
     changes.conversations.filter((c) => !removed.has(c.conversationId)),
     byServerId,
   );
-
   const touched = new Set<string>();
+  const regrouped = await applyGroupChanges(db, userId, changes, byServerId, leftBefore, {
+    touched,
+    gaps: applied.gaps,
+    removed,
+    mode,
+  });
+
   const delivered = await storeMessages(
     db,
     userId,
-    changes.messages.filter((m) => !removed.has(m.conversationId)),
+    changes.messages.filter(
+      (m) => !removed.has(m.conversationId) && !isAfterLeaving(m, byServerId),
+    ),
     byServerId,
     touched,
     applied.incoming,
@@ -513,5 +546,42 @@ export async function applyChanges(
   // Only conversations whose messages or read mark changed: a new row without messages
   // already has its list fields.
   await refreshConversationStats(db, userId, touched);
+  await rederiveGroups(db, userId, regrouped);
   return applied;
+}
+
+/** Rosters, and what group views say of this user's leaving: a group they just left
+ * keeps only what they may see. Returns the keys of the groups whose facts moved. */
+async function applyGroupChanges(
+  db: ChatDatabase,
+  userId: number,
+  changes: ChangeSet,
+  byServerId: Map<number, LocalConversation>,
+  leftBefore: ReadonlyMap<number, number | null>,
+  into: {
+    touched: Set<string>;
+    gaps: Set<number>;
+    removed: ReadonlySet<number>;
+    mode: ApplyMode;
+  },
+): Promise<Set<string>> {
+  const rosters = changes.rosters.filter((r) => !into.removed.has(r.conversationId));
+  const regrouped = await applyRosters(db, rosters, byServerId, into.gaps);
+  for (const view of changes.conversations) {
+    const group = byServerId.get(view.conversationId)?.group;
+    if (!view.isGroup || !group || into.removed.has(view.conversationId)) continue;
+    const key = byServerId.get(view.conversationId)?.key;
+    if (!key) continue;
+    regrouped.add(key);
+    const { leftUpTo } = confirmedFacts(group);
+    const before = leftBefore.get(view.conversationId) ?? null;
+    if (leftUpTo !== null && leftUpTo !== before) {
+      await leaveGroupHere(db, userId, key, leftUpTo, into.touched);
+      // A head check brings no messages, and a group one is out of has no version to show
+      // what is missing: the message that says one went (and any before it not seen yet)
+      // must come with a full pull before the cursor moves past them.
+      if (into.mode === 'check') into.gaps.add(view.conversationId);
+    }
+  }
+  return regrouped;
 }

@@ -68,7 +68,9 @@ export async function refreshConversationStats(
         ? laterTime(newest.createdAt, conversation.createdAt)
         : conversation.createdAt,
       lastMessagePreview: newestShown ? messagePreview(newestShown) : null,
-      lastMessageSenderId: newestShown ? newestShown.senderId : null,
+      // A system message says who did what itself: no "Name: " before it in the list.
+      lastMessageSenderId:
+        newestShown && newestShown.messageType !== 'system' ? newestShown.senderId : null,
     };
     const changed = (Object.keys(next) as (keyof LocalConversation)[]).some(
       (field) => next[field] !== conversation[field],

@@ -3,6 +3,7 @@
 // an index; no live query reads a whole table.
 
 import Dexie, { type EntityTable } from 'dexie';
+import type { MemberRole } from '../../shared/groups.ts';
 import type { ReactionsView } from '../../shared/reactions.ts';
 import type { ConversationType, MessageType } from '../../shared/schemas.ts';
 import type { PushOp, PushOpKind } from '../../shared/sync/protocol.ts';
@@ -13,13 +14,50 @@ export interface MemberMarks extends Watermarks {
   userId: number;
 }
 
+/** A member of a group as this device knows them. */
+export interface GroupMember {
+  userId: number;
+  displayName: string;
+  role: MemberRole;
+  joinedAt: string;
+  /** The first message they may see, once the server said (absent: all of them). */
+  historyFrom?: number;
+}
+
+/** What a group is, as far as its title, members and this user's leaving go. */
+export interface GroupFacts {
+  title: string;
+  members: GroupMember[];
+  leftUpTo: number | null;
+}
+
+export interface LocalGroup {
+  title: string;
+  /** The server's roster version these members are (0 before the server confirmed any):
+   * a roster arriving with a higher one replaces them. */
+  rosterVersion: number;
+  /** Current members, this user included while a member. */
+  members: GroupMember[];
+  /** Set once this user left or was removed: the last message they may see. The group
+   * stays, read-only. */
+  leftUpTo: number | null;
+  /** Why the server refused this user's last change to the group, until the next one. */
+  changeFailure?: { code: string; reason: string } | null;
+  /** What the server last confirmed, kept while a change of this user's waits in the
+   * outbox: the fields above are it with those changes laid over (see groups.ts). */
+  confirmed?: GroupFacts | null;
+}
+
 export interface LocalConversation {
   /** Local primary key: `s<serverId>` for conversations first seen from the server, a
    * UUID (the `clientConvId`) for ones created on this device. */
   key: string;
   serverId: number | null;
+  /** The other person of a two-person conversation; 0 and '' for a group. */
   otherUserId: number;
   otherDisplayName: string;
+  /** Set for a group; absent for a two-person conversation. */
+  group?: LocalGroup;
   conversationType: ConversationType;
   contextId: number | null;
   contextTitle: string | null;

@@ -23,6 +23,7 @@ import { createDownloader, type Downloader, type DownloadTransport } from './dow
 import { electLeader, type Leadership, type LockManagerLike } from './leader.ts';
 import { createLocalWrites } from './local-writes.ts';
 import { createOutbox, type Settled } from './outbox.ts';
+import { fetchReceiptDetails } from './receipt-details.ts';
 import { createReceipts } from './receipts.ts';
 import type { TabChannel, TabMessage } from './tab-channel.ts';
 import { asTransportError, type SyncTransport, type TransportError } from './transport.ts';
@@ -366,6 +367,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         members: batches.flatMap((b) => b.members),
         messages: batches.flatMap((b) => b.messages),
         versions: [...batches.flatMap((b) => b.versions), ...retried],
+        rosters: batches.flatMap((b) => b.rosters),
         removed: batches.flatMap((b) => b.removed),
       };
       try {
@@ -671,6 +673,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     retryAll: async () => afterWrite(await writes.retryAll()),
     discardAll: async () => afterWrite(await writes.discardAll(), false),
     openConversation: async (request) => afterWrite(await writes.openConversation(request)),
+    createGroup: async (request) => afterWrite(await writes.createGroup(request)),
+    changeGroup: async (convKey, change) => {
+      await afterWrite(undefined, await writes.changeGroup(convKey, change));
+    },
+    // Only the leader has the network; another tab's answer is "not now".
+    receiptDetails: (clientMsgId) =>
+      isLeading() && transport
+        ? fetchReceiptDetails(db, transport, clientMsgId)
+        : Promise.resolve(null),
     markSeen: async (convKey) => {
       await afterWrite(undefined, await writes.markSeen(convKey));
     },

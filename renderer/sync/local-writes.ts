@@ -18,6 +18,8 @@ import {
   syncedSortKey,
   UNTOUCHED_CONVERSATION,
 } from './db.ts';
+import { createGroupWrites } from './group-writes.ts';
+import { createGroupOpFor, isReadOnly, LEFT_GROUP_ERROR } from './groups.ts';
 import { marksOf, receiptFields, withMemberMarks } from './marks.ts';
 import type { Outbox } from './outbox.ts';
 import { hasReacted, withReaction } from './reactions.ts';
@@ -85,7 +87,8 @@ export function replyOf(original: LocalMessage): LocalReply {
   };
 }
 
-function createOp(conversation: LocalConversation, opId: string): PushOp {
+function createOp(conversation: LocalConversation, opId: string, userId: number): PushOp {
+  if (conversation.group) return createGroupOpFor(conversation, userId, opId);
   return {
     opId,
     kind: 'createConversation',
@@ -120,18 +123,24 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
     return message;
   }
 
+  /** Nothing is written in a group this user left (or is leaving). */
+  async function assertWritable(convKey: string): Promise<void> {
+    const conversation = await db.conversations.get(convKey);
+    if (conversation && isReadOnly(conversation)) throw new Error(LEFT_GROUP_ERROR);
+  }
+
   /** A conversation started here needs its create queued before anything that uses it;
    * a refused create is queued afresh (the user is trying again). */
   async function ensureCreateQueued(conversation: LocalConversation): Promise<void> {
     if (conversation.serverId !== null) return;
     const creates = await db.outbox
       .where('[convKey+kind]')
-      .equals([conversation.key, 'createConversation'])
+      .equals([conversation.key, conversation.group ? 'createGroup' : 'createConversation'])
       .toArray();
     if (creates.some((e) => e.rejected === null)) return;
     await db.outbox.bulkDelete(creates.map((e) => e.seq!));
     await outbox.add({
-      op: createOp(conversation, newId()),
+      op: createOp(conversation, newId(), userId),
       clientMsgId: null,
       convKey: conversation.key,
     });
@@ -286,6 +295,7 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
     await inTransaction(async () => {
       const conversation = await db.conversations.get(convKey);
       if (!conversation) throw new Error(`no conversation ${convKey}`);
+      if (isReadOnly(conversation)) throw new Error(LEFT_GROUP_ERROR);
       await ensureCreateQueued(conversation);
       const replyTo = await replyToIn(convKey, replyToKey);
       const message: LocalMessage = {
@@ -374,6 +384,7 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
     async editMessage(clientMsgId: string, content: string): Promise<boolean> {
       return inTransaction(async () => {
         const message = await ownMessage(clientMsgId);
+        if (message) await assertWritable(message.convKey);
         // An attachment's caption may be emptied; a text message keeps words.
         const text =
           message?.attachment && content.trim() === '' ? '' : prepareMessageText(content);
@@ -416,6 +427,7 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
           await discardIn(message);
           return false;
         }
+        await assertWritable(message.convKey);
         await db.attachments.delete(clientMsgId);
         const refusal = await clearRefusal(message);
         await db.messages.update(clientMsgId, {
@@ -445,6 +457,7 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
       return inTransaction(async () => {
         const message = await db.messages.get(clientMsgId);
         if (!message || message.isDeleted || message.serverId === null) return false;
+        await assertWritable(message.convKey);
         const shown = message.reactions ?? [];
         const isOn = !hasReacted(shown, emoji, userId);
         // The newest change is the one that counts: an older one still waiting goes.
@@ -505,7 +518,9 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
     async retry(clientMsgId: string): Promise<void> {
       await inTransaction(async () => {
         const message = await ownMessage(clientMsgId);
-        if (message) await retryIn(message);
+        if (!message) return;
+        await assertWritable(message.convKey);
+        await retryIn(message);
       });
     },
 
@@ -519,7 +534,14 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
     async retryAll(): Promise<void> {
       await inTransaction(async () => {
         const failed = await db.messages.where('status').equals('failed').toArray();
-        for (const message of failed) if (message.senderId === userId) await retryIn(message);
+        const readOnly = new Set(
+          (await db.conversations.bulkGet([...new Set(failed.map((m) => m.convKey))])).flatMap(
+            (c) => (c && isReadOnly(c) ? [c.key] : []),
+          ),
+        );
+        for (const message of failed) {
+          if (message.senderId === userId && !readOnly.has(message.convKey)) await retryIn(message);
+        }
       });
     },
 
@@ -565,6 +587,8 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
         return conversation.key;
       });
     },
+
+    ...createGroupWrites({ db, userId, now, newId, outbox, ensureCreateQueued }),
 
     /** Raises this user's read mark to the newest message of someone else here; the
      * leader sends the receipt. Returns whether one became due. */

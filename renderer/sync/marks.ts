@@ -9,6 +9,7 @@ import {
   type Watermarks,
 } from '../../shared/sync/status.ts';
 import type { LocalConversation, LocalMessage, MemberMarks } from './db.ts';
+import { groupReceiptCounts } from './groups.ts';
 
 export function marksOf(
   conversation: Pick<LocalConversation, 'members'>,
@@ -55,13 +56,20 @@ export function receiptFields(
 }
 
 /** What a message shows: pending and failed as stored; a synced one as far as the
- * recipient's watermarks say (one's own), or as far as one's own marks say (others'). */
+ * recipients' watermarks say (one's own: in a group, delivered or read once every other
+ * current member is), or as far as one's own marks say (others'). */
 export function displayedStatus(
   message: Pick<LocalMessage, 'status' | 'serverId' | 'senderId'>,
-  conversation: Pick<LocalConversation, 'members' | 'otherUserId'>,
+  conversation: Pick<LocalConversation, 'members' | 'otherUserId' | 'group'>,
   userId: number,
 ): 'pending' | 'failed' | ServerStatus {
   if (message.status !== 'sent' || message.serverId === null) return message.status;
+  if (conversation.group && message.senderId === userId) {
+    const { delivered, read, of } = groupReceiptCounts(message, conversation);
+    // Nobody else is left to receive it.
+    if (of === 0) return 'sent';
+    return read === of ? 'read' : delivered === of ? 'delivered' : 'sent';
+  }
   const recipient =
     message.senderId === userId ? othersMarks(conversation) : marksOf(conversation, userId);
   return statusFromWatermarks(message.serverId, recipient);

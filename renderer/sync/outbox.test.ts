@@ -148,6 +148,10 @@ describe('the outbox', () => {
         updatedAt: '2025-01-01T00:00:00.000Z',
         lastMessageId: null,
         lastMessageAt: null,
+        isGroup: false,
+        title: null,
+        leftUpTo: null,
+        clientConvId: null,
       }),
     );
     const good = await writes.sendMessage(convKey, 'one');
@@ -195,6 +199,7 @@ describe('the outbox', () => {
       results: batch.map((e) => ({ opId: e.op.opId, status: 'retry', reason: 'unavailable' })),
       versions: [],
       members: [],
+      rosters: [],
     });
     expect(settled.hasRetry).toBe(true);
     expect((await db.messages.get(id))?.status).toBe('pending');

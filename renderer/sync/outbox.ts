@@ -3,6 +3,7 @@
 // protocol's schema when taken; one that does not parse, or that the server refuses, is
 // recorded and skipped, never retried on its own, so it cannot block the ones behind it.
 // Receipts are not here: they are the conversation's watermarks (see receipts.ts).
+import type { GroupChange, Roster } from '../../shared/groups.ts';
 import {
   type OpResult,
   type PushOp,
@@ -11,8 +12,16 @@ import {
   type SyncMessage,
 } from '../../shared/sync/protocol.ts';
 import { type Applied, adoptServerConversation, applyChanges } from './apply-changes.ts';
+import { clientConvIdOf, withServerRef } from './conversation-refs.ts';
 import { refreshConversationStats } from './conversation-stats.ts';
 import type { ChatDatabase, OutboxEntry } from './db.ts';
+import { type Failure, failMessageOps } from './failures.ts';
+import {
+  confirmGroupChange,
+  failGroupChanges,
+  rederiveGroups,
+  refuseGroupChange,
+} from './group-store.ts';
 import { shownReactions } from './reactions.ts';
 
 export interface Settled {
@@ -40,7 +49,12 @@ export interface OutboxDeps {
   userId: number;
 }
 
-type Failure = { code: string; reason: string };
+/** A group change the server accepted, to make part of what it confirmed. */
+interface Confirmation {
+  convKey: string;
+  change: GroupChange;
+  message: SyncMessage | undefined;
+}
 
 const UNREADABLE: Failure = {
   code: 'VALIDATION_FAILED',
@@ -118,7 +132,10 @@ export function createOutbox({ db, userId }: OutboxDeps): Outbox {
       // Entries of this batch get their own answers; a refusal marks only later ones.
       const inBatch = new Set(batch.map((e) => e.seq ?? 0));
       const messages: SyncMessage[] = [];
+      const rosters: Roster[] = [];
+      const confirmations: Confirmation[] = [];
       const touched = new Set<string>();
+      const regrouped = new Set<string>();
       let hasRetry = false;
       let rejected = 0;
       for (const [i, sent] of batch.entries()) {
@@ -130,11 +147,22 @@ export function createOutbox({ db, userId }: OutboxDeps): Outbox {
         }
         if (result.status === 'accepted') {
           done.push(sent.seq ?? 0);
-          if (sent.op.kind === 'createConversation' && result.conversation) {
-            touched.add(
-              await adoptServerConversation(db, sent.op.clientConvId, result.conversation),
-            );
+          const { op } = sent;
+          if (
+            (op.kind === 'createConversation' || op.kind === 'createGroup') &&
+            result.conversation
+          ) {
+            touched.add(await adoptServerConversation(db, op.clientConvId, result.conversation));
           }
+          if (op.kind === 'changeGroup' && sent.convKey) {
+            confirmations.push({
+              convKey: sent.convKey,
+              change: op.change,
+              message: result.message,
+            });
+            regrouped.add(sent.convKey);
+          }
+          if (result.roster) rosters.push(result.roster);
           if (result.message) messages.push(result.message);
           continue;
         }
@@ -153,6 +181,9 @@ export function createOutbox({ db, userId }: OutboxDeps): Outbox {
       // Finished operations leave first, so the merge below no longer sees them as
       // local changes still waiting.
       await db.outbox.bulkDelete(done);
+      for (const { convKey, change, message } of confirmations) {
+        await confirmGroupChange(db, userId, convKey, change, message, touched);
+      }
       const applied = await applyChanges(
         db,
         userId,
@@ -161,10 +192,12 @@ export function createOutbox({ db, userId }: OutboxDeps): Outbox {
           members: answer.members,
           messages,
           versions: answer.versions,
+          rosters: [...rosters, ...answer.rosters],
           removed: [],
         },
         'live',
       );
+      await rederiveGroups(db, userId, regrouped);
       if (touched.size) await refreshConversationStats(db, userId, touched);
       return { hasRetry, rejected, applied };
     },
@@ -194,28 +227,24 @@ function withinJsonChars(entries: readonly OutboxEntry[], maxJsonChars: number):
   return entries.slice(0, count);
 }
 
-/** Server ids (where known) of the conversations sends in `entries` name by client id. */
+/** Server ids (where known) of the conversations operations in `entries` name by client
+ * id. */
 async function conversationServerIds(
   db: ChatDatabase,
   entries: readonly OutboxEntry[],
 ): Promise<Map<string, number>> {
-  const keys = new Set<string>();
-  for (const { op } of entries) {
-    if (op.kind === 'send' && 'clientConvId' in op.conversation) {
-      keys.add(op.conversation.clientConvId);
-    }
-  }
+  const keys = new Set(entries.flatMap(({ op }) => clientConvIdOf(op) ?? []));
   if (keys.size === 0) return new Map();
   const conversations = await db.conversations.bulkGet([...keys]);
   return new Map(conversations.flatMap((c) => (c?.serverId ? [[c.key, c.serverId] as const] : [])));
 }
 
-/** A send of a conversation created earlier may still name it by its client id; once
- * the server id is known, use that (the create may have been in an earlier push). */
+/** An operation of a conversation created earlier may still name it by its client id;
+ * once the server id is known, use that (the create may have been in an earlier push). */
 function resolveRefs(op: PushOp, serverIds: ReadonlyMap<string, number>): PushOp {
-  if (op.kind !== 'send' || !('clientConvId' in op.conversation)) return op;
-  const conversationId = serverIds.get(op.conversation.clientConvId);
-  return conversationId ? { ...op, conversation: { conversationId } } : op;
+  const clientConvId = clientConvIdOf(op);
+  const conversationId = clientConvId === null ? undefined : serverIds.get(clientConvId);
+  return conversationId ? withServerRef(op, conversationId) : op;
 }
 
 /** Records a refusal for good: the entry is kept (for retry) but skipped; the message
@@ -247,7 +276,11 @@ async function refuse(
     });
     return;
   }
-  if (entry.kind === 'createConversation') {
+  if (entry.kind === 'changeGroup') {
+    await refuseGroupChange(db, userId, entry, failure);
+    return;
+  }
+  if (entry.kind === 'createConversation' || entry.kind === 'createGroup') {
     await db.outbox.update(seq, { rejected: failure });
     const key = entry.convKey;
     if (!key) return;
@@ -262,32 +295,10 @@ async function refuse(
         await failMessageOps(db, send.clientMsgId, dependent, touched, inBatch);
       }
     }
+    await failGroupChanges(db, userId, key, dependent, inBatch);
     touched.add(key);
     return;
   }
   await db.outbox.update(seq, { rejected: failure });
   await failMessageOps(db, entry.clientMsgId, failure, touched, inBatch);
-}
-
-/** Marks every waiting operation of a message refused and the message failed. */
-async function failMessageOps(
-  db: ChatDatabase,
-  clientMsgId: string | null,
-  failure: Failure,
-  touched: Set<string>,
-  inBatch: ReadonlySet<number>,
-): Promise<void> {
-  if (!clientMsgId) return;
-  await db.outbox
-    .where('clientMsgId')
-    .equals(clientMsgId)
-    .modify((e) => {
-      if (!inBatch.has(e.seq ?? 0)) e.rejected ??= failure;
-    });
-  const message = await db.messages.get(clientMsgId);
-  if (!message) return;
-  // The first refusal is the reason worth showing; later ones follow from it.
-  if (message.status !== 'failed')
-    await db.messages.update(clientMsgId, { status: 'failed', failure });
-  touched.add(message.convKey);
 }

@@ -1,7 +1,8 @@
 // What the sync engine needs from the network, and nothing more: push a batch, pull a
-// page, hear the live stream. The tRPC implementation is one; tests wrap it to inject
+// page, hear the live stream, ask who has read a group message. The tRPC implementation is one; tests wrap it to inject
 // faults.
 import type { ErrorCode } from '../../shared/errors.ts';
+import type { ReceiptDetails } from '../../shared/groups.ts';
 import type { LiveEvent, PullResult, PushOp, PushResult } from '../../shared/sync/protocol.ts';
 
 export interface PullRequest {
@@ -10,9 +11,17 @@ export interface PullRequest {
   check?: boolean;
 }
 
+export interface ReceiptDetailsRequest {
+  conversationId: number;
+  messageId: number;
+}
+
 export interface SyncTransport {
   push(ops: PushOp[]): Promise<PushResult>;
   pull(request: PullRequest): Promise<PullResult>;
+  /** Each other member of a group and when they first had and first read one of this
+   * user's messages (`groups.receiptDetails`). */
+  receiptDetails(request: ReceiptDetailsRequest): Promise<ReceiptDetails>;
   /** Starts the live stream; returns what stops it. */
   subscribe(handlers: LiveHandlers): () => void;
   close(): void;

@@ -20,6 +20,7 @@ import {
   isErrorCode,
   isRetryable,
 } from '../../shared/errors.ts';
+import { type ReceiptDetails, receiptDetailsSchema } from '../../shared/groups.ts';
 import type { ServerAuth } from '../../shared/platform/server-auth.ts';
 import {
   liveEventSchema,
@@ -33,6 +34,7 @@ import {
 import {
   type LiveHandlers,
   type PullRequest,
+  type ReceiptDetailsRequest,
   type SyncTransport,
   TransportError,
   type TransportErrorKind,
@@ -106,6 +108,14 @@ export function createTrpcTransport(options: TrpcTransportOptions): SyncTranspor
           cursor: request.cursor,
           ...(request.limit === undefined ? {} : { limit: request.limit }),
           check: request.check ?? false,
+        }),
+      );
+    },
+    receiptDetails(request: ReceiptDetailsRequest): Promise<ReceiptDetails> {
+      return call('receiptDetails', receiptDetailsSchema, () =>
+        client.query('groups.receiptDetails', {
+          conversationId: request.conversationId,
+          messageId: request.messageId,
         }),
       );
     },

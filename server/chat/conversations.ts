@@ -1,6 +1,7 @@
 // Conversations: the list with last message and unread count, and membership checks.
 // Creating one is the sync's (server/sync/ops/create-conversation.ts): it writes members.
 import { type ConversationCursor, conversationCursor } from '../../shared/conversation-page.ts';
+import type { GroupMemberView } from '../../shared/groups.ts';
 import type { ConversationSummary, ConversationView } from '../../shared/model.ts';
 import type { ConversationType } from '../../shared/schemas.ts';
 import type { Db } from '../db/prisma.ts';
@@ -10,6 +11,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import {
   type ConversationRow,
   conversationSelect,
+  LAST_MESSAGE_AT,
   MESSAGE_COLUMNS,
   type MessageRow,
   toConversationView,
@@ -35,10 +37,42 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+// Two people: the seed's status says what the caller has not read. A group's status is
+// everyone's, so there the caller's own read mark says it.
 function unreadCountColumn(callerId: number): Prisma.Sql {
   return Prisma.sql`, (SELECT COUNT(*) FROM messages mu
     WHERE mu.conversation_id = c.conversation_id AND mu.sender_id <> ${callerId}
-      AND mu.status IN ('sent', 'delivered') AND COALESCE(mu.is_deleted, 0) = 0) AS unread_count`;
+      AND COALESCE(mu.is_deleted, 0) = 0
+      AND IF(c.is_group = 0, mu.status IN ('sent', 'delivered'),
+             mu.message_id > me.read_up_to AND mu.message_id >= me.history_from
+             AND mu.message_id <= COALESCE(me.history_to, mu.message_id))) AS unread_count`;
+}
+
+/** The members of each group among `conversationIds`, for the REST list: current ones,
+ * in the order they joined, the creator first. */
+export async function groupMembersOf(
+  db: Queryable,
+  conversationIds: readonly number[],
+): Promise<Map<number, GroupMemberView[]>> {
+  const byConversation = new Map<number, GroupMemberView[]>();
+  if (conversationIds.length === 0) return byConversation;
+  const rows = await db.$queryRaw<
+    { conversation_id: number; user_id: number; display_name: string; role: string }[]
+  >`SELECT cm.conversation_id, cm.user_id, u.display_name, cm.role
+      FROM conversation_members cm JOIN users u ON u.user_id = cm.user_id
+      JOIN conversations c ON c.conversation_id = cm.conversation_id
+     WHERE cm.conversation_id IN (${Prisma.join(conversationIds)}) AND cm.left_at IS NULL
+     ORDER BY cm.conversation_id, cm.joined_at, cm.user_id = c.user1_id DESC, cm.user_id`;
+  for (const row of rows) {
+    const members = byConversation.get(row.conversation_id) ?? [];
+    members.push({
+      userId: row.user_id,
+      displayName: row.display_name,
+      role: row.role === 'admin' ? 'admin' : 'member',
+    });
+    byConversation.set(row.conversation_id, members);
+  }
+  return byConversation;
 }
 
 export interface ConversationListQuery {
@@ -61,11 +95,20 @@ export async function listConversations(
 ): Promise<ConversationPage> {
   const term = query.search ? `%${escapeLike(query.search)}%` : null;
   const after = query.cursor;
-  const activity = Prisma.sql`COALESCE(c.last_message_at, c.created_at)`;
+  const activity = Prisma.sql`COALESCE(${Prisma.raw(LAST_MESSAGE_AT)}, c.created_at)`;
   const rows = await db.$queryRaw<(ConversationRow & { unread_count: bigint | number })[]>`
     ${conversationSelect(callerId, unreadCountColumn(callerId))}
-    WHERE (c.user1_id = ${callerId} OR c.user2_id = ${callerId})
-    ${term ? Prisma.sql`AND (u.display_name LIKE ${term} OR c.context_title LIKE ${term})` : Prisma.empty}
+    WHERE 1 = 1
+    ${
+      term
+        ? Prisma.sql`AND (u.display_name LIKE ${term} OR c.context_title LIKE ${term}
+            OR c.group_title LIKE ${term}
+            OR (c.is_group = 1 AND EXISTS (SELECT 1 FROM conversation_members gm
+                  JOIN users gu ON gu.user_id = gm.user_id
+                 WHERE gm.conversation_id = c.conversation_id AND gm.left_at IS NULL
+                   AND gu.display_name LIKE ${term})))`
+        : Prisma.empty
+    }
     ${
       after
         ? Prisma.sql`AND (${activity} < ${new Date(after.activityMs)}
@@ -104,12 +147,12 @@ export async function findConversationForParticipant(
   conversationId: number,
 ): Promise<ConversationView | null> {
   const rows = await db.$queryRaw<ConversationRow[]>`${conversationSelect(callerId)}
-    WHERE c.conversation_id = ${conversationId}
-      AND (c.user1_id = ${callerId} OR c.user2_id = ${callerId})`;
+    WHERE c.conversation_id = ${conversationId}`;
   return rows[0] ? toConversationView(rows[0]) : null;
 }
 
-/** The conversation, or NOT_FOUND when it does not exist or the caller is not in it:
+/** The conversation, or NOT_FOUND when it does not exist or the caller never was in it
+ * (one who left a group still reads it):
  * the two cases look the same so a stranger learns nothing. */
 export async function getConversationForParticipant(
   db: Queryable,

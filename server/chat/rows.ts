@@ -64,22 +64,46 @@ export interface ConversationRow {
   is_active: number | boolean | null;
   last_message_id: number | null;
   last_message_at: Date | null;
-  other_user_id: number;
-  other_display_name: string;
+  is_group: number | boolean;
+  group_title: string | null;
+  /** The caller's last visible message, once they left the group. */
+  left_up_to: number | null;
+  /** A group's id on its creator's device, when the caller is its creator. */
+  client_conv_id: string | null;
+  other_user_id: number | null;
+  other_display_name: string | null;
 }
 
-/** The columns of a ConversationRow for a query over `conversations c` joined with the
- * other participant as `u`. */
-export const CONVERSATION_COLUMN_LIST = `c.conversation_id, c.user1_id, c.user2_id, c.conversation_type,
-    c.context_id, c.context_title, c.created_at, c.updated_at, c.is_active, c.last_message_id,
-    c.last_message_at, u.user_id AS other_user_id, u.display_name AS other_display_name`;
+/** When the caller left the group `c` (their member row is `me`): the time of the message
+ * that says so. Correlated, so evaluated only for a group they left. */
+const LEFT_AT = '(SELECT hm.created_at FROM messages hm WHERE hm.message_id = me.history_to)';
 
-/** Conversation columns plus the other participant as seen by the caller; `extra`
- * adds computed columns. */
+/** The conversation's last activity as the caller may see it: for a group they left, the
+ * moment they left, whatever was said since. */
+export const LAST_MESSAGE_AT = `IF(me.history_to IS NULL, c.last_message_at, ${LEFT_AT})`;
+
+/** The columns of a ConversationRow for a query over `conversations c`, the caller's
+ * member row `me` and the other participant `u` (see CONVERSATION_JOINS). */
+export const CONVERSATION_COLUMN_LIST = `c.conversation_id, c.user1_id, c.user2_id, c.conversation_type,
+    c.context_id, c.context_title, c.created_at,
+    IF(me.history_to IS NULL, c.updated_at, ${LEFT_AT}) AS updated_at, c.is_active,
+    IF(me.history_to IS NULL, c.last_message_id, me.history_to) AS last_message_id,
+    ${LAST_MESSAGE_AT} AS last_message_at, c.is_group, c.group_title, me.history_to AS left_up_to,
+    IF(c.is_group = 1 AND c.user1_id = me.user_id, SUBSTRING_INDEX(c.pair_key, ':', -1), NULL) AS client_conv_id,
+    u.user_id AS other_user_id, u.display_name AS other_display_name`;
+
+/** After `FROM conversations c`: the caller's member row (so only conversations the
+ * caller is or was in) and, for two people, the other one. One placeholder, twice: the
+ * caller's id. */
+export const CONVERSATION_JOINS = `JOIN conversation_members me ON me.conversation_id = c.conversation_id AND me.user_id = ?
+    LEFT JOIN users u ON c.is_group = 0 AND u.user_id = IF(c.user1_id = ?, c.user2_id, c.user1_id)`;
+
+/** Conversation columns as the caller sees them; `extra` adds computed columns. */
 export function conversationSelect(callerId: number, extra: Prisma.Sql = Prisma.empty): Prisma.Sql {
   return Prisma.sql`SELECT ${Prisma.raw(CONVERSATION_COLUMN_LIST)} ${extra}
     FROM conversations c
-    JOIN users u ON u.user_id = IF(c.user1_id = ${callerId}, c.user2_id, c.user1_id)`;
+    JOIN conversation_members me ON me.conversation_id = c.conversation_id AND me.user_id = ${callerId}
+    LEFT JOIN users u ON c.is_group = 0 AND u.user_id = IF(c.user1_id = ${callerId}, c.user2_id, c.user1_id)`;
 }
 
 const iso = (d: Date | null): string => (d ?? new Date(0)).toISOString();
@@ -198,6 +222,13 @@ export function toConversationView(row: ConversationRow): ConversationView {
     isActive: row.is_active == null ? true : Boolean(row.is_active),
     lastMessageId: row.last_message_id,
     lastMessageAt: row.last_message_at ? row.last_message_at.toISOString() : null,
-    otherUser: { userId: row.other_user_id, displayName: row.other_display_name },
+    otherUser:
+      row.other_user_id === null
+        ? null
+        : { userId: row.other_user_id, displayName: row.other_display_name ?? '' },
+    isGroup: Boolean(row.is_group),
+    title: row.is_group ? row.group_title : null,
+    leftUpTo: row.is_group ? row.left_up_to : null,
+    clientConvId: row.client_conv_id,
   };
 }

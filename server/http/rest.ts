@@ -19,7 +19,11 @@ import {
   type SessionIdentity,
 } from '../auth/accounts.ts';
 import { announceEnded, endSession, listDevices } from '../auth/sessions.ts';
-import { getConversationForParticipant, listConversations } from '../chat/conversations.ts';
+import {
+  getConversationForParticipant,
+  groupMembersOf,
+  listConversations,
+} from '../chat/conversations.ts';
 import { listMessages } from '../chat/messages.ts';
 import { AppError, unauthenticated } from '../errors.ts';
 import { guardMessages } from '../limits/policies.ts';
@@ -147,8 +151,17 @@ const routes: Route[] = [
         me.userId,
         query(r, restConversationListQuery),
       );
+      // One who left a group no longer learns who is in it.
+      const members = await groupMembersOf(
+        r.services.db,
+        page.conversations
+          .filter((c) => c.isGroup && c.leftUpTo === null)
+          .map((c) => c.conversationId),
+      );
       sendJson(r.res, 200, {
-        conversations: page.conversations.map(conversationSummaryJson),
+        conversations: page.conversations.map((c) =>
+          conversationSummaryJson(c, members.get(c.conversationId)),
+        ),
         has_more: page.nextCursor !== null,
         next_cursor: page.nextCursor,
       });
@@ -175,7 +188,11 @@ const routes: Route[] = [
       const me = await caller(r);
       const id = conversationIdParam(r);
       const conversation = await getConversationForParticipant(r.services.db, me.userId, id);
-      sendJson(r.res, 200, conversationJson(conversation));
+      const members =
+        conversation.isGroup && conversation.leftUpTo === null
+          ? (await groupMembersOf(r.services.db, [id])).get(id)
+          : undefined;
+      sendJson(r.res, 200, conversationJson(conversation, members));
     },
   },
   {
@@ -186,7 +203,7 @@ const routes: Route[] = [
       const id = conversationIdParam(r);
       const page = query(r, restMessageListQuery);
       await getConversationForParticipant(r.services.db, me.userId, id);
-      const { messages, hasMore } = await listMessages(r.services.db, {
+      const { messages, hasMore } = await listMessages(r.services.db, me.userId, {
         conversationId: id,
         ...page,
       });

@@ -1,4 +1,6 @@
 // The REST answers in the seed's snake_case column names; the one place the mapping lives.
+
+import type { GroupMemberView } from '../../shared/groups.ts';
 import type {
   ConversationSummary,
   ConversationView,
@@ -31,7 +33,22 @@ export function messageJson(m: MessageView) {
   };
 }
 
-export function conversationJson(c: ConversationView) {
+/** A group's extra fields beside the seed's columns (none for two people). */
+function groupJson(c: ConversationView, members: readonly GroupMemberView[] | undefined) {
+  if (!c.isGroup) return {};
+  return {
+    is_group: true,
+    title: c.title,
+    left_up_to: c.leftUpTo,
+    members: (members ?? []).map((m) => ({
+      user_id: m.userId,
+      display_name: m.displayName,
+      role: m.role,
+    })),
+  };
+}
+
+export function conversationJson(c: ConversationView, members?: readonly GroupMemberView[]) {
   return {
     conversation_id: c.conversationId,
     user1_id: c.user1Id,
@@ -44,13 +61,19 @@ export function conversationJson(c: ConversationView) {
     is_active: c.isActive,
     last_message_id: c.lastMessageId,
     last_message_at: c.lastMessageAt,
-    other_user: { user_id: c.otherUser.userId, display_name: c.otherUser.displayName },
+    other_user: c.otherUser
+      ? { user_id: c.otherUser.userId, display_name: c.otherUser.displayName }
+      : null,
+    ...groupJson(c, members),
   };
 }
 
-export function conversationSummaryJson(c: ConversationSummary) {
+export function conversationSummaryJson(
+  c: ConversationSummary,
+  members?: readonly GroupMemberView[],
+) {
   return {
-    ...conversationJson(c),
+    ...conversationJson(c, members),
     last_message: c.lastMessage ? messageJson(c.lastMessage) : null,
     unread_count: c.unreadCount,
   };

@@ -227,8 +227,11 @@ export async function guardPush(
   address: string,
   ops: readonly unknown[],
 ): Promise<void> {
-  const sends = ops.filter((op) => kindOf(op) === 'send').length;
-  const creates = ops.filter((op) => kindOf(op) === 'createConversation').length;
+  // A group change writes a message into the log; a new group is a new conversation.
+  const sends = ops.filter((op) => kindOf(op) === 'send' || kindOf(op) === 'changeGroup').length;
+  const creates = ops.filter(
+    (op) => kindOf(op) === 'createConversation' || kindOf(op) === 'createGroup',
+  ).length;
   await guardNewConversations(limits, userId, address, creates);
   try {
     await guardMessages(limits, userId, address, sends);

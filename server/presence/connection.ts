@@ -13,6 +13,8 @@ import { type ClientMessage, decodeClientMessage, encodeEmptySyncStep2 } from '.
 export const CLOSE_PROTOCOL_VIOLATION = 4400;
 /** The session was revoked or expired while the socket was open. */
 export const CLOSE_SESSION_ENDED = 4401;
+/** The user left the group or was removed from it. */
+export const CLOSE_NO_LONGER_A_MEMBER = 4403;
 /** Too many messages: a policy violation the client may retry after its backoff. */
 export const CLOSE_RATE_LIMITED = 1008;
 

@@ -45,7 +45,9 @@ export async function authorizeUpgrade(
     return { isAdmitted: false, status: 401, reason: 'a valid session token is required' };
   }
   // Not a participant and no such conversation look the same: a stranger learns nothing.
-  if (!(await findConversationForParticipant(db, session.userId, conversationId))) {
+  // One who left a group reads its log but no longer sees who is typing in it.
+  const conversation = await findConversationForParticipant(db, session.userId, conversationId);
+  if (!conversation || conversation.leftUpTo !== null) {
     return { isAdmitted: false, status: 404, reason: 'no such conversation' };
   }
   return {

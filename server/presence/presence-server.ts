@@ -4,6 +4,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { HttpServer } from '../http/server.ts';
 import type { Services } from '../services.ts';
 import {
+  CLOSE_NO_LONGER_A_MEMBER,
   CLOSE_SESSION_ENDED,
   openConnection,
   type PresenceConnection,
@@ -57,6 +58,13 @@ export function attachPresence(http: HttpServer, services: Services): Presence {
     const stopListening = bus.subscribe(admitted.identity.userId, (event) => {
       if (event.kind === 'sessionEnded' && event.sessionId === admitted.sessionId) {
         connection.close(CLOSE_SESSION_ENDED, 'the session has ended');
+      }
+      // Leaving a group, or being removed from it, ends its presence for every device.
+      if (
+        event.kind === 'changes' &&
+        event.changes.conversations.some((c) => c.conversationId === id && c.leftUpTo !== null)
+      ) {
+        connection.close(CLOSE_NO_LONGER_A_MEMBER, 'no longer a member of this conversation');
       }
     });
     ws.on('close', () => {

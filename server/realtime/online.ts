@@ -17,10 +17,15 @@ export interface OnlineRegistry {
   close(): Promise<void>;
 }
 
+/** Everyone the user shares a conversation with now: they hear when the user comes and
+ * goes. */
 export async function partnersOf(db: Db, userId: number): Promise<number[]> {
   const rows = await db.$queryRaw<{ partner: number }[]>`
-    SELECT DISTINCT IF(user1_id = ${userId}, user2_id, user1_id) AS partner
-    FROM conversations WHERE user1_id = ${userId} OR user2_id = ${userId}`;
+    SELECT DISTINCT o.user_id AS partner
+      FROM conversation_members me
+      JOIN conversation_members o ON o.conversation_id = me.conversation_id
+           AND o.user_id <> me.user_id AND o.left_at IS NULL
+     WHERE me.user_id = ${userId} AND me.left_at IS NULL`;
   return rows.map((r) => r.partner);
 }
 
@@ -230,13 +235,32 @@ export async function createRedisOnlineRegistry(
 }
 
 /** A new conversation makes two users partners: tell each whether the other is online. */
-export async function introducePartners(
+export function introducePartners(
   online: OnlineRegistry,
   bus: EventBus,
   a: number,
   b: number,
 ): Promise<void> {
-  const present = await online.onlineAmong([a, b]);
-  if (present.has(a)) await bus.publish([b], { kind: 'presence', userId: a, online: true });
-  if (present.has(b)) await bus.publish([a], { kind: 'presence', userId: b, online: true });
+  return introduceMembers(online, bus, [a], [b]);
+}
+
+/** Users who joined a group meet each other and its other members: tell each side who
+ * of the other is online. */
+export async function introduceMembers(
+  online: OnlineRegistry,
+  bus: EventBus,
+  joined: readonly number[],
+  others: readonly number[],
+): Promise<void> {
+  const everyone = [...new Set([...joined, ...others])];
+  const present = await online.onlineAmong(everyone);
+  const isNew = new Set(joined);
+  await Promise.all(
+    [...present].map((userId) =>
+      bus.publish(
+        (isNew.has(userId) ? everyone : joined).filter((id) => id !== userId),
+        { kind: 'presence', userId, online: true },
+      ),
+    ),
+  );
 }

@@ -2,6 +2,7 @@ import { router } from '../trpc.ts';
 import { authRouter } from './auth.ts';
 import { catalogRouter } from './catalog.ts';
 import { conversationsRouter } from './conversations.ts';
+import { groupsRouter } from './groups.ts';
 import { messagesRouter } from './messages.ts';
 import { peopleRouter } from './people.ts';
 import { syncRouter } from './sync.ts';
@@ -13,6 +14,7 @@ export const appRouter = router({
   sync: syncRouter,
   catalog: catalogRouter,
   people: peopleRouter,
+  groups: groupsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,6 +9,7 @@ import type { AttachmentRef } from '../../shared/attachments.ts';
 import type { MessageView } from '../../shared/model.ts';
 import type { ReplyRef } from '../../shared/replies.ts';
 import {
+  type ConversationRef,
   type OpOfKind,
   type OpResult,
   type PushOp,
@@ -29,8 +30,10 @@ import {
   resultsOnly,
   type SyncContext,
 } from './context.ts';
+import { applyChangeGroup } from './ops/change-group.ts';
 import { applyMessageChange } from './ops/change-message.ts';
 import { applyCreateConversation } from './ops/create-conversation.ts';
+import { applyCreateGroup } from './ops/create-group.ts';
 import { applyReaction } from './ops/react.ts';
 import { applyReceipt } from './ops/receipt.ts';
 import { resolveSendReplies } from './replies.ts';
@@ -42,6 +45,8 @@ export interface ApplyDeps extends SyncContext {
   sends: SendQueue;
   /** Called after a conversation was created between two users. */
   onConversationCreated?: (a: number, b: number) => void;
+  /** Called after users joined a group: `joined` met each other and `others`. */
+  onMembersJoined?: (joined: readonly number[], others: readonly number[]) => void;
 }
 
 type SendOp = OpOfKind<'send'>;
@@ -109,6 +114,7 @@ export async function applyPush(
     ),
     versions: outcomes.flatMap((o) => o.versions),
     members: outcomes.flatMap((o) => o.members),
+    rosters: outcomes.flatMap((o) => o.rosters ?? []),
   };
 }
 
@@ -173,7 +179,11 @@ function takeRun(
   return { entries };
 }
 
-function sendTarget(op: SendOp, scope: PushScope): number | OpResult {
+/** The server id of the conversation an operation names, or its refusal. */
+function sendTarget(
+  op: { opId: string; conversation: ConversationRef },
+  scope: PushScope,
+): number | OpResult {
   if ('conversationId' in op.conversation) return op.conversation.conversationId;
   const created = scope.created.get(op.conversation.clientConvId);
   if (!created) {
@@ -250,6 +260,32 @@ async function applyRun(
       );
       if (outcome.publications.length > 0)
         deps.onConversationCreated?.(caller.userId, op.otherUserId);
+      return outcome;
+    }
+    case 'createGroup': {
+      const outcome = await applyCreateGroup(deps, caller, op);
+      scope.created.set(
+        op.clientConvId,
+        outcome.conversationId !== null
+          ? { conversationId: outcome.conversationId }
+          : { refusal: outcome.refusal ?? 'refused' },
+      );
+      if (outcome.publications.length > 0)
+        deps.onMembersJoined?.([caller.userId, ...op.memberIds], []);
+      return outcome;
+    }
+    case 'changeGroup': {
+      const target = sendTarget(op, scope);
+      if (typeof target !== 'number') return resultsOnly([target]);
+      const outcome = await applyChangeGroup(deps, caller, op, target);
+      if (op.change.type === 'add' && outcome.publications.length > 0) {
+        const roster = outcome.rosters?.[0];
+        const joined = op.change.userIds;
+        const others = (roster?.members ?? [])
+          .map((m) => m.userId)
+          .filter((id) => !joined.includes(id));
+        deps.onMembersJoined?.(joined, others);
+      }
       return outcome;
     }
     case 'edit':
@@ -335,10 +371,11 @@ export async function sendOneMessage(
     return { message, created: !result.duplicate };
   }
   if (result?.status === 'rejected') {
-    throw new AppError(
-      result.code === 'VALIDATION_FAILED' ? 'VALIDATION_FAILED' : 'NOT_FOUND',
-      result.reason,
-    );
+    const code =
+      result.code === 'VALIDATION_FAILED' || result.code === 'FORBIDDEN'
+        ? result.code
+        : 'NOT_FOUND';
+    throw new AppError(code, result.reason);
   }
   throw new AppError('UNAVAILABLE', 'message could not be stored; try again');
 }

@@ -4,6 +4,7 @@
 // Lock order, in every writing transaction (docs/sync.md, "Locks"): the conversation
 // row first, then the clock's shared lock, then member rows, then message rows. A seal
 // takes only the clock, and never waits for a transaction that waits for it.
+import type { Roster } from '../../shared/groups.ts';
 import type { ChangeSet, MemberState, OpResult, VersionStep } from '../../shared/sync/protocol.ts';
 import type { Sql } from '../db/sql.ts';
 import type { Logger } from '../logger.ts';
@@ -44,6 +45,8 @@ export interface Outcome {
   /** For the pushing device's answer. */
   versions: VersionStep[];
   members: MemberState[];
+  /** Rosters of groups the operations changed, for the pushing device's answer. */
+  rosters?: Roster[];
 }
 
 export const NO_OUTCOME: Outcome = { results: [], publications: [], versions: [], members: [] };

@@ -31,6 +31,7 @@ function rowCount(changes: ChangeSet): number {
     changes.members.length +
     changes.messages.length +
     changes.versions.length +
+    changes.rosters.length +
     changes.removed.length
   );
 }
@@ -41,6 +42,7 @@ function merge(batches: readonly ChangeSet[]): ChangeSet {
     members: batches.flatMap((b) => b.members),
     messages: batches.flatMap((b) => b.messages),
     versions: batches.flatMap((b) => b.versions),
+    rosters: batches.flatMap((b) => b.rosters),
     removed: batches.flatMap((b) => b.removed),
   };
 }

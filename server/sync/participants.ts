@@ -1,18 +1,24 @@
-// Who takes part in a conversation, for addressing its events. A two-person
-// conversation's participants never change (its seed columns user1_id/user2_id), so an
-// answer can be remembered; the writes themselves still check membership in SQL, this
-// only decides whom to tell.
+// Who takes part in a conversation, for addressing its events: its current members. A
+// two-person conversation's members never change, so that answer is remembered; a
+// group's is read each time, since another instance may have changed it. The writes
+// themselves check membership in SQL; this only decides whom to tell.
 import type { SqlRunner } from '../db/sql.ts';
 
 export interface Participants {
-  /** The participants, or null when the conversation does not exist. */
+  /** The current members, or null when the conversation does not exist. */
   of(conversationId: number): Promise<readonly number[] | null>;
+  /** Those of them who may see message `messageId` (a member added later sees the log
+   * from the message that added them). */
+  seeing(conversationId: number, messageId: number): Promise<readonly number[] | null>;
+  /** Whether it is a group (false too when it does not exist). */
+  isGroup(conversationId: number): Promise<boolean>;
   remember(conversationId: number, userIds: readonly number[]): void;
 }
 
 export function createParticipants(sql: SqlRunner, capacity = 100_000): Participants {
   // Map iteration order is insertion order: re-inserting on use makes it an LRU.
   const known = new Map<number, readonly number[]>();
+  // Which conversations are groups never changes either; their members are not kept.
   const remember = (conversationId: number, userIds: readonly number[]) => {
     known.delete(conversationId);
     known.set(conversationId, userIds);
@@ -20,6 +26,23 @@ export function createParticipants(sql: SqlRunner, capacity = 100_000): Particip
       const oldest = known.keys().next();
       if (!oldest.done) known.delete(oldest.value);
     }
+  };
+  const groups = new Set<number>();
+  const read = async (conversationId: number, messageId: number) => {
+    const rows = await sql.rows<{ is_group: number; user_id: number | null }>(
+      `SELECT c.is_group, cm.user_id FROM conversations c
+         LEFT JOIN conversation_members cm ON cm.conversation_id = c.conversation_id
+              AND cm.left_at IS NULL AND cm.history_from <= ?
+        WHERE c.conversation_id = ?`,
+      [messageId, conversationId],
+    );
+    if (rows.length === 0) return null;
+    const users = rows.flatMap((r) => (r.user_id === null ? [] : [r.user_id]));
+    if (rows[0]?.is_group) {
+      if (groups.size >= capacity) groups.clear();
+      groups.add(conversationId);
+    } else remember(conversationId, users);
+    return users;
   };
   return {
     remember,
@@ -29,14 +52,16 @@ export function createParticipants(sql: SqlRunner, capacity = 100_000): Particip
         remember(conversationId, cached);
         return cached;
       }
-      const [row] = await sql.rows<{ user1_id: number; user2_id: number }>(
-        'SELECT user1_id, user2_id FROM conversations WHERE conversation_id = ?',
-        [conversationId],
-      );
-      if (!row) return null;
-      const users = [row.user1_id, row.user2_id];
-      remember(conversationId, users);
-      return users;
+      return read(conversationId, 2_147_483_647);
+    },
+    async isGroup(conversationId) {
+      if (known.has(conversationId)) return false;
+      if (groups.has(conversationId)) return true;
+      await read(conversationId, 2_147_483_647);
+      return groups.has(conversationId);
+    },
+    async seeing(conversationId, messageId) {
+      return known.get(conversationId) ?? read(conversationId, messageId);
     },
   };
 }

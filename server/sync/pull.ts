@@ -23,6 +23,7 @@ import {
   encodeCursor,
   type PageState,
 } from './cursor.ts';
+import { rostersOf } from './roster.ts';
 
 export interface PullDeps {
   sql: Sql;
@@ -42,7 +43,17 @@ interface MemberRow extends ConversationRow {
   change_epoch: number;
   left_at: Date | null;
   message_version: number;
+  roster_epoch: number;
 }
+
+/** Still shown: a current member's conversation, or a group the caller left, which
+ * stays read-only. Gone: a conversation the caller may no longer see at all. */
+const isShown = (m: MemberRow) => m.left_at === null || Boolean(m.is_group);
+const isCurrent = (m: MemberRow) => m.left_at === null;
+
+/** A message the caller may see: from where they joined to where they left. */
+const IN_HISTORY = `JOIN conversation_members me ON me.conversation_id = m.conversation_id AND me.user_id = ?`;
+const HISTORY_RANGE = `m.message_id >= me.history_from AND m.message_id <= COALESCE(me.history_to, m.message_id)`;
 
 async function currentEpoch(sql: Sql): Promise<number> {
   const [row] = await sql.rows<{ epoch: number }>('SELECT epoch FROM sync_clock WHERE id = 1');
@@ -67,13 +78,14 @@ export async function pullChanges(
 
   const perPage = Math.min(CONVERSATIONS_PER_PAGE, request.limit);
   const members = await sql.rows<MemberRow>(
-    `SELECT ${CONVERSATION_COLUMN_LIST}, mm.change_epoch, mm.left_at, c.message_version
-       FROM conversation_members mm
-       JOIN conversations c ON c.conversation_id = mm.conversation_id
-       JOIN users u ON u.user_id = IF(c.user1_id = ?, c.user2_id, c.user1_id)
-      WHERE mm.user_id = ? AND mm.change_epoch > ?
-        AND (mm.change_epoch > ? OR (mm.change_epoch = ? AND mm.conversation_id > ?))
-      ORDER BY mm.change_epoch, mm.conversation_id
+    `SELECT ${CONVERSATION_COLUMN_LIST}, me.change_epoch, me.left_at, c.message_version,
+            c.roster_epoch
+       FROM conversation_members me
+       JOIN conversations c ON c.conversation_id = me.conversation_id
+       LEFT JOIN users u ON c.is_group = 0 AND u.user_id = IF(c.user1_id = ?, c.user2_id, c.user1_id)
+      WHERE me.user_id = ? AND me.change_epoch > ?
+        AND (me.change_epoch > ? OR (me.change_epoch = ? AND me.conversation_id > ?))
+      ORDER BY me.change_epoch, me.conversation_id
       LIMIT ?`,
     [
       callerId,
@@ -89,9 +101,15 @@ export async function pullChanges(
 
   const covered = request.check
     ? { full: members, partial: null, messages: [] }
-    : await messagesFor(sql, members, cursor, page, request.limit);
+    : await messagesFor(sql, callerId, members, cursor, page, request.limit);
   const shown = [...covered.full, ...(covered.partial ? [covered.partial.row] : [])];
-  const present = shown.filter((m) => m.left_at === null);
+  const visible = shown.filter(isShown);
+  const present = shown.filter(isCurrent);
+  const rostered = present.filter((m) => m.is_group && m.roster_epoch > cursor.base);
+  const rosters = await rostersOf(
+    sql,
+    rostered.map((m) => m.conversation_id),
+  );
   const watermarks = present.length
     ? await sql.rows<{
         conversation_id: number;
@@ -122,7 +140,7 @@ export async function pullChanges(
       };
   return {
     changes: {
-      conversations: present.map(toConversationView),
+      conversations: visible.map(toConversationView),
       members: watermarks.map((w) => ({
         conversationId: w.conversation_id,
         userId: w.user_id,
@@ -131,9 +149,10 @@ export async function pullChanges(
       })),
       messages: covered.messages,
       versions: covered.full
-        .filter((m) => m.left_at === null)
+        .filter(isCurrent)
         .map((m) => ({ conversationId: m.conversation_id, from: null, to: m.message_version })),
-      removed: shown.filter((m) => m.left_at !== null).map((m) => m.conversation_id),
+      rosters,
+      removed: shown.filter((m) => !isShown(m)).map((m) => m.conversation_id),
     },
     cursor: encodeCursor(clock.serverId, next),
     hasMore: !isDone,
@@ -153,20 +172,22 @@ interface Covered {
 
 async function messagesFor(
   sql: Sql,
+  callerId: number,
   members: readonly MemberRow[],
   cursor: Cursor,
   page: PageState,
   budget: number,
 ): Promise<Covered> {
-  const open = members.filter((m) => m.left_at === null);
+  const open = members.filter(isShown);
   if (open.length === 0) return { full: [...members], partial: null, messages: [] };
   const counts = new Map(
     (
       await sql.rows<{ conversation_id: number; n: number }>(
-        `SELECT conversation_id, COUNT(*) AS n FROM messages
-          WHERE conversation_id IN (${placeholders(open.length)}) AND change_epoch > ?
-          GROUP BY conversation_id`,
-        [...open.map((m) => m.conversation_id), cursor.base],
+        `SELECT m.conversation_id, COUNT(*) AS n FROM messages m ${IN_HISTORY}
+          WHERE m.conversation_id IN (${placeholders(open.length)}) AND m.change_epoch > ?
+            AND ${HISTORY_RANGE}
+          GROUP BY m.conversation_id`,
+        [callerId, ...open.map((m) => m.conversation_id), cursor.base],
       )
     ).map((r) => [r.conversation_id, r.n]),
   );
@@ -174,7 +195,7 @@ async function messagesFor(
   let room = budget;
   let first: MemberRow | null = null;
   for (const member of members) {
-    const n = member.left_at === null ? (counts.get(member.conversation_id) ?? 0) : 0;
+    const n = isShown(member) ? (counts.get(member.conversation_id) ?? 0) : 0;
     if (n > room) {
       if (full.length === 0) first = member;
       break;
@@ -187,14 +208,15 @@ async function messagesFor(
     ...toMessageView(row),
     version: label.get(row.conversation_id) ?? 0,
   });
-  const fullIds = full.filter((m) => m.left_at === null).map((m) => m.conversation_id);
+  const fullIds = full.filter(isShown).map((m) => m.conversation_id);
   const messages = fullIds.length
     ? (
         await sql.rows<MessageRow>(
-          `SELECT ${MESSAGE_COLUMN_LIST} FROM messages m
+          `SELECT ${MESSAGE_COLUMN_LIST} FROM messages m ${IN_HISTORY}
             WHERE m.conversation_id IN (${placeholders(fullIds.length)}) AND m.change_epoch > ?
+              AND ${HISTORY_RANGE}
             ORDER BY m.conversation_id, m.change_epoch, m.message_id`,
-          [...fullIds, cursor.base],
+          [callerId, ...fullIds, cursor.base],
         )
       ).map(withVersion)
     : [];
@@ -207,12 +229,20 @@ async function messagesFor(
       ? page.partial
       : { epoch: cursor.base, messageId: 0 };
   const rows = await sql.rows<MessageRow & { change_epoch: number }>(
-    `SELECT ${MESSAGE_COLUMN_LIST}, m.change_epoch FROM messages m
-      WHERE m.conversation_id = ? AND m.change_epoch > ?
+    `SELECT ${MESSAGE_COLUMN_LIST}, m.change_epoch FROM messages m ${IN_HISTORY}
+      WHERE m.conversation_id = ? AND m.change_epoch > ? AND ${HISTORY_RANGE}
         AND (m.change_epoch > ? OR (m.change_epoch = ? AND m.message_id > ?))
       ORDER BY m.change_epoch, m.message_id
       LIMIT ?`,
-    [first.conversation_id, cursor.base, from.epoch, from.epoch, from.messageId, budget + 1],
+    [
+      callerId,
+      first.conversation_id,
+      cursor.base,
+      from.epoch,
+      from.epoch,
+      from.messageId,
+      budget + 1,
+    ],
   );
   const taken = rows.slice(0, budget);
   const last = taken.at(-1);

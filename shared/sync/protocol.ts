@@ -5,6 +5,12 @@
 // with PROTOCOL_INCOMPATIBLE, which tells them to update and to keep what they have.
 import { z } from 'zod';
 import { attachmentRefSchema } from '../attachments.ts';
+import {
+  groupChangeSchema,
+  groupInviteesSchema,
+  groupTitleSchema,
+  rosterSchema,
+} from '../groups.ts';
 import { LIMITS } from '../limits.ts';
 import { conversationViewSchema, messageViewSchema } from '../model.ts';
 import { emojiSchema, reactionTargetSchema } from '../reactions.ts';
@@ -18,7 +24,7 @@ import {
 } from '../schemas.ts';
 import { attachmentMatchesType, captionOrTextSchema } from './send-shape.ts';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 const protocolVersionSchema = z.number().int().min(0).max(1_000_000);
 
@@ -42,6 +48,28 @@ export const createConversationOp = z.strictObject({
   conversationType: conversationTypeSchema,
   contextId: idSchema.nullable(),
   contextTitle: contextTitleSchema.nullable(),
+});
+
+/** A group of the caller and `memberIds`, the caller its first admin. Like a two-person
+ * conversation it may be about a service or a request. */
+export const createGroupOp = z.strictObject({
+  ...opBase,
+  kind: z.literal('createGroup'),
+  clientConvId: clientIdSchema,
+  title: groupTitleSchema,
+  memberIds: groupInviteesSchema,
+  conversationType: conversationTypeSchema,
+  contextId: idSchema.nullable(),
+  contextTitle: contextTitleSchema.nullable(),
+});
+
+/** Renames a group, adds or removes members (admins), or leaves it (anyone). The server
+ * writes it into the log as a system message, which `opId` names. */
+export const changeGroupOp = z.strictObject({
+  ...opBase,
+  kind: z.literal('changeGroup'),
+  conversation: conversationRefSchema,
+  change: groupChangeSchema,
 });
 
 /** A text message, or an image or file with an optional caption (`content` may then be
@@ -98,6 +126,8 @@ export const receiptOp = z.strictObject({
 
 export const pushOpSchema = z.discriminatedUnion('kind', [
   createConversationOp,
+  createGroupOp,
+  changeGroupOp,
   sendOp,
   editOp,
   deleteOp,
@@ -178,7 +208,10 @@ export const changeSetSchema = z.object({
   members: z.array(memberStateSchema),
   messages: z.array(syncMessageSchema),
   versions: z.array(versionStepSchema),
-  /** Conversations the user is no longer a member of: the device drops them. */
+  /** Groups whose members changed: each roster whole. */
+  rosters: z.array(rosterSchema).default([]),
+  /** Conversations the user may no longer see at all: the device drops them. (A group
+   * the user left stays, read-only: its view says up to which message.) */
   removed: z.array(idSchema),
 });
 export type ChangeSet = z.infer<typeof changeSetSchema>;
@@ -188,6 +221,7 @@ export const EMPTY_CHANGES: ChangeSet = {
   members: [],
   messages: [],
   versions: [],
+  rosters: [],
   removed: [],
 };
 
@@ -198,6 +232,7 @@ export const opResultSchema = z.discriminatedUnion('status', [
     opId: opIdText,
     status: z.literal('accepted'),
     conversation: conversationViewSchema.optional(),
+    roster: rosterSchema.optional(),
     message: syncMessageSchema.optional(),
     /** The server had already applied this operation (a retry); nothing changed. */
     duplicate: z.boolean().optional(),
@@ -218,6 +253,7 @@ export const pushResultSchema = z.object({
    * stream does not repeat them). */
   versions: z.array(versionStepSchema),
   members: z.array(memberStateSchema),
+  rosters: z.array(rosterSchema).default([]),
 });
 export type PushResult = z.infer<typeof pushResultSchema>;
 

@@ -224,6 +224,12 @@ describe('the conversation list comes in pages', () => {
         [popular.user.userId],
       )
     ).map((r) => r.conversation_id);
+    await probe.execute(
+      `INSERT INTO conversation_members (conversation_id, user_id)
+       SELECT conversation_id, user1_id FROM conversations WHERE user1_id = ?
+       UNION ALL SELECT conversation_id, user2_id FROM conversations WHERE user1_id = ?`,
+      [popular.user.userId, popular.user.userId],
+    );
     const seen: number[] = [];
     let cursor: string | null = null;
     let pages = 0;

@@ -1,8 +1,17 @@
 // axe-core over every screen of the web app, in the light and the dark theme: no serious
 // or critical violation anywhere (sign-in, create account, conversation list, open chat,
-// settings, search results, services, outbox, a page that does not exist).
+// message menu, new group, group chat, read by, group info, settings, search results,
+// services, outbox, a page that does not exist).
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
+import {
+  chooseNewGroup,
+  closeDialog,
+  groupChat,
+  messageSaying,
+  openGroupInfo,
+  pickFromMenu,
+} from './support/groups.ts';
 import {
   conversationList,
   conversationWith,
@@ -61,6 +70,7 @@ for (const colorScheme of THEMES) {
 
     const alice = await newUser(`Alice Axe ${colorScheme}`);
     const bob = await newUser(`Bob Axe ${colorScheme}`);
+    await newUser(`Cora Axe ${colorScheme}`);
     const conversationId = await startConversation(bob, alice);
     await sendByRest(bob, conversationId, 'a reply with a link: https://example.com/guide');
     const a = await signedInPage(browser, alice, { colorScheme });
@@ -78,6 +88,33 @@ for (const colorScheme of THEMES) {
     await expect(a.page.getByRole('menu')).toBeVisible();
     await check(a.page, 'message menu');
     await a.page.keyboard.press('Escape');
+
+    const newGroup = await chooseNewGroup(
+      a.page,
+      `Axe group ${colorScheme}`,
+      `Axe ${colorScheme}`,
+      [`Bob Axe ${colorScheme}`, `Cora Axe ${colorScheme}`],
+    );
+    await check(a.page, 'new group');
+    await newGroup.getByRole('button', { name: 'Create group' }).click();
+    await expect(groupChat(a.page, `Axe group ${colorScheme}`)).toBeVisible();
+    await send(a.page, 'a message in the group');
+    await expect(
+      messageSaying(a.page, 'a message in the group').getByRole('img', {
+        name: /Sent|Delivered|Read/,
+      }),
+    ).toBeVisible();
+    await check(a.page, 'group chat');
+    await pickFromMenu(a.page, 'a message in the group', /^Read by \d+ of \d+$/);
+    const readBy = a.page.getByRole('dialog', { name: 'Read by' });
+    await expect(readBy.getByText('Asking the server for times…')).toHaveCount(0);
+    await check(a.page, 'read by');
+    await closeDialog(readBy);
+    const info = await openGroupInfo(a.page);
+    await info.getByRole('button', { name: 'Add members' }).click();
+    await expect(info.getByRole('region', { name: 'Add members' })).toBeVisible();
+    await check(a.page, 'group info');
+    await closeDialog(info);
 
     await a.page.getByRole('button', { name: 'Settings' }).click();
     await check(a.page, 'settings');

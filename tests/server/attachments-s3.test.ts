@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../shared/sync/protocol.ts';
 import { trpcClient } from '../support/clients.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { type Scene, startScene } from './support/actors.ts';
@@ -96,7 +97,7 @@ describe('[§7] attachments on S3-compatible storage', () => {
     const key = `${first.database.address.database}/${sha256(bytes)}`;
     expect(await objects()).toContain(key);
     await trpcClient(first.url, scene.alice.token).sync.push.mutate({
-      protocolVersion: 2,
+      protocolVersion: PROTOCOL_VERSION,
       ops: [{ opId: crypto.randomUUID(), kind: 'delete', clientMsgId: message?.clientMsgId ?? '' }],
     });
     expect(await objects()).not.toContain(key);

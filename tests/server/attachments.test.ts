@@ -6,6 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTACHMENT_LIMITS, UPLOADS_PATH } from '../../shared/attachments.ts';
+import { PROTOCOL_VERSION } from '../../shared/sync/protocol.ts';
 import { TEST_ATTACHMENTS_DIR } from '../support/attachments-dir.ts';
 import { rest, trpcClient } from '../support/clients.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -338,7 +339,7 @@ describe('[§4a] deleting the message', () => {
     );
     const push = (clientMsgId: string) =>
       trpcClient(server.url, scene.alice.token).sync.push.mutate({
-        protocolVersion: 2,
+        protocolVersion: PROTOCOL_VERSION,
         ops: [{ opId: crypto.randomUUID(), kind: 'delete', clientMsgId }],
       });
     const answer = await push(deleted.clientMsgId);

@@ -53,6 +53,8 @@ let scene: Scene;
 let expiredToken: string;
 /** Signs in with the login routes; never rate limited because it never fails. */
 let dora: TestUser;
+/** A message of the participant (alice), for the calls about one of hers. */
+let aliceMessageId = 0;
 /** Other devices of the participant (alice), for the sign-out-a-device cells. */
 const aliceDevices: number[] = [];
 
@@ -70,6 +72,11 @@ beforeAll(async () => {
   probe = await openSqlProbe(server.database.address);
   scene = await startScene(server.url);
   dora = await createUser(server.url, 'Dora');
+  const sent = await rest<{ message_id: number }>(server.url, 'POST', '/api/v1/chat/messages', {
+    token: scene.alice.token,
+    body: { conversation_id: scene.conversationId, content: 'for the matrix' },
+  });
+  aliceMessageId = sent.body.message_id;
   expiredToken = await signInAgain(server.url, scene.alice);
   await expireSession(probe, expiredToken);
   for (let i = 0; i < 12; i++) {
@@ -272,6 +279,14 @@ const TRPC_ENDPOINTS: Endpoint[] = [
     name: 'people.search',
     expected: SIGNED_IN_OK,
     call: trpc('query', 'people.search', () => ({ query: 'Bob' })),
+  },
+  {
+    name: 'groups.receiptDetails',
+    expected: PARTICIPANT_OK,
+    call: trpc('query', 'groups.receiptDetails', (id) => ({
+      conversationId: id,
+      messageId: aliceMessageId,
+    })),
   },
 ];
 

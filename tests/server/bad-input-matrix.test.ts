@@ -541,6 +541,17 @@ for (const path of ['conversations.get', 'messages.list'] as const) {
 }
 
 {
+  const base = () => ({ conversationId: scene.conversationId, messageId: 1 });
+  trpcObjectCases('query', 'groups.receiptDetails', base, ['conversationId', 'messageId'], {});
+  for (const [label, id] of BAD_IDS) {
+    trpcCase('query', 'groups.receiptDetails', `messageId ${label}`, () => ({
+      ...base(),
+      messageId: id,
+    }));
+  }
+}
+
+{
   const base = () => ({ query: 'Bob' });
   trpcObjectCases('query', 'people.search', base, ['query'], {});
   for (const query of ['', 'a', 'x'.repeat(101), 42, null, 'Bob\u0000']) {
@@ -708,6 +719,23 @@ describe('[§3.2] bad operations inside a valid push', () => {
       messageType: 'text',
       ...extra,
     });
+    const createGroup = (extra: Record<string, unknown>) => ({
+      opId: randomUUID(),
+      kind: 'createGroup',
+      clientConvId: randomUUID(),
+      title: 'Group',
+      memberIds: [scene.bob.user.userId, scene.carol.user.userId],
+      conversationType: 'general',
+      contextId: null,
+      contextTitle: null,
+      ...extra,
+    });
+    const changeGroup = (change: unknown) => ({
+      opId: randomUUID(),
+      kind: 'changeGroup',
+      conversation: { conversationId: scene.conversationId },
+      change,
+    });
     const bad = [
       send(''),
       send('   '),
@@ -724,6 +752,15 @@ describe('[§3.2] bad operations inside a valid push', () => {
         conversationId: scene.conversationId,
         messageId: 1.5,
       },
+      createGroup({ title: '' }),
+      createGroup({ title: 'x'.repeat(101) }),
+      createGroup({ memberIds: [scene.bob.user.userId] }),
+      createGroup({ memberIds: [scene.bob.user.userId, scene.bob.user.userId] }),
+      createGroup({ memberIds: Array.from({ length: 256 }, (_, i) => i + 1) }),
+      changeGroup({ type: 'rename', title: 'a\u0000b' }),
+      changeGroup({ type: 'add', userIds: [] }),
+      changeGroup({ type: 'remove', userId: -1 }),
+      changeGroup({ type: 'promote', userId: scene.bob.user.userId }),
       null,
       'op',
     ];

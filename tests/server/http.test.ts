@@ -214,7 +214,7 @@ describe('error bodies show no stack traces or SQL', () => {
         ),
         raw(
           'GET',
-          `/trpc/sync.pull?input=${encodeURIComponent('{"protocolVersion":2,"cursor":null}')}`,
+          `/trpc/sync.pull?input=${encodeURIComponent(JSON.stringify({ protocolVersion: PROTOCOL_VERSION, cursor: null }))}`,
           {
             headers: auth(),
           },

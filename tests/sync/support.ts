@@ -142,6 +142,7 @@ export interface ServerMessage {
   messageId: number;
   conversationId: number;
   senderId: number;
+  messageType: 'text' | 'image' | 'file' | 'system';
   clientMsgId: string;
   content: string;
   status: ServerStatus;
@@ -150,6 +151,38 @@ export interface ServerMessage {
   replyToId: number | null;
   /** Who reacted with what, each emoji's users in the order they reacted. */
   reactions: { emoji: string; userIds: number[] }[];
+}
+
+const WITH_REACTIONS = {
+  reactions: {
+    where: { isRemoved: false },
+    orderBy: [{ createdAt: 'asc' as const }, { userId: 'asc' as const }],
+  },
+};
+
+type MessageWithReactions = Awaited<ReturnType<Db['message']['findMany']>>[number] & {
+  reactions: { emoji: string; userId: number }[];
+};
+
+function toServerMessage(r: MessageWithReactions): ServerMessage {
+  const byEmoji = new Map<string, number[]>();
+  if (!r.isDeleted) {
+    for (const { emoji, userId } of r.reactions)
+      byEmoji.set(emoji, [...(byEmoji.get(emoji) ?? []), userId]);
+  }
+  return {
+    messageId: r.messageId,
+    conversationId: r.conversationId,
+    senderId: r.senderId,
+    messageType: r.messageType ?? 'text',
+    clientMsgId: r.clientMsgId ?? '',
+    content: r.content,
+    status: r.status ?? 'sent',
+    isEdited: Boolean(r.isEdited),
+    isDeleted: Boolean(r.isDeleted),
+    replyToId: r.replyToId,
+    reactions: [...byEmoji].map(([emoji, userIds]) => ({ emoji, userIds })),
+  };
 }
 
 /** The server's messages of the conversations between these users, in server order. */
@@ -163,32 +196,60 @@ export async function serverMessages(
       conversation: { user1Id: { in: userIds }, user2Id: { in: userIds } },
     },
     orderBy: { messageId: 'asc' },
+    include: WITH_REACTIONS,
+  });
+  return rows.map(toServerMessage);
+}
+
+/** A member row of a conversation as the server keeps it. */
+export interface ServerMember {
+  userId: number;
+  role: 'admin' | 'member';
+  isCurrent: boolean;
+  historyFrom: number;
+  historyTo: number | null;
+  deliveredUpTo: number;
+  readUpTo: number;
+}
+
+export interface ServerGroup {
+  conversationId: number;
+  title: string;
+  /** Everyone who ever was a member, current or not, by user id. */
+  members: ServerMember[];
+  /** Its whole log, system messages included, in server order. */
+  messages: ServerMessage[];
+}
+
+/** The group `creatorId` created (the first, if several), as the server has it now, or
+ * null before the server has it. */
+export async function serverGroupOf(
+  server: Pick<SyncServer, 'sql'>,
+  creatorId: number,
+): Promise<ServerGroup | null> {
+  const conversation = await server.sql.conversation.findFirst({
+    where: { isGroup: true, user1Id: creatorId },
+    orderBy: { conversationId: 'asc' },
     include: {
-      reactions: {
-        where: { isRemoved: false },
-        orderBy: [{ createdAt: 'asc' }, { userId: 'asc' }],
-      },
+      members: { orderBy: { userId: 'asc' } },
+      messages: { orderBy: { messageId: 'asc' }, include: WITH_REACTIONS },
     },
   });
-  const reactionsOf = (r: (typeof rows)[number]) => {
-    const byEmoji = new Map<string, number[]>();
-    if (r.isDeleted) return [];
-    for (const { emoji, userId } of r.reactions)
-      byEmoji.set(emoji, [...(byEmoji.get(emoji) ?? []), userId]);
-    return [...byEmoji].map(([emoji, userIds]) => ({ emoji, userIds }));
+  if (!conversation) return null;
+  return {
+    conversationId: conversation.conversationId,
+    title: conversation.groupTitle ?? '',
+    members: conversation.members.map((m) => ({
+      userId: m.userId,
+      role: m.role,
+      isCurrent: m.leftAt === null,
+      historyFrom: m.historyFrom,
+      historyTo: m.historyTo,
+      deliveredUpTo: m.deliveredUpTo,
+      readUpTo: m.readUpTo,
+    })),
+    messages: conversation.messages.map(toServerMessage),
   };
-  return rows.map((r) => ({
-    messageId: r.messageId,
-    conversationId: r.conversationId,
-    senderId: r.senderId,
-    clientMsgId: r.clientMsgId ?? '',
-    content: r.content,
-    status: r.status ?? 'sent',
-    isEdited: Boolean(r.isEdited),
-    isDeleted: Boolean(r.isDeleted),
-    replyToId: r.replyToId,
-    reactions: reactionsOf(r),
-  }));
 }
 
 // --- transport with faults ------------------------------------------------------------
@@ -256,6 +317,10 @@ export function faultyTransport(open: () => SyncTransport): FaultyTransport {
       const page = await inner.get().pull(request);
       if (isOffline) throw lost('went offline during pull');
       return page;
+    },
+    receiptDetails(request) {
+      if (isOffline) throw lost('offline');
+      return inner.get().receiptDetails(request);
     },
     subscribe(h) {
       handlers = h;

@@ -128,7 +128,7 @@ function PlatformWiring() {
     const notifications = newestPerConversation((incoming) => {
       const decision = decide(incoming);
       if (!decision.notify) return;
-      bridge.notify(notifyArgsFor(incoming, decision));
+      bridge.notify(notifyArgsFor(incoming, decision, user.userId));
       if (decision.sound) sound.play();
     });
     const stop = engine.onIncoming((incoming) => {

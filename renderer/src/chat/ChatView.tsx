@@ -3,13 +3,24 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { usePresence } from '../../presence/use-presence.ts';
 import type { LocalConversation, LocalMessage, LocalReply } from '../../sync/db.ts';
+import { isReadOnly } from '../../sync/groups.ts';
 import { replyOf } from '../../sync/local-writes.ts';
 import { useApp } from '../app/app-context.tsx';
 import { isWindowFocused } from '../app/window-focus.ts';
 import { EmptyState, Spinner } from '../components/EmptyState.tsx';
 import { useRouteConversation } from '../conversations/use-conversations.ts';
+import { GroupInfoDialog } from '../groups/GroupInfoDialog.tsx';
+import { LeftGroupNotice } from '../groups/LeftGroupNotice.tsx';
+import { ReadByDialog } from '../groups/ReadByDialog.tsx';
+import { senderNameIn } from '../groups/roster.ts';
 import { useNavigate } from '../routing/router.tsx';
-import { chatPath, conversationUrlId, type Route } from '../routing/routes.ts';
+import {
+  chatPath,
+  conversationPath,
+  conversationUrlId,
+  type Route,
+  routeUserId,
+} from '../routing/routes.ts';
 import { useSyncStatus } from '../sync-state/use-sync-status.ts';
 import { AttachDropZone } from './attachments/AttachDropZone.tsx';
 import { sendFiles } from './attachments/prepare-attachment.ts';
@@ -76,12 +87,21 @@ function OpenConversation({
   const navigate = useNavigate();
   const [editing, setEditing] = useState<LocalMessage | null>(null);
   const [replyingTo, setReplyingTo] = useState<LocalMessage | null>(null);
+  const [isGroupInfoOpen, setGroupInfoOpen] = useState(false);
+  const [receiptsOf, setReceiptsOf] = useState<LocalMessage | null>(null);
   const log = useRef<MessageLogHandle>(null);
   const isFocused = useFocusState();
-  const { key, unreadCount } = conversation;
+  const { key, unreadCount, group } = conversation;
+  const isWritable = !isReadOnly(conversation);
 
   const self = useMemo(() => ({ userId: user.userId, displayName: user.displayName }), [user]);
-  const presence = usePresence({ serverUrl, auth, conversationId: conversation.serverId, self });
+  // The server lets only members into a group's room.
+  const presence = usePresence({
+    serverUrl,
+    auth,
+    conversationId: isWritable ? conversation.serverId : null,
+    self,
+  });
   const { setActive, setTyping } = presence;
 
   useEffect(() => {
@@ -108,14 +128,15 @@ function OpenConversation({
       // Known under its new address at once, so the view (and the composer in it) stays
       // mounted instead of waiting for a lookup by the new id.
       recentConversations.set(urlId, conversation);
-      navigate(chatPath(conversation.otherUserId, urlId), { replace: true });
+      navigate(conversationPath(conversation, user.userId), { replace: true });
     }
-  }, [urlId, conversation, recentConversations, navigate, jumpTo]);
+  }, [urlId, conversation, recentConversations, navigate, jumpTo, user.userId]);
 
+  const routeUser = routeUserId(conversation, user.userId);
+  const path = chatPath(routeUser, urlId);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== 'Escape' || event.defaultPrevented) return;
-      const path = chatPath(conversation.otherUserId, urlId);
       navigate('/messages');
       requestAnimationFrame(() =>
         document.querySelector<HTMLElement>(`a[href="${CSS.escape(path)}"]`)?.focus(),
@@ -123,7 +144,7 @@ function OpenConversation({
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [navigate, conversation.otherUserId, urlId]);
+  }, [navigate, path]);
 
   // The log opens around the original, loading older pages when it is not in view.
   const openOriginal = useCallback(
@@ -134,10 +155,10 @@ function OpenConversation({
           ? await db.messages.where('serverId').equals(reply.messageId).first()
           : undefined);
       if (original?.convKey === key) {
-        navigate(chatPath(conversation.otherUserId, urlId, original.clientMsgId));
+        navigate(chatPath(routeUser, urlId, original.clientMsgId));
       }
     },
-    [db, key, navigate, conversation.otherUserId, urlId],
+    [db, key, navigate, routeUser, urlId],
   );
 
   const actions = useMemo<MessageActions>(
@@ -156,6 +177,7 @@ function OpenConversation({
       onOpenReply: (reply) => void openOriginal(reply),
       onToggleReaction: (message, emoji) =>
         void engine.toggleReaction(message.clientMsgId, emoji).catch(() => {}),
+      onShowReceipts: (message) => setReceiptsOf(message),
     }),
     [engine, bridge, openOriginal],
   );
@@ -202,38 +224,58 @@ function OpenConversation({
   return (
     <section
       className="chat-view"
-      aria-label={`Conversation with ${conversation.otherDisplayName}`}
+      aria-label={
+        group ? `Group ${group.title}` : `Conversation with ${conversation.otherDisplayName}`
+      }
     >
-      <ChatHeader conversation={conversation} isTyping={presence.otherTyping} />
+      <ChatHeader
+        conversation={conversation}
+        isTyping={presence.otherTyping}
+        typingNames={presence.typingUsers.map((u) => u.displayName)}
+        onOpenGroupInfo={() => setGroupInfoOpen(true)}
+      />
       <AttachDropZone
         onFiles={(files) => composer.current?.attach(files)}
-        isDisabled={refused !== null}
+        isDisabled={refused !== null || !isWritable}
       >
         <MessageLog ref={log} conversation={conversation} jumpTo={jumpTo} actions={actions} />
-        <Composer
-          ref={composer}
-          db={db}
-          convKey={key}
-          editing={editing}
-          onSend={send}
-          onAttach={attach}
-          onSaveEdit={saveEdit}
-          onCancelEdit={() => setEditing(null)}
-          replyingTo={
-            replyingTo
-              ? {
-                  senderName:
-                    replyingTo.senderId === user.userId ? 'You' : conversation.otherDisplayName,
-                  text: quoteText(replyOf(replyingTo)),
-                }
-              : null
-          }
-          onCancelReply={() => setReplyingTo(null)}
-          onEditLast={editLastOwn}
-          onTyping={setTyping}
-          disabledReason={refused}
-        />
+        {isWritable ? (
+          <Composer
+            ref={composer}
+            db={db}
+            convKey={key}
+            editing={editing}
+            onSend={send}
+            onAttach={attach}
+            onSaveEdit={saveEdit}
+            onCancelEdit={() => setEditing(null)}
+            replyingTo={
+              replyingTo
+                ? {
+                    senderName: senderNameIn(conversation, replyingTo.senderId, user.userId),
+                    text: quoteText(replyOf(replyingTo)),
+                  }
+                : null
+            }
+            onCancelReply={() => setReplyingTo(null)}
+            onEditLast={editLastOwn}
+            onTyping={setTyping}
+            disabledReason={refused}
+          />
+        ) : (
+          <LeftGroupNotice />
+        )}
       </AttachDropZone>
+      {group && isGroupInfoOpen && (
+        <GroupInfoDialog convKey={key} group={group} onClose={() => setGroupInfoOpen(false)} />
+      )}
+      {group && receiptsOf && (
+        <ReadByDialog
+          message={receiptsOf}
+          conversation={conversation}
+          onClose={() => setReceiptsOf(null)}
+        />
+      )}
     </section>
   );
 }

@@ -31,6 +31,8 @@ export interface MessageActions {
   onOpenReply(reply: LocalReply): void;
   /** Puts the user's reaction with `emoji` on the message, or takes it back. */
   onToggleReaction(message: LocalMessage, emoji: string): void;
+  /** Opens who of a group has read one's own message. */
+  onShowReceipts(message: LocalMessage): void;
   onCopy(message: LocalMessage): void;
   onOpenLink(href: string): void;
 }
@@ -92,6 +94,14 @@ interface BubbleProps {
   quote?: { reply: LocalReply; senderName: string } | null;
   /** Who is who in the reactions: the user, and the names of the others. */
   people?: { myUserId: number; nameOf(userId: number): string };
+  /** Shows the sender's name above the bubble (someone else's first message of a run in
+   * a group). */
+  isSenderShown?: boolean;
+  /** "Read by 2 of 4" for one's own message in a group: a menu item opening who. */
+  readBy?: string | null;
+  /** The user can no longer write here (they left the group): nothing to reply, react,
+   * edit or delete. */
+  isReadOnly?: boolean;
 }
 
 const NOBODY = { myUserId: 0, nameOf: () => 'Someone' };
@@ -107,13 +117,16 @@ function BubbleImpl({
   isLastInGroup,
   isTarget,
   actions,
+  isSenderShown = false,
+  readBy = null,
+  isReadOnly = false,
 }: BubbleProps) {
   const [isConfirmingDelete, setConfirmingDelete] = useState(false);
   const [isPickingReaction, setPickingReaction] = useState(false);
   const cancelDelete = useRef<HTMLButtonElement>(null);
   const isFailed = message.status === 'failed';
-  const canEdit = isOwn && isChangeable(message);
-  const canDelete = isOwn && isDeletable(message);
+  const canEdit = isOwn && !isReadOnly && isChangeable(message);
+  const canDelete = isOwn && !isReadOnly && isDeletable(message);
   const attachment = shownAttachment(message);
   const bubbleClass = !attachment
     ? 'bubble'
@@ -137,24 +150,19 @@ function BubbleImpl({
     .filter(Boolean)
     .join(' ');
 
-  if (message.messageType === 'system') {
-    return (
-      <div className="system-message">
-        <UserText text={message.content} />
-      </div>
-    );
-  }
-
   const menuItems: MenuItem[] = [
-    ...(message.isDeleted || (message.serverId === null && !isOwn)
+    ...(message.isDeleted || isReadOnly || (message.serverId === null && !isOwn)
       ? []
       : [{ label: 'Reply', onSelect: () => actions.onReply(message) }]),
-    ...(message.isDeleted || message.serverId === null
+    ...(message.isDeleted || isReadOnly || message.serverId === null
       ? []
       : [{ label: 'React', onSelect: () => setPickingReaction(true) }]),
     ...(message.isDeleted || message.content === ''
       ? []
       : [{ label: 'Copy text', onSelect: () => actions.onCopy(message) }]),
+    ...(readBy && !message.isDeleted
+      ? [{ label: readBy, onSelect: () => actions.onShowReceipts(message) }]
+      : []),
     ...(canEdit
       ? [
           {
@@ -180,6 +188,12 @@ function BubbleImpl({
         isEdited: message.isEdited,
       })}
     >
+      {isSenderShown && (
+        // The article's name already says who wrote it.
+        <div className="sender-name" aria-hidden="true">
+          <UserText text={senderName} />
+        </div>
+      )}
       <div className="bubble-line">
         <div className={bubbleClass}>
           {quote && !message.isDeleted && (
@@ -229,6 +243,7 @@ function BubbleImpl({
           myUserId={people.myUserId}
           nameOf={people.nameOf}
           onToggle={(emoji) => actions.onToggleReaction(message, emoji)}
+          isDisabled={isReadOnly}
         />
       )}
       {isConfirmingDelete && (

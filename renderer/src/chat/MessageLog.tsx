@@ -14,12 +14,16 @@ import {
 } from 'react';
 import { Virtualizer, type VirtualizerHandle } from 'virtua';
 import type { LocalConversation, LocalMessage, LocalReply } from '../../sync/db.ts';
+import { groupReceiptCounts, isReadOnly } from '../../sync/groups.ts';
 import { replyOf } from '../../sync/local-writes.ts';
 import { displayedStatus, marksOf } from '../../sync/marks.ts';
 import { useApp } from '../app/app-context.tsx';
 import { Spinner } from '../components/EmptyState.tsx';
 import { ArrowDownIcon } from '../components/icons.tsx';
 import { UserText } from '../components/UserText.tsx';
+import { readByText } from '../groups/receipt-counts.ts';
+import { SystemNotice } from '../groups/SystemNotice.tsx';
+import { useSenderNames } from '../groups/use-sender-names.ts';
 import { useNow } from '../time/use-now.ts';
 import { type MessageActions, MessageBubble } from './MessageBubble.tsx';
 import {
@@ -43,12 +47,26 @@ const LOAD_MORE_PX = 600;
  * so that the usual opening renders once instead of again after measuring it. */
 const EDGE_HEIGHT_HINT = 42;
 
-function LogEdge({ hasOlder, otherName }: { hasOlder: boolean; otherName: string }) {
-  return hasOlder ? (
-    <div className="log-edge">Loading earlier messages…</div>
-  ) : (
+function LogEdge({
+  hasOlder,
+  conversation,
+}: {
+  hasOlder: boolean;
+  conversation: LocalConversation;
+}) {
+  if (hasOlder) return <div className="log-edge">Loading earlier messages…</div>;
+  return (
     <div className="log-edge is-start">
-      This is the beginning of your conversation with <UserText text={otherName} />.
+      {conversation.group ? (
+        <>
+          This is the beginning of the group <UserText text={conversation.group.title} />.
+        </>
+      ) : (
+        <>
+          This is the beginning of your conversation with{' '}
+          <UserText text={conversation.otherDisplayName} />.
+        </>
+      )}
     </div>
   );
 }
@@ -129,11 +147,19 @@ function RowView({
       </div>
     );
   }
+  const { message } = row;
+  if (message.messageType === 'system') return <SystemNotice message={message} />;
+  const { group } = conversation;
+  const isOwnInGroup = group !== undefined && row.isOwn;
+  const receipts = isOwnInGroup ? groupReceiptCounts(message, conversation) : null;
   return (
     <MessageBubble
-      message={row.message}
-      senderName={row.isOwn ? 'You' : conversation.otherDisplayName}
-      status={displayedStatus(row.message, conversation, myUserId)}
+      message={message}
+      senderName={people.nameOf(message.senderId)}
+      status={displayedStatus(message, conversation, myUserId)}
+      isSenderShown={group !== undefined && !row.isOwn && row.isFirstInGroup}
+      readBy={receipts && message.serverId !== null ? readByText(receipts.read, receipts.of) : null}
+      isReadOnly={isReadOnly(conversation)}
       isOwn={row.isOwn}
       isFirstInGroup={row.isFirstInGroup}
       isLastInGroup={row.isLastInGroup}
@@ -158,20 +184,10 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
     unreadAfter,
   });
   const { messages, range } = messageWindow;
-  const people = useMemo(
-    () => ({
-      myUserId: user.userId,
-      nameOf: (userId: number) => (userId === user.userId ? 'You' : conversation.otherDisplayName),
-    }),
-    [user.userId, conversation.otherDisplayName],
-  );
-  const quotes = useMemo(
-    () =>
-      quotesOf(messages, (userId) =>
-        userId === user.userId ? 'You' : conversation.otherDisplayName,
-      ),
-    [messages, user.userId, conversation.otherDisplayName],
-  );
+  const { otherDisplayName, group } = conversation;
+  const nameOf = useSenderNames(conversation, user.userId);
+  const people = useMemo(() => ({ myUserId: user.userId, nameOf }), [user.userId, nameOf]);
+  const quotes = useMemo(() => quotesOf(messages, people.nameOf), [messages, people]);
   // Where the "new messages" marker goes is decided once, from the first messages read.
   const unreadFromRef = useRef<string | null | undefined>(undefined);
   if (unreadFromRef.current === undefined && messages) {
@@ -310,14 +326,20 @@ export function MessageLog({ ref, conversation, jumpTo, actions }: MessageLogPro
         <div className="log-empty">
           <p>No messages yet.</p>
           <p className="muted">
-            Say hello to <UserText text={conversation.otherDisplayName} />.
+            {group ? (
+              'Say hello to the group.'
+            ) : (
+              <>
+                Say hello to <UserText text={otherDisplayName} />.
+              </>
+            )}
           </p>
         </div>
       ) : (
         <div className="log-scroller" key={range.generation} ref={scroller}>
           <div className="log-spacer" />
           <div ref={edge}>
-            <LogEdge hasOlder={hasOlder} otherName={conversation.otherDisplayName} />
+            <LogEdge hasOlder={hasOlder} conversation={conversation} />
           </div>
           <Virtualizer
             ref={list}

@@ -24,6 +24,7 @@ function recordingActions() {
     onToggleReaction: (m: LocalMessage, emoji: string) => calls.push(`react ${emoji} ${m.content}`),
     onCopy: (m: LocalMessage) => calls.push(`copy ${m.content}`),
     onOpenLink: (href: string) => calls.push(`open ${href}`),
+    onShowReceipts: (m: LocalMessage) => calls.push(`receipts ${m.content}`),
   };
   return { calls, actions };
 }

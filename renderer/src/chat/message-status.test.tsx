@@ -28,6 +28,7 @@ const noActions: MessageActions = {
   onToggleReaction() {},
   onCopy() {},
   onOpenLink() {},
+  onShowReceipts() {},
 };
 
 describe('own message status', () => {

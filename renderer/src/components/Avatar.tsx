@@ -1,4 +1,7 @@
-// A person's initials on a colour derived from their id, so each person keeps one colour.
+// A person's initials on a colour derived from their id, so each person keeps one colour;
+// or an icon in their place (a group's).
+import type { ReactNode } from 'react';
+
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
   const letters =
@@ -6,7 +9,17 @@ export function initials(name: string): string {
   return letters.join('').toUpperCase() || '?';
 }
 
-export function Avatar({ name, seed, size = 40 }: { name: string; seed: number; size?: number }) {
+export function Avatar({
+  name,
+  seed,
+  size = 40,
+  icon,
+}: {
+  name: string;
+  seed: number;
+  size?: number;
+  icon?: ReactNode;
+}) {
   const hue = (seed * 137.508) % 360;
   return (
     <span
@@ -19,7 +32,7 @@ export function Avatar({ name, seed, size = 40 }: { name: string; seed: number; 
         ['--avatar-hue' as string]: String(Math.round(hue)),
       }}
     >
-      {initials(name)}
+      {icon ?? initials(name)}
     </span>
   );
 }

@@ -32,6 +32,7 @@ const noActions: MessageActions = {
   onToggleReaction() {},
   onCopy() {},
   onOpenLink() {},
+  onShowReceipts() {},
 };
 
 /** The element that holds exactly `text`, which must be an isolating one. */

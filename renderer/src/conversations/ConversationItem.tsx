@@ -4,12 +4,13 @@
 import { memo } from 'react';
 import type { LocalConversation } from '../../sync/db.ts';
 import { useApp } from '../app/app-context.tsx';
-import { Avatar } from '../components/Avatar.tsx';
 import { ContextBadge } from '../components/ContextBadge.tsx';
 import { AlertIcon, BellOffIcon, ClockIcon } from '../components/icons.tsx';
 import { UserText } from '../components/UserText.tsx';
+import { ConversationAvatar } from '../groups/GroupAvatar.tsx';
+import { conversationName, memberCountText, senderNameIn, YOU } from '../groups/roster.ts';
 import { Link } from '../routing/router.tsx';
-import { chatPath, conversationUrlId } from '../routing/routes.ts';
+import { conversationPath, conversationUrlId } from '../routing/routes.ts';
 import { formatRelative } from '../time/format-time.ts';
 
 const NO_MESSAGES = 'No messages yet';
@@ -25,8 +26,13 @@ function lastMessageText(conversation: LocalConversation): string | null {
   return conversation.lastMessagePreview?.replace(/\s+/g, ' ').trim() ?? null;
 }
 
-function previewPrefix(conversation: LocalConversation, myUserId: number): string {
-  return conversation.lastMessageSenderId === myUserId ? 'You: ' : '';
+/** Who wrote the last message, when the row says so: "You" for this user, and in a group
+ * the sender (a membership change names who made it itself, and has no sender here). */
+function previewSender(conversation: LocalConversation, myUserId: number): string | null {
+  const senderId = conversation.lastMessageSenderId;
+  if (senderId === null) return null;
+  if (!conversation.group) return senderId === myUserId ? YOU : null;
+  return senderNameIn(conversation, senderId, myUserId);
 }
 
 /** What the row only shows as marks, said in words to screen readers. */
@@ -61,9 +67,16 @@ function ConversationPreview({
   }
   const text = lastMessageText(conversation);
   if (text === null) return NO_MESSAGES;
+  const sender = previewSender(conversation, myUserId);
   return (
     <>
-      {previewPrefix(conversation, myUserId)}
+      {sender === YOU
+        ? 'You: '
+        : sender !== null && (
+            <>
+              <UserText text={sender} />:{' '}
+            </>
+          )}
       <UserText text={text} />
     </>
   );
@@ -88,22 +101,23 @@ function ConversationItemView({
   const { recentConversations } = useApp();
   const hasUnread = conversation.unreadCount > 0;
   const urlId = conversationUrlId(conversation);
+  const { group } = conversation;
   return (
     <Link
-      to={chatPath(conversation.otherUserId, urlId)}
+      to={conversationPath(conversation, myUserId)}
       onClick={() => recentConversations.set(urlId, conversation)}
       className={`conversation-item${isActive ? ' is-active' : ''}${hasUnread ? ' has-unread' : ''}${conversation.muted ? ' is-muted' : ''}`}
       aria-current={isActive ? 'page' : undefined}
       data-list-item=""
     >
       <span className="chat-avatar">
-        <Avatar name={conversation.otherDisplayName} seed={conversation.otherUserId} size={44} />
+        <ConversationAvatar conversation={conversation} size={44} />
         {isOnline && <span className="presence-dot" title="Online" aria-hidden="true" />}
       </span>
       <span className="ci-body">
         <span className="ci-row">
           <span className="ci-name">
-            <UserText text={conversation.otherDisplayName} />
+            <UserText text={conversationName(conversation)} />
           </span>
           <span className="visually-hidden">{attentionText(conversation, isOnline)}</span>
           <time className="ci-time" dateTime={conversation.lastActivityAt}>
@@ -111,7 +125,11 @@ function ConversationItemView({
           </time>
         </span>
         <span className="ci-row ci-context">
-          <ContextBadge type={conversation.conversationType} />
+          {group ? (
+            <span className="ci-members">{memberCountText(group.members.length)}</span>
+          ) : (
+            <ContextBadge type={conversation.conversationType} />
+          )}
           {conversation.contextTitle && (
             <span className="ci-context-title">
               <UserText text={conversation.contextTitle} />

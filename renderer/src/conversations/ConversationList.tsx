@@ -78,7 +78,7 @@ export function ConversationList() {
                 myUserId={user.userId}
                 now={now}
                 draft={drafts.get(conversation.key) ?? null}
-                isOnline={onlineUsers.has(conversation.otherUserId)}
+                isOnline={!conversation.group && onlineUsers.has(conversation.otherUserId)}
                 isActive={
                   activeId === conversation.key || activeId === conversationUrlId(conversation)
                 }

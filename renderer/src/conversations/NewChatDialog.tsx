@@ -1,28 +1,20 @@
 // "New chat": find someone by name and open a general conversation with them (kept on
-// this device until its first message, like any conversation started here). A dialog:
-// focus starts in the search box, arrows are not needed (results are buttons in a list),
-// Escape closes it and focus goes back to "New chat".
+// this device until its first message, like any conversation started here), or go on to
+// "New group". A dialog: focus starts in the search box, arrows are not needed (results
+// are buttons in a list), Escape closes it and focus goes back to "New chat".
 import { useEffect, useId, useRef, useState } from 'react';
 import type { PublicUser } from '../../../shared/model.ts';
 import { useApp } from '../app/app-context.tsx';
-import { CloseIcon } from '../components/icons.tsx';
+import { CloseIcon, GroupIcon } from '../components/icons.tsx';
 import { UserText } from '../components/UserText.tsx';
 import { useNavigate } from '../routing/router.tsx';
 import { chatPath, conversationUrlId } from '../routing/routes.ts';
+import { usePeopleSearch } from './use-people-search.ts';
 
-const TYPING_PAUSE_MS = 250;
-
-type Found =
-  | { state: 'idle' }
-  | { state: 'searching' }
-  | { state: 'found'; people: PublicUser[] }
-  | { state: 'failed'; reason: string };
-
-export function NewChatDialog({ onClose }: { onClose(): void }) {
+export function NewChatDialog({ onClose, onNewGroup }: { onClose(): void; onNewGroup(): void }) {
   const { server, engine, db } = useApp();
   const navigate = useNavigate();
   const [query, setQuery] = useState('');
-  const [found, setFound] = useState<Found>({ state: 'idle' });
   const [openError, setOpenError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const titleId = useId();
@@ -32,29 +24,7 @@ export function NewChatDialog({ onClose }: { onClose(): void }) {
     input.current?.focus();
   }, []);
 
-  useEffect(() => {
-    const text = query.trim();
-    if ([...text].length < 2) {
-      setFound({ state: 'idle' });
-      return;
-    }
-    let isCurrent = true;
-    const timer = setTimeout(() => {
-      setFound({ state: 'searching' });
-      server
-        .searchPeople(text)
-        .then((people) => isCurrent && setFound({ state: 'found', people }))
-        .catch((error: unknown) => {
-          if (!isCurrent) return;
-          const reason = error instanceof Error ? error.message : 'the search failed';
-          setFound({ state: 'failed', reason });
-        });
-    }, TYPING_PAUSE_MS);
-    return () => {
-      isCurrent = false;
-      clearTimeout(timer);
-    };
-  }, [query, server]);
+  const found = usePeopleSearch(server, query);
 
   const start = async (person: PublicUser) => {
     setOpenError(null);
@@ -95,6 +65,9 @@ export function NewChatDialog({ onClose }: { onClose(): void }) {
           <CloseIcon size={14} />
         </button>
       </div>
+      <button type="button" className="new-chat-person new-group-entry" onClick={onNewGroup}>
+        <GroupIcon size={18} /> New group
+      </button>
       <input
         ref={input}
         type="search"

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { aConversation, aMessage, ME, OTHER } from '../test-support/builders.ts';
+import {
+  aConversation,
+  aGroupConversation,
+  aMessage,
+  ME,
+  OTHER,
+  THIRD,
+} from '../test-support/builders.ts';
 import {
   ANONYMOUS_TITLE,
   decideNotification,
@@ -193,7 +200,7 @@ describe('what a notification shows', () => {
   });
 
   it('hands the bridge a silent notification that opens the conversation', () => {
-    expect(notifyArgsFor(incoming, decide())).toEqual({
+    expect(notifyArgsFor(incoming, decide(), ME)).toEqual({
       conversationKey: 's10',
       title: `${isolated('Bob Requester')} · ${isolated('Guitar lessons for beginners')}`,
       body: isolated('Are you free on Saturday?'),
@@ -257,5 +264,56 @@ describe('[§4a] reactions', () => {
     expect(decide({}, away, NOON, reacted(ME)).notify).toBe(false);
     const theirs = aMessage({ senderId: OTHER, content: 'hi' });
     expect(decide({}, away, NOON, reacted(OTHER, theirs)).notify).toBe(false);
+  });
+});
+
+describe('[§4a] group notifications', () => {
+  const group = aGroupConversation();
+  const inGroup = (senderId: number, content = 'Agenda for Monday?') => ({
+    message: aMessage({ convKey: 's20', senderId, content }),
+    conversation: group,
+  });
+
+  it('are titled with the sender in the group, each isolated', () => {
+    const decision = decide({}, away, NOON, inGroup(OTHER));
+    expect(decision.title).toBe(`${isolated('Bob Requester')} in ${isolated('Lesson planning')}`);
+    expect(decision.body).toBe(isolated('Agenda for Monday?'));
+  });
+
+  it('name a sender who has left as a former member', () => {
+    expect(decide({}, away, NOON, inGroup(77)).title).toBe(
+      `Former member in ${isolated('Lesson planning')}`,
+    );
+  });
+
+  it('name who reacted, in the group, for a reaction to one’s own message', () => {
+    const reaction = {
+      message: aMessage({ convKey: 's20', senderId: ME, content: 'Lesson at 10?' }),
+      conversation: group,
+      reaction: { emoji: '👍', userId: THIRD },
+    };
+    const decision = decide({}, away, NOON, reaction);
+    expect(decision.notify).toBe(true);
+    expect(decision.title).toBe(`${isolated('Carol Provider')} in ${isolated('Lesson planning')}`);
+    expect(decision.body).toBe(isolated('Reacted 👍 to “Lesson at 10?”'));
+  });
+
+  it('stay quiet for a membership change', () => {
+    const change = {
+      message: aMessage({
+        convKey: 's20',
+        senderId: OTHER,
+        messageType: 'system',
+        content: 'Bob Requester added Dora',
+      }),
+      conversation: group,
+    };
+    expect(decide({}, away, NOON, change).notify).toBe(false);
+  });
+
+  it('open the group through a link with a valid user id', () => {
+    expect(
+      notifyArgsFor(inGroup(OTHER), decide({}, away, NOON, inGroup(OTHER)), ME).target,
+    ).toEqual({ userId: ME, conversationId: 20 });
   });
 });

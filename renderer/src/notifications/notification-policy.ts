@@ -9,6 +9,8 @@ import type { IncomingMessage } from '../../sync/api.ts';
 import { messagePreview } from '../../sync/conversation-stats.ts';
 import type { LocalConversation } from '../../sync/db.ts';
 import { countsTowardBadge } from '../../sync/queries.ts';
+import { FORMER_MEMBER } from '../groups/roster.ts';
+import { routeUserId } from '../routing/routes.ts';
 import { clipText, isolateText } from '../text/bidi-isolate.ts';
 import { isDoNotDisturbOn, type NotificationSettings } from './notification-settings.ts';
 
@@ -18,6 +20,7 @@ const BODY_MAX = 1000;
 /** The longest name, with its FSI and PDI. */
 const NAME_MAX = LIMITS.displayNameMaxChars + 2;
 const SEPARATOR = ' · ';
+const IN_GROUP = ' in ';
 export const NO_PREVIEW = 'New message';
 export const ANONYMOUS_TITLE = 'TimeNest Chat';
 
@@ -48,6 +51,8 @@ function isWorthNotifying(
   // A reaction is news for the author of the message; a message, for everyone else.
   const from = reaction ? reaction.userId : message.senderId;
   if (from === screen.myUserId || message.isDeleted) return false;
+  // Membership changes are shown in the group, not announced (as in Signal).
+  if (message.messageType === 'system' && !reaction) return false;
   if (reaction && message.senderId !== screen.myUserId) return false;
   if (settings.isAllMuted || conversation.muted) return false;
   if (isDoNotDisturbOn(settings.doNotDisturb, now)) return false;
@@ -72,23 +77,34 @@ export function decideNotification(
   return {
     notify,
     sound: notify && settings.isSoundOn,
-    title: settings.preview === 'nothing' ? ANONYMOUS_TITLE : titleFor(incoming.conversation),
+    title:
+      settings.preview === 'nothing'
+        ? ANONYMOUS_TITLE
+        : titleFor(incoming.conversation, reaction ? reaction.userId : message.senderId),
     body: settings.preview === 'name-and-message' ? bodyFor(text) : NO_PREVIEW,
     badge: isUnreadFromOthers && countsTowardBadge(incoming.conversation),
   };
 }
 
 export function contextLabel(
-  conversation: Pick<LocalConversation, 'conversationType' | 'contextTitle'>,
+  conversation: Pick<LocalConversation, 'conversationType' | 'contextTitle' | 'group'>,
 ): string {
   if (conversation.contextTitle) return conversation.contextTitle;
+  if (conversation.group) return 'Group';
   if (conversation.conversationType === 'service') return 'Service';
   if (conversation.conversationType === 'request') return 'Request';
   return 'Direct message';
 }
 
-/** "‹name› · ‹context›", each user-written part isolated, within the bridge's limit. */
-function titleFor(conversation: LocalConversation): string {
+/** "‹name› · ‹context›", or for a group "‹sender› in ‹group›", each user-written part
+ * isolated, within the bridge's limit. */
+function titleFor(conversation: LocalConversation, fromUserId: number): string {
+  if (conversation.group) {
+    const sender = conversation.group.members.find((m) => m.userId === fromUserId);
+    const who = sender ? isolateText(sender.displayName, NAME_MAX) : FORMER_MEMBER;
+    const room = TITLE_MAX - who.length - IN_GROUP.length;
+    return `${who}${IN_GROUP}${isolateText(conversation.group.title, room)}`;
+  }
   const name = isolateText(conversation.otherDisplayName, NAME_MAX);
   const room = TITLE_MAX - name.length - SEPARATOR.length;
   const context = conversation.contextTitle
@@ -107,6 +123,7 @@ function bodyFor(content: string): string {
 export function notifyArgsFor(
   { conversation }: IncomingMessage,
   decision: Pick<NotificationDecision, 'title' | 'body'>,
+  myUserId: number,
 ): NotifyArgs {
   return {
     conversationKey: conversation.key,
@@ -115,7 +132,10 @@ export function notifyArgsFor(
     target:
       conversation.serverId === null
         ? null
-        : { userId: conversation.otherUserId, conversationId: conversation.serverId },
+        : {
+            userId: routeUserId(conversation, myUserId),
+            conversationId: conversation.serverId,
+          },
     silent: true,
   };
 }

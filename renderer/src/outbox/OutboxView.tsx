@@ -14,9 +14,10 @@ import { MessageStatus } from '../chat/MessageStatus.tsx';
 import { EmptyState, Spinner } from '../components/EmptyState.tsx';
 import { CheckIcon } from '../components/icons.tsx';
 import { UserText } from '../components/UserText.tsx';
+import { conversationName } from '../groups/roster.ts';
 import { contextLabel } from '../notifications/notification-policy.ts';
 import { Link } from '../routing/router.tsx';
-import { chatPath, conversationUrlId } from '../routing/routes.ts';
+import { conversationPath } from '../routing/routes.ts';
 import { describeSync } from '../sync-state/sync-label.ts';
 import { useNetworkOnline, useSyncStatus } from '../sync-state/use-sync-status.ts';
 import { formatRelative } from '../time/format-time.ts';
@@ -47,7 +48,7 @@ interface OutboxItem {
 }
 
 export function OutboxView() {
-  const { db, engine, bridge } = useApp();
+  const { db, engine, bridge, user } = useApp();
   const items = useLiveQuery(async (): Promise<OutboxItem[]> => {
     const messages = await outboxMessages(db);
     const conversations = await db.conversations.bulkGet([
@@ -131,14 +132,8 @@ export function OutboxView() {
               <div className="outbox-main">
                 <div className="outbox-to">
                   {conversation ? (
-                    <Link
-                      to={chatPath(
-                        conversation.otherUserId,
-                        conversationUrlId(conversation),
-                        message.clientMsgId,
-                      )}
-                    >
-                      <UserText text={conversation.otherDisplayName} />
+                    <Link to={conversationPath(conversation, user.userId, message.clientMsgId)}>
+                      <UserText text={conversationName(conversation)} />
                     </Link>
                   ) : (
                     <span>Unknown conversation</span>

@@ -1,6 +1,8 @@
 // The app's routes and their URLs. The seed's two stay as they were: `/messages` and
 // `/chat/:userId?conversation_id=:id`. A conversation created offline has no server id
 // yet, so `conversation_id` may also hold its local key.
+import type { LocalConversation } from '../../sync/db.ts';
+
 export type Route =
   | { name: 'messages' }
   | { name: 'chat'; userId: number; conversationId: string; messageId: string | null }
@@ -39,6 +41,24 @@ export function chatPath(
   const query = new URLSearchParams({ conversation_id: String(conversationId) });
   if (messageId) query.set('message', messageId);
   return `/chat/${userId}?${query.toString()}`;
+}
+
+/** The user the seed's route names for a conversation: the other person, or for a group
+ * (which has none) this user, so the path stays a valid deep link (a positive id). */
+export function routeUserId(
+  conversation: Pick<LocalConversation, 'otherUserId' | 'group'>,
+  myUserId: number,
+): number {
+  return conversation.group ? myUserId : conversation.otherUserId;
+}
+
+/** The chat route of a conversation, optionally at one of its messages. */
+export function conversationPath(
+  conversation: Pick<LocalConversation, 'key' | 'serverId' | 'otherUserId' | 'group'>,
+  myUserId: number,
+  messageId?: string,
+): string {
+  return chatPath(routeUserId(conversation, myUserId), conversationUrlId(conversation), messageId);
 }
 
 /** The id a conversation goes by in URLs: the server's when it has one. */

@@ -1,7 +1,6 @@
 // Search results in the sidebar: matching conversations, then matching messages with a
 // highlighted snippet; choosing a message opens the conversation at that message.
 import { useApp } from '../app/app-context.tsx';
-import { Avatar } from '../components/Avatar.tsx';
 import { ContextBadge } from '../components/ContextBadge.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { SearchIcon } from '../components/icons.tsx';
@@ -9,9 +8,11 @@ import { UserText } from '../components/UserText.tsx';
 import { ConversationItem } from '../conversations/ConversationItem.tsx';
 import { moveFocusInList } from '../conversations/list-keys.ts';
 import { useOnlineUsers } from '../conversations/use-online-users.ts';
+import { ConversationAvatar } from '../groups/GroupAvatar.tsx';
+import { conversationName, senderNameIn } from '../groups/roster.ts';
 import { contextLabel } from '../notifications/notification-policy.ts';
 import { Link } from '../routing/router.tsx';
-import { chatPath, conversationUrlId } from '../routing/routes.ts';
+import { conversationPath } from '../routing/routes.ts';
 import { formatRelative } from '../time/format-time.ts';
 import { useNow } from '../time/use-now.ts';
 import { buildSnippet } from './snippet.ts';
@@ -21,18 +22,18 @@ function MessageResult({ hit, tokens, now }: { hit: MessageHit; tokens: string[]
   const { user } = useApp();
   const { message, conversation } = hit;
   const parts = buildSnippet(message.content, tokens);
-  const who = message.senderId === user.userId ? 'You' : conversation.otherDisplayName;
+  const who = senderNameIn(conversation, message.senderId, user.userId);
   return (
     <Link
-      to={chatPath(conversation.otherUserId, conversationUrlId(conversation), message.clientMsgId)}
+      to={conversationPath(conversation, user.userId, message.clientMsgId)}
       className="search-hit"
       data-list-item=""
     >
-      <Avatar name={conversation.otherDisplayName} seed={conversation.otherUserId} size={36} />
+      <ConversationAvatar conversation={conversation} size={36} />
       <span className="ci-body">
         <span className="ci-row">
           <span className="ci-name">
-            <UserText text={conversation.otherDisplayName} />
+            <UserText text={conversationName(conversation)} />
           </span>
           <time className="ci-time" dateTime={message.createdAt}>
             {formatRelative(message.createdAt, now)}
@@ -45,9 +46,12 @@ function MessageResult({ hit, tokens, now }: { hit: MessageHit; tokens: string[]
           </span>
         </span>
         <span className="search-snippet">
-          <span className="snippet-who">
-            <UserText text={who} />:{' '}
-          </span>
+          {/* A membership change already says who made it. */}
+          {message.messageType !== 'system' && (
+            <span className="snippet-who">
+              <UserText text={who} />:{' '}
+            </span>
+          )}
           <bdi dir="auto">
             {parts.map((part, i) =>
               part.isMatch ? (
@@ -68,7 +72,7 @@ function MessageResult({ hit, tokens, now }: { hit: MessageHit; tokens: string[]
 export function SearchResults({ query }: { query: string; onDone?: () => void }) {
   const { db, user } = useApp();
   const onlineUsers = useOnlineUsers();
-  const result = useSearch(db, query);
+  const result = useSearch(db, query, user.userId);
   const now = useNow();
   if (!result) {
     return <div className="search-results is-loading" aria-busy="true" />;
@@ -92,7 +96,7 @@ export function SearchResults({ query }: { query: string; onDone?: () => void })
                       conversation={c}
                       myUserId={user.userId}
                       isActive={false}
-                      isOnline={onlineUsers.has(c.otherUserId)}
+                      isOnline={!c.group && onlineUsers.has(c.otherUserId)}
                       now={now}
                     />
                   </li>

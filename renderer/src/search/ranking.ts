@@ -1,5 +1,5 @@
-// Ordering of search results. Conversations match on the other person's name and the
-// context title; messages must contain every query token as a word prefix, and rank
+// Ordering of search results. Conversations match on the other person's name (a group's
+// title and its members' names) and the context title; messages must contain every query token as a word prefix, and rank
 // higher for whole-word matches and for the query appearing as a phrase, then by recency.
 import type { LocalConversation, LocalMessage } from '../../sync/db.ts';
 import { messageWords, queryWords } from '../../sync/words.ts';
@@ -24,26 +24,43 @@ function foldedPhrase(text: string): string {
     .join(' ');
 }
 
+/** The words a conversation is found by: who (the other person, or a group's title), a
+ * group's other members, and what it is about. */
+function conversationWords(conversation: LocalConversation, myUserId: number) {
+  const { group } = conversation;
+  return {
+    name: messageWords(group ? group.title : conversation.otherDisplayName),
+    members: group
+      ? group.members
+          .filter((m) => m.userId !== myUserId)
+          .flatMap((m) => messageWords(m.displayName))
+      : [],
+    context: messageWords(conversation.contextTitle ?? ''),
+  };
+}
+
 export function rankConversations(
   conversations: readonly LocalConversation[],
   tokens: readonly string[],
+  myUserId: number,
 ): LocalConversation[] {
   if (tokens.length === 0) return [];
   const scored: Array<{ conversation: LocalConversation; score: number }> = [];
   for (const conversation of conversations) {
-    const name = messageWords(conversation.otherDisplayName);
-    const title = messageWords(conversation.contextTitle ?? '');
+    const { name, members, context } = conversationWords(conversation, myUserId);
     let score = 0;
     let matchesAll = true;
     for (const token of tokens) {
       const inName = tokenScore(name, token);
-      const inTitle = tokenScore(title, token);
-      if (inName === 0 && inTitle === 0) {
+      const inMembers = tokenScore(members, token);
+      const inContext = tokenScore(context, token);
+      if (inName === 0 && inMembers === 0 && inContext === 0) {
         matchesAll = false;
         break;
       }
-      // A match on the person weighs more than one on the context.
-      score += inName * 3 + inTitle;
+      // A match on the person (or the group's title) weighs more than one on a member,
+      // which weighs more than one on the context.
+      score += inName * 3 + inMembers * 2 + inContext;
     }
     if (matchesAll) scored.push({ conversation, score });
   }

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatDatabase } from '../../sync/db.ts';
-import { aConversation, aMessage, freshDatabase } from '../test-support/builders.ts';
+import {
+  aConversation,
+  aGroupConversation,
+  aMessage,
+  freshDatabase,
+  ME,
+} from '../test-support/builders.ts';
 import { rankConversations, rankMessages, tokenizeQuery } from './ranking.ts';
 import { buildSnippet } from './snippet.ts';
 import { searchLocal } from './use-search.ts';
@@ -105,11 +111,11 @@ describe('rankConversations', () => {
   });
 
   it('matches the person before the context title', () => {
-    expect(rankConversations([alice, bob], ['bob']).map((c) => c.key)).toEqual(['a', 'b']);
+    expect(rankConversations([alice, bob], ['bob'], ME).map((c) => c.key)).toEqual(['a', 'b']);
   });
 
   it('needs every token to match somewhere', () => {
-    expect(rankConversations([alice, bob], ['bob', 'guitar']).map((c) => c.key)).toEqual(['a']);
+    expect(rankConversations([alice, bob], ['bob', 'guitar'], ME).map((c) => c.key)).toEqual(['a']);
   });
 });
 
@@ -128,9 +134,9 @@ describe('searchLocal over the stored messages [offline search]', () => {
       aMessage({ convKey: 's11', content: 'See you on saturday, Bob' }),
       aMessage({ convKey: 's11', content: 'Nothing to see here' }),
     ]);
-    const result = await searchLocal(db, 'satur');
+    const result = await searchLocal(db, 'satur', ME);
     expect(result.messages.map((h) => h.conversation.key).sort()).toEqual(['s10', 's11']);
-    const narrowed = await searchLocal(db, 'saturday bob');
+    const narrowed = await searchLocal(db, 'saturday bob', ME);
     expect(narrowed.messages.map((h) => h.message.content)).toEqual(['See you on saturday, Bob']);
     expect(narrowed.conversations.map((c) => c.key)).toEqual([]);
   });
@@ -146,7 +152,37 @@ describe('searchLocal over the stored messages [offline search]', () => {
         contextTitle: 'Bike repair',
       }),
     ]);
-    expect((await searchLocal(db, 'bike')).conversations.map((c) => c.key)).toEqual(['s11']);
-    expect((await searchLocal(db, 'bob')).conversations.map((c) => c.key)).toEqual(['s10']);
+    expect((await searchLocal(db, 'bike', ME)).conversations.map((c) => c.key)).toEqual(['s11']);
+    expect((await searchLocal(db, 'bob', ME)).conversations.map((c) => c.key)).toEqual(['s10']);
+  });
+});
+
+describe('[§4a] finding a group', () => {
+  const group = aGroupConversation({}, { lastActivityAt: '2025-03-01T00:00:00Z' });
+  const bob = aConversation({
+    key: 's10',
+    otherDisplayName: 'Bob Requester',
+    contextTitle: 'Guitar lessons',
+    lastActivityAt: '2025-03-02T00:00:00Z',
+  });
+
+  it('by its title', () => {
+    expect(
+      rankConversations([bob, group], tokenizeQuery('lesson plan'), ME).map((c) => c.key),
+    ).toEqual(['s20']);
+  });
+
+  it('by a member’s name, after the person of that name', () => {
+    expect(rankConversations([group, bob], tokenizeQuery('bob'), ME).map((c) => c.key)).toEqual([
+      's10',
+      's20',
+    ]);
+    expect(rankConversations([group], tokenizeQuery('carol'), ME).map((c) => c.key)).toEqual([
+      's20',
+    ]);
+  });
+
+  it('never by one’s own name', () => {
+    expect(rankConversations([group], tokenizeQuery('myself'), ME)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
-// Offline search over what this device stores: conversations by person and context title,
-// and every stored message through the `*words` index (prefix match on the rarest-looking
-// token, then every token checked), ranked, with the conversation for each hit.
+// Offline search over what this device stores: conversations by person (a group by its
+// title and its members) and context title, and every stored message through the `*words`
+// index (prefix match on the rarest-looking token, then every token checked), ranked,
+// with the conversation for each hit.
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import type { ChatDatabase, LocalConversation, LocalMessage } from '../../sync/db.ts';
@@ -22,7 +23,12 @@ export interface SearchResult {
   isTruncated: boolean;
 }
 
-export async function searchLocal(db: ChatDatabase, query: string): Promise<SearchResult> {
+/** `myUserId`: whose own name does not make every group of theirs a match. */
+export async function searchLocal(
+  db: ChatDatabase,
+  query: string,
+  myUserId: number,
+): Promise<SearchResult> {
   const tokens = tokenizeQuery(query);
   if (tokens.length === 0) return { tokens, conversations: [], messages: [], isTruncated: false };
   // The longest token is usually the most selective one to walk the index with.
@@ -46,7 +52,7 @@ export async function searchLocal(db: ChatDatabase, query: string): Promise<Sear
     });
   return {
     tokens,
-    conversations: rankConversations(allConversations, tokens).slice(0, 20),
+    conversations: rankConversations(allConversations, tokens, myUserId).slice(0, 20),
     messages,
     isTruncated: candidates.length >= CANDIDATES,
   };
@@ -61,7 +67,11 @@ function useDebounced<T>(value: T, ms: number): T {
   return settled;
 }
 
-export function useSearch(db: ChatDatabase, query: string): SearchResult | undefined {
+export function useSearch(
+  db: ChatDatabase,
+  query: string,
+  myUserId: number,
+): SearchResult | undefined {
   const settled = useDebounced(query.trim(), 120);
-  return useLiveQuery(() => searchLocal(db, settled), [db, settled]);
+  return useLiveQuery(() => searchLocal(db, settled, myUserId), [db, settled, myUserId]);
 }

@@ -65,6 +65,15 @@ export function scriptedEngine(userId = ME): ScriptedEngine {
       calls.push(['openConversation', request]);
       return 's10';
     },
+    async createGroup(request) {
+      calls.push(['createGroup', request]);
+      return 'group-key';
+    },
+    changeGroup: record('changeGroup'),
+    async receiptDetails(clientMsgId) {
+      calls.push(['receiptDetails', clientMsgId]);
+      return null;
+    },
     markSeen: record('markSeen'),
     getStatus: () => status,
     onStatus(listener) {

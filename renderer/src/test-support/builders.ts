@@ -3,7 +3,9 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import {
   type ChatDatabase,
+  type GroupMember,
   type LocalConversation,
+  type LocalGroup,
   type LocalMessage,
   openChatDatabase,
   othersKeyOf,
@@ -14,6 +16,7 @@ import { messageWords } from '../../sync/words.ts';
 
 export const ME = 1;
 export const OTHER = 2;
+export const THIRD = 3;
 
 export function aConversation(overrides: Partial<LocalConversation> = {}): LocalConversation {
   return {
@@ -37,6 +40,44 @@ export function aConversation(overrides: Partial<LocalConversation> = {}): Local
     confirmedMarks: { deliveredUpTo: 0, readUpTo: 0 },
     ...overrides,
   };
+}
+
+export function aMember(
+  userId: number,
+  displayName: string,
+  role: GroupMember['role'] = 'member',
+): GroupMember {
+  return { userId, displayName, role, joinedAt: '2025-03-01T09:00:00.000Z' };
+}
+
+/** A group this user is in (its admin unless `group.members` says otherwise), with Bob and
+ * Carol, as the sync stores one: no other person, a title and a roster. */
+export function aGroupConversation(
+  group: Partial<LocalGroup> = {},
+  overrides: Partial<LocalConversation> = {},
+): LocalConversation {
+  return aConversation({
+    key: 's20',
+    serverId: 20,
+    otherUserId: 0,
+    otherDisplayName: '',
+    conversationType: 'general',
+    contextId: null,
+    contextTitle: null,
+    group: {
+      title: 'Lesson planning',
+      rosterVersion: 1,
+      members: [
+        aMember(ME, 'Me Myself', 'admin'),
+        aMember(OTHER, 'Bob Requester'),
+        aMember(THIRD, 'Carol Provider'),
+      ],
+      leftUpTo: null,
+      changeFailure: null,
+      ...group,
+    },
+    ...overrides,
+  });
 }
 
 let counter = 0;

@@ -3,6 +3,7 @@
 // talks to it, and timers the test fires by hand.
 
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import type { GroupChange } from '../../../shared/groups.ts';
 import type { PushOp } from '../../../shared/sync/protocol.ts';
 import { type ChatDatabase, openChatDatabase } from '../db.ts';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../engine.ts';
@@ -190,6 +191,37 @@ export function createConversationOp(otherUserId: number, clientConvId = crypto.
     contextId: null,
     contextTitle: null,
   } satisfies PushOp;
+}
+
+/** A group of the pushing user and `memberIds`. */
+export function createGroupOp(memberIds: number[], title = 'Garden club') {
+  return {
+    opId: crypto.randomUUID(),
+    kind: 'createGroup',
+    clientConvId: crypto.randomUUID(),
+    title,
+    memberIds,
+    conversationType: 'general',
+    contextId: null,
+    contextTitle: null,
+  } satisfies PushOp;
+}
+
+export function changeGroupOp(conversationId: number, change: GroupChange) {
+  return {
+    opId: crypto.randomUUID(),
+    kind: 'changeGroup',
+    conversation: { conversationId },
+    change,
+  } satisfies PushOp;
+}
+
+/** The pushing device's user creates a group with `memberIds`; returns its id. */
+export async function groupFrom(transport: FakeTransport, memberIds: number[]): Promise<number> {
+  const { results } = await transport.push([createGroupOp(memberIds)]);
+  const [created] = results;
+  if (created?.status !== 'accepted' || !created.conversation) throw new Error('not created');
+  return created.conversation.conversationId;
 }
 
 export function sendOp(conversationId: number, content: string, clientMsgId = crypto.randomUUID()) {

@@ -1,10 +1,21 @@
-// An in-memory stand-in for the sync server of protocol 2 (docs/sync.md), for the
-// renderer's unit tests: users, conversations, messages with their conversation's message
-// version, member watermarks, an epoch clock that stamps every change, pull pages from an
-// opaque cursor, and a live stream per device session. It answers the way server/sync/
-// does, op by op; tests/sync/fake-transport-contract.test.ts runs one scenario against
-// both to keep it so. Faults a network or a server can produce are injected per device.
+// An in-memory stand-in for the sync server of protocol 3 (docs/sync.md), for the
+// renderer's unit tests: users, conversations and groups (rosters, system messages, members
+// who left), messages with their conversation's message version, member watermarks, an
+// epoch clock that stamps every change, pull pages from an opaque cursor, and a live
+// stream per device session. It answers the way server/sync/ does, op by op, and where
+// that departs from docs/groups.md, the way the document says;
+// tests/sync/fake-transport-contract.test.ts runs a conversation's and a group's scenario
+// against both to keep it so. Faults a network or a server can produce are injected per
+// device.
 import { z } from 'zod';
+import {
+  GROUP_LIMITS,
+  type GroupChange,
+  type MemberRole,
+  type ReceiptDetails,
+  type Roster,
+  systemText,
+} from '../../../shared/groups.ts';
 import { LIMITS } from '../../../shared/limits.ts';
 import type { ConversationView, MessageView } from '../../../shared/model.ts';
 import { reactionStamp } from '../../../shared/reactions.ts';
@@ -30,6 +41,7 @@ import {
 import {
   type LiveHandlers,
   type PullRequest,
+  type ReceiptDetailsRequest,
   type SyncTransport,
   TransportError,
 } from '../transport.ts';
@@ -86,6 +98,16 @@ interface StoredConversation {
   pairKey: string;
   /** `message_version`: +1 per message change. */
   version: number;
+  group: {
+    title: string;
+    /** The id the creator's device gave it, which only the creator is shown. */
+    clientConvId: string;
+    /** `roster_version`: +1 per membership change. */
+    rosterVersion: number;
+    /** `roster_epoch`: when its members last changed, so a pull brings the roster only
+     * then. */
+    rosterEpoch: number;
+  } | null;
 }
 
 interface StoredMember {
@@ -94,6 +116,17 @@ interface StoredMember {
   deliveredUpTo: number;
   readUpTo: number;
   changeEpoch: number;
+  role: MemberRole;
+  joinedAt: string;
+  /** Who joined before whom: those who joined in one change share it (the server reads
+   * them by their id then). */
+  joinOrder: number;
+  /** The messages of a group this member may see: from the one that added them, up to
+   * the one that says they left (null while a member). */
+  historyFrom: number;
+  historyTo: number | null;
+  /** When each raise of the watermarks happened, for "Read by". */
+  raised: { kind: 'delivered' | 'read'; upTo: number; at: string }[];
 }
 
 type StoredMessage = MessageView & { changeEpoch: number };
@@ -115,6 +148,7 @@ interface Outcome {
   publications: Publication[];
   versions: VersionStep[];
   members: MemberState[];
+  rosters: Roster[];
 }
 
 /** Where a pull pass is: the epoch it ends at, the last conversation it finished in
@@ -147,6 +181,7 @@ const cursorSchema = z.strictObject({
 });
 
 const CONVERSATIONS_PER_PAGE = 500;
+const NO_LONGER_A_MEMBER = 'you are no longer a member of this group';
 const MAX_ID = 2_147_483_647;
 
 export function createFakeServer(options: { now?: () => number } = {}): FakeServer {
@@ -164,24 +199,58 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
   let nextSessionId = 1;
   let nextConversationId = 1;
   let nextMessageId = 1;
+  let nextJoin = 1;
 
   /** Seconds precision, as the seed's DATETIME columns store it. */
   const storedNow = () => new Date(Math.floor(now() / 1000) * 1000).toISOString();
-  const isParticipant = (c: StoredConversation, userId: number) =>
-    c.user1Id === userId || c.user2Id === userId;
   const membersOf = (conversationId: number) =>
     members.filter((m) => m.conversationId === conversationId);
+  const isCurrent = (m: StoredMember) => m.historyTo === null;
+  /** In the order they joined, as the server reads a group's members. */
+  const byJoining = (a: StoredMember, b: StoredMember) =>
+    a.joinOrder - b.joinOrder || a.userId - b.userId;
+  const memberRow = (conversationId: number, userId: number) =>
+    members.find((m) => m.conversationId === conversationId && m.userId === userId);
+  const isParticipant = (c: StoredConversation, userId: number) =>
+    c.group
+      ? memberRow(c.conversationId, userId)?.historyTo === null
+      : c.user1Id === userId || c.user2Id === userId;
+  /** Only current members: one who left hears nothing more of the group. */
   const restamp = (conversationId: number) => {
-    for (const m of membersOf(conversationId)) m.changeEpoch = epoch;
+    for (const m of membersOf(conversationId)) if (isCurrent(m)) m.changeEpoch = epoch;
   };
-  const participants = (c: StoredConversation) => [c.user1Id, c.user2Id];
+  const participants = (c: StoredConversation) =>
+    c.group
+      ? membersOf(c.conversationId)
+          .filter(isCurrent)
+          .map((m) => m.userId)
+      : [c.user1Id, c.user2Id];
   const partnersOf = (userId: number) => [
     ...new Set(
       [...conversations.values()]
         .filter((c) => isParticipant(c, userId))
-        .map((c) => (c.user1Id === userId ? c.user2Id : c.user1Id)),
+        .flatMap((c) => participants(c).filter((id) => id !== userId)),
     ),
   ];
+  const newMember = (
+    conversationId: number,
+    userId: number,
+    role: MemberRole,
+    joinedAt: string,
+    joinOrder: number,
+  ): StoredMember => ({
+    conversationId,
+    userId,
+    deliveredUpTo: 0,
+    readUpTo: 0,
+    changeEpoch: epoch,
+    role,
+    joinedAt,
+    joinOrder,
+    historyFrom: 0,
+    historyTo: null,
+    raised: [],
+  });
   const isOnline = (userId: number) =>
     [...sessions].some((s) => s.userId === userId && s.isConnected);
   const ownMessage = (senderId: number, clientMsgId: string) =>
@@ -189,6 +258,9 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
 
   function viewFor(c: StoredConversation, viewerId: number): ConversationView {
     const otherId = c.user1Id === viewerId ? c.user2Id : c.user1Id;
+    const leftUpTo = c.group ? (memberRow(c.conversationId, viewerId)?.historyTo ?? null) : null;
+    // One who left sees the group as it was when they left.
+    const leftAt = leftUpTo === null ? null : (messages.get(leftUpTo)?.createdAt ?? null);
     return {
       conversationId: c.conversationId,
       user1Id: c.user1Id,
@@ -197,11 +269,32 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
       contextId: c.contextId,
       contextTitle: c.contextTitle,
       createdAt: c.createdAt,
-      updatedAt: c.updatedAt,
+      updatedAt: leftAt ?? c.updatedAt,
       isActive: true,
-      lastMessageId: c.lastMessageId,
-      lastMessageAt: c.lastMessageAt,
-      otherUser: { userId: otherId, displayName: users.get(otherId) ?? '' },
+      lastMessageId: leftUpTo ?? c.lastMessageId,
+      lastMessageAt: leftAt ?? c.lastMessageAt,
+      otherUser: c.group ? null : { userId: otherId, displayName: users.get(otherId) ?? '' },
+      isGroup: c.group !== null,
+      title: c.group?.title ?? null,
+      leftUpTo,
+      clientConvId: c.group && c.user1Id === viewerId ? c.group.clientConvId : null,
+    };
+  }
+
+  function rosterOf(c: StoredConversation): Roster {
+    return {
+      conversationId: c.conversationId,
+      version: c.group?.rosterVersion ?? 0,
+      members: membersOf(c.conversationId)
+        .filter(isCurrent)
+        .sort(byJoining)
+        .map((m) => ({
+          userId: m.userId,
+          displayName: users.get(m.userId) ?? '',
+          role: m.role,
+          joinedAt: m.joinedAt,
+          historyFrom: m.historyFrom,
+        })),
     };
   }
 
@@ -209,6 +302,10 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
     const { changeEpoch: _epoch, ...view } = m;
     return { ...view, version };
   }
+
+  /** A stored message at its conversation's version now. */
+  const currentCopy = (m: StoredMessage) =>
+    syncMessage(m, conversations.get(m.conversationId)?.version ?? 0);
 
   const memberState = (m: StoredMember): MemberState => ({
     conversationId: m.conversationId,
@@ -249,6 +346,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
     publications: [],
     versions: [],
     members: [],
+    rosters: [],
   });
 
   function createConversation(
@@ -293,16 +391,12 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
       lastMessageAt: null,
       pairKey,
       version: 0,
+      group: null,
     };
     conversations.set(created.conversationId, created);
+    const joinOrder = nextJoin++;
     for (const userId of participants(created)) {
-      members.push({
-        conversationId: created.conversationId,
-        userId,
-        deliveredUpTo: 0,
-        readUpTo: 0,
-        changeEpoch: epoch,
-      });
+      members.push(newMember(created.conversationId, userId, 'member', at, joinOrder));
     }
     // Now partners: each hears that the other is online, if they are.
     if (isOnline(callerId)) publish([op.otherUserId], presenceOf(callerId));
@@ -314,6 +408,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
         members: membersOf(created.conversationId).map(memberState),
         messages: [],
         versions: [{ conversationId: created.conversationId, from: null, to: 0 }],
+        rosters: [],
         removed: [],
       },
     });
@@ -329,6 +424,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
       publications: [announcement(callerId), announcement(op.otherUserId)],
       versions: [],
       members: [],
+      rosters: [],
       conversationId: created.conversationId,
       refusal: null,
     };
@@ -426,11 +522,15 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
               'client_msg_id already used in another conversation',
             );
           }
+          if (conversation?.group && memberRow(conversationId, callerId)) {
+            return rejected(op.opId, 'FORBIDDEN', NO_LONGER_A_MEMBER);
+          }
           return rejected(op.opId, 'NOT_FOUND', 'conversation not found');
         }),
         publications: [],
         versions: [],
         members: [],
+        rosters: [],
       };
     }
     const from = conversation.version;
@@ -479,12 +579,14 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
             members: [],
             messages: [...views.values()],
             versions: [step],
+            rosters: [],
             removed: [],
           },
         },
       ],
       versions: [step],
       members: [],
+      rosters: [],
     };
   }
 
@@ -508,12 +610,14 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
             members: [],
             messages: [message],
             versions: [step],
+            rosters: [],
             removed: [],
           },
         },
       ],
       versions: [step],
       members: [],
+      rosters: [],
     };
   }
 
@@ -591,17 +695,18 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
 
   function receipt(callerId: number, op: OpOfKind<'deliveredUpTo' | 'readUpTo'>): Outcome {
     const conversation = conversations.get(op.conversationId);
-    const mine = members.find(
-      (m) => m.conversationId === op.conversationId && m.userId === callerId,
-    );
-    if (!conversation || !isParticipant(conversation, callerId) || !mine) {
-      return single(rejected(op.opId, 'NOT_FOUND', 'conversation not found'));
+    const mine = memberRow(op.conversationId, callerId);
+    if (!conversation || !mine || !isParticipant(conversation, callerId)) {
+      const code = mine && conversation?.group ? 'FORBIDDEN' : 'NOT_FOUND';
+      const reason = code === 'FORBIDDEN' ? NO_LONGER_A_MEMBER : 'conversation not found';
+      return single(rejected(op.opId, code, reason));
     }
     // Never past the conversation's last message; a repeat still restamps the members.
     const upTo = Math.min(op.messageId, conversation.lastMessageId ?? 0);
     const isRead = op.kind === 'readUpTo';
     restamp(conversation.conversationId);
     let hasRisen = false;
+    const at = storedNow();
     if (isRead) {
       hasRisen = mine.readUpTo < upTo;
       if (hasRisen) mine.readUpTo = upTo;
@@ -610,14 +715,21 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
       hasRisen = mine.deliveredUpTo < upTo;
       if (hasRisen) mine.deliveredUpTo = upTo;
     }
-    // The seed's status column of what the receipt covers, for REST clients.
-    const at = storedNow();
-    for (const m of messages.values()) {
-      if (m.conversationId !== op.conversationId || m.senderId === callerId) continue;
-      if (m.messageId > op.messageId) continue;
-      if (m.status === 'sent' || (isRead && m.status === 'delivered')) {
-        m.status = isRead ? 'read' : 'delivered';
-        m.updatedAt = at;
+    if (conversation.group) {
+      if (hasRisen) {
+        mine.raised.push({ kind: 'delivered', upTo, at });
+        if (isRead) mine.raised.push({ kind: 'read', upTo, at });
+        markGroupStatuses(conversation.conversationId);
+      }
+    } else {
+      // The seed's status column of what the receipt covers, for REST clients.
+      for (const m of messages.values()) {
+        if (m.conversationId !== op.conversationId || m.senderId === callerId) continue;
+        if (m.messageId > op.messageId) continue;
+        if (m.status === 'sent' || (isRead && m.status === 'delivered')) {
+          m.status = isRead ? 'read' : 'delivered';
+          m.updatedAt = at;
+        }
       }
     }
     if (!hasRisen) return single({ opId: op.opId, status: 'accepted', duplicate: true });
@@ -637,12 +749,424 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
             members: [member],
             messages: [],
             versions: [],
+            rosters: [],
             removed: [],
           },
         },
       ],
       versions: [],
       members: [member],
+      rosters: [],
+    };
+  }
+
+  /** The seed's status column in a group (docs/groups.md, "Receipts"): a message is
+   * delivered once every other current member has it, read once every one of them read
+   * it; set for every message that is so now, which catches up on any a receipt before
+   * this one left behind. */
+  function markGroupStatuses(conversationId: number): void {
+    const current = membersOf(conversationId).filter(isCurrent);
+    for (const m of messages.values()) {
+      if (m.conversationId !== conversationId || m.status === 'read') continue;
+      const others = current.filter((o) => o.userId !== m.senderId);
+      if (others.length === 0) continue;
+      if (others.every((o) => o.readUpTo >= m.messageId)) m.status = 'read';
+      else if (others.every((o) => o.deliveredUpTo >= m.messageId)) m.status = 'delivered';
+    }
+  }
+
+  // --- groups -------------------------------------------------------------------------
+
+  const groupKey = (creatorId: number, clientConvId: string) => `g:${creatorId}:${clientConvId}`;
+  const nameOf = (userId: number) => users.get(userId) ?? '';
+  const zeroMarks = (conversationId: number, userId: number): MemberState => ({
+    conversationId,
+    userId,
+    deliveredUpTo: 0,
+    readUpTo: 0,
+  });
+
+  /** Users who joined a group meet each other and its other members: each side hears who
+   * of the other is online. */
+  function introduce(joined: readonly number[], others: readonly number[]): void {
+    const everyone = [...new Set([...joined, ...others])];
+    for (const userId of everyone.filter(isOnline)) {
+      const to = (joined.includes(userId) ? everyone : joined).filter((id) => id !== userId);
+      publish(to, presenceOf(userId));
+    }
+  }
+
+  /** A system message of the server's, in the log as the next message of `conversation`. */
+  function addSystemMessage(
+    conversation: StoredConversation,
+    senderId: number,
+    clientMsgId: string,
+    content: string,
+    at: string,
+  ): StoredMessage {
+    const message: StoredMessage = {
+      messageId: nextMessageId++,
+      conversationId: conversation.conversationId,
+      senderId,
+      messageType: 'system',
+      content,
+      createdAt: at,
+      updatedAt: at,
+      status: 'sent',
+      isEdited: false,
+      isDeleted: false,
+      fileUrl: null,
+      fileName: null,
+      fileSize: null,
+      clientMsgId,
+      attachment: null,
+      replyTo: null,
+      reactions: [],
+      changeEpoch: epoch,
+    };
+    messages.set(message.messageId, message);
+    conversation.version += 1;
+    conversation.lastMessageId = message.messageId;
+    conversation.lastMessageAt = at;
+    conversation.updatedAt = at;
+    return message;
+  }
+
+  function createGroup(
+    callerId: number,
+    op: OpOfKind<'createGroup'>,
+  ): Outcome & { conversationId: number | null; refusal: string | null } {
+    const refuse = (code: RejectCode, reason: string) => ({
+      ...single(rejected(op.opId, code, reason)),
+      conversationId: null,
+      refusal: reason,
+    });
+    const pairKey = groupKey(callerId, op.clientConvId);
+    const existing = [...conversations.values()].find((c) => c.pairKey === pairKey);
+    if (existing) {
+      // A retry: the group as it is now, without a step (the duplicate says catch up).
+      const written = ownMessage(callerId, op.opId);
+      const roster = rosterOf(existing);
+      return {
+        ...single({
+          opId: op.opId,
+          status: 'accepted',
+          conversation: viewFor(existing, callerId),
+          roster,
+          ...(written ? { message: currentCopy(written) } : {}),
+          duplicate: true,
+        }),
+        rosters: [roster],
+        conversationId: existing.conversationId,
+        refusal: null,
+      };
+    }
+    if (op.memberIds.includes(callerId)) {
+      return refuse('VALIDATION_FAILED', 'memberIds: the creator is a member already');
+    }
+    if (op.conversationType !== 'general' && op.contextId === null) {
+      return refuse('VALIDATION_FAILED', 'contextId: a service or request group needs one');
+    }
+    const unknown = op.memberIds.filter((id) => !users.has(id));
+    if (unknown.length > 0) return refuse('NOT_FOUND', `user not found: ${unknown.join(', ')}`);
+    const at = storedNow();
+    const created: StoredConversation = {
+      conversationId: nextConversationId++,
+      user1Id: callerId,
+      user2Id: callerId,
+      conversationType: op.conversationType,
+      contextId: op.contextId,
+      contextTitle: op.contextTitle,
+      createdAt: at,
+      updatedAt: at,
+      lastMessageId: null,
+      lastMessageAt: null,
+      pairKey,
+      version: 0,
+      group: {
+        title: op.title,
+        clientConvId: op.clientConvId,
+        rosterVersion: 1,
+        rosterEpoch: epoch,
+      },
+    };
+    const { conversationId } = created;
+    conversations.set(conversationId, created);
+    const joinOrder = nextJoin++;
+    for (const userId of [callerId, ...op.memberIds]) {
+      const role = userId === callerId ? 'admin' : 'member';
+      members.push(newMember(conversationId, userId, role, at, joinOrder));
+    }
+    const text = systemText(
+      nameOf(callerId),
+      { type: 'create', title: op.title },
+      op.memberIds.map(nameOf),
+    );
+    const message = currentCopy(addSystemMessage(created, callerId, op.opId, text, at));
+    // Everyone came with this message, the first they may see.
+    const versions: VersionStep[] = [{ conversationId, from: null, to: created.version }];
+    const roster = rosterOf(created);
+    const everyone = roster.members.map((m) => m.userId);
+    const marks = everyone.map((userId) => zeroMarks(conversationId, userId));
+    introduce(everyone, []);
+    return {
+      results: [
+        {
+          opId: op.opId,
+          status: 'accepted',
+          conversation: viewFor(created, callerId),
+          roster,
+          message,
+        },
+      ],
+      publications: everyone.map((viewerId) => ({
+        to: [viewerId],
+        changes: {
+          conversations: [viewFor(created, viewerId)],
+          members: marks,
+          messages: [message],
+          versions,
+          rosters: [roster],
+          removed: [],
+        },
+      })),
+      versions,
+      members: marks,
+      rosters: [roster],
+      conversationId,
+      refusal: null,
+    };
+  }
+
+  interface GroupPlan {
+    /** Members who come (add) or go (remove, leave). */
+    joined: number[];
+    left: number[];
+    /** Who becomes admin because the last admin left. */
+    promote: number | null;
+  }
+
+  /** What `change` does to a group of `current` members (in the order they joined): a
+   * plan, a refusal, or null when there is nothing to do (the change is done already). */
+  function planOf(
+    callerId: number,
+    change: GroupChange,
+    current: readonly StoredMember[],
+  ): GroupPlan | { code: RejectCode; reason: string } | null {
+    const isIn = (userId: number) => current.some((m) => m.userId === userId);
+    const none: GroupPlan = { joined: [], left: [], promote: null };
+    switch (change.type) {
+      case 'rename':
+        return none;
+      case 'add': {
+        const joined = change.userIds.filter((id) => !isIn(id));
+        if (joined.length === 0) return null;
+        if (current.length + joined.length > GROUP_LIMITS.maxMembers) {
+          return {
+            code: 'VALIDATION_FAILED',
+            reason: `a group has at most ${GROUP_LIMITS.maxMembers} members`,
+          };
+        }
+        const unknown = joined.filter((id) => !users.has(id));
+        if (unknown.length > 0) {
+          return { code: 'NOT_FOUND', reason: `user not found: ${unknown.join(', ')}` };
+        }
+        return { ...none, joined };
+      }
+      case 'remove':
+        if (change.userId === callerId) {
+          return { code: 'VALIDATION_FAILED', reason: 'userId: to leave the group, leave it' };
+        }
+        return isIn(change.userId) ? { ...none, left: [change.userId] } : null;
+      case 'leave': {
+        const staying = current.filter((m) => m.userId !== callerId);
+        // The last admin gone, the longest-standing member takes over.
+        const promote = staying.some((m) => m.role === 'admin')
+          ? null
+          : (staying[0]?.userId ?? null);
+        return { ...none, left: [callerId], promote };
+      }
+    }
+  }
+
+  /** A change this user made already (its system message is stored): the answer as it
+   * would be now, telling nobody again. */
+  function repeatedChange(callerId: number, opId: string, written: StoredMessage): Outcome {
+    const conversation = conversations.get(written.conversationId);
+    const mine = memberRow(written.conversationId, callerId);
+    return single({
+      opId,
+      status: 'accepted',
+      duplicate: true,
+      ...(conversation && mine ? { conversation: viewFor(conversation, callerId) } : {}),
+      message: currentCopy(written),
+      ...(conversation?.group && mine && isCurrent(mine) ? { roster: rosterOf(conversation) } : {}),
+    });
+  }
+
+  function changeGroup(
+    callerId: number,
+    conversationId: number,
+    op: OpOfKind<'changeGroup'>,
+  ): Outcome {
+    const written = ownMessage(callerId, op.opId);
+    if (written) return repeatedChange(callerId, op.opId, written);
+    const conversation = conversations.get(conversationId);
+    const mine = memberRow(conversationId, callerId);
+    if (!conversation || !mine) {
+      return single(rejected(op.opId, 'NOT_FOUND', 'conversation not found'));
+    }
+    const { group } = conversation;
+    if (!group) return single(rejected(op.opId, 'VALIDATION_FAILED', 'not a group'));
+    if (!isCurrent(mine)) return single(rejected(op.opId, 'FORBIDDEN', NO_LONGER_A_MEMBER));
+    const { change } = op;
+    if (change.type !== 'leave' && mine.role !== 'admin') {
+      return single(rejected(op.opId, 'FORBIDDEN', 'only an admin of the group can do this'));
+    }
+    const plan = planOf(
+      callerId,
+      change,
+      membersOf(conversationId).filter(isCurrent).sort(byJoining),
+    );
+    // Two admins who did the same offline: the second is accepted and writes nothing.
+    if (plan === null) return single({ opId: op.opId, status: 'accepted' });
+    if ('code' in plan) return single(rejected(op.opId, plan.code, plan.reason));
+
+    const at = storedNow();
+    const text = systemText(
+      nameOf(callerId),
+      change,
+      (change.type === 'add' ? plan.joined : plan.left).map(nameOf),
+    );
+    const stored = addSystemMessage(conversation, callerId, op.opId, text, at);
+    if (change.type === 'rename') group.title = change.title;
+    else {
+      group.rosterVersion += 1;
+      group.rosterEpoch = epoch;
+    }
+    const joinOrder = nextJoin++;
+    for (const userId of plan.joined) {
+      const row = memberRow(conversationId, userId);
+      const joined = row ?? newMember(conversationId, userId, 'member', at, joinOrder);
+      if (!row) members.push(joined);
+      // A member added later sees the log from the message that says so.
+      Object.assign(joined, {
+        role: 'member',
+        joinedAt: at,
+        joinOrder,
+        historyFrom: stored.messageId,
+        historyTo: null,
+      });
+    }
+    // Restamped while still current, so those who go hear of it too.
+    restamp(conversationId);
+    for (const userId of plan.left) {
+      const row = memberRow(conversationId, userId);
+      if (row) Object.assign(row, { historyTo: stored.messageId, role: 'member' });
+    }
+    const promoted = plan.promote === null ? undefined : memberRow(conversationId, plan.promote);
+    if (promoted) promoted.role = 'admin';
+
+    const message = syncMessage(stored, conversation.version);
+    const step: VersionStep = {
+      conversationId,
+      from: conversation.version - 1,
+      to: conversation.version,
+    };
+    const roster = rosterOf(conversation);
+    const current = roster.members.map((m) => m.userId);
+    const newcomers = plan.joined.map((userId) => zeroMarks(conversationId, userId));
+    const told = (viewerId: number, changes: Omit<ChangeSet, 'conversations'>): Publication => ({
+      to: [viewerId],
+      changes: { ...changes, conversations: [viewFor(conversation, viewerId)] },
+    });
+    const publications = [
+      ...current
+        .filter((id) => !plan.joined.includes(id))
+        .map((id) =>
+          told(id, {
+            members: newcomers,
+            messages: [message],
+            versions: [step],
+            rosters: [roster],
+            removed: [],
+          }),
+        ),
+      // The message that added them is the first they may see.
+      ...plan.joined.map((id) =>
+        told(id, {
+          members: current.map((userId) => zeroMarks(conversationId, userId)),
+          messages: [message],
+          versions: [{ ...step, from: null }],
+          rosters: [roster],
+          removed: [],
+        }),
+      ),
+      // The group stays theirs, read-only, up to this message.
+      ...plan.left.map((id) =>
+        told(id, { members: [], messages: [message], versions: [], rosters: [], removed: [] }),
+      ),
+    ];
+    if (change.type === 'add') {
+      introduce(
+        change.userIds,
+        current.filter((id) => !change.userIds.includes(id)),
+      );
+    }
+    const isGone = plan.left.includes(callerId);
+    return {
+      results: [
+        {
+          opId: op.opId,
+          status: 'accepted',
+          conversation: viewFor(conversation, callerId),
+          message,
+          ...(isGone ? {} : { roster }),
+        },
+      ],
+      publications,
+      versions: isGone ? [] : [step],
+      members: isGone ? [] : newcomers,
+      rosters: isGone ? [] : [roster],
+    };
+  }
+
+  /** For one of the caller's messages, each other current member who may see it, and
+   * whether and when they first had it and read it. */
+  function receiptDetails(callerId: number, request: ReceiptDetailsRequest): ReceiptDetails {
+    const conversation = conversations.get(request.conversationId);
+    const message = messages.get(request.messageId);
+    if (
+      !conversation ||
+      !memberRow(conversation.conversationId, callerId) ||
+      message?.conversationId !== conversation.conversationId ||
+      message.senderId !== callerId
+    ) {
+      throw new TransportError('permanent', 'NOT_FOUND', 'message not found');
+    }
+    const { messageId } = message;
+    const firstAt = (m: StoredMember, kind: 'delivered' | 'read') =>
+      m.raised
+        .filter((r) => r.kind === kind && r.upTo >= messageId)
+        .map((r) => r.at)
+        .sort()[0] ?? null;
+    return {
+      messageId,
+      members: membersOf(conversation.conversationId)
+        .filter((m) => isCurrent(m) && m.userId !== callerId && m.historyFrom <= messageId)
+        .sort((a, b) => nameOf(a.userId).localeCompare(nameOf(b.userId)) || a.userId - b.userId)
+        .map((m) => {
+          const isRead = m.readUpTo >= messageId;
+          const isDelivered = isRead || m.deliveredUpTo >= messageId;
+          return {
+            userId: m.userId,
+            displayName: nameOf(m.userId),
+            isDelivered,
+            isRead,
+            deliveredAt: isDelivered ? firstAt(m, 'delivered') : null,
+            readAt: isRead ? firstAt(m, 'read') : null,
+          };
+        }),
     };
   }
 
@@ -652,7 +1176,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
     const results: OpResult[] = [];
     const outcomes: Outcome[] = [];
     const ops = rawOps.map((raw) => pushOpSchema.safeParse(raw));
-    const sendTarget = (op: OpOfKind<'send'>): number | OpResult => {
+    const sendTarget = (op: OpOfKind<'send' | 'changeGroup'>): number | OpResult => {
       if ('conversationId' in op.conversation) return op.conversation.conversationId;
       const made = created.get(op.conversation.clientConvId);
       if (!made) {
@@ -671,12 +1195,27 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
       }
       return made.conversationId;
     };
+    // A message sent twice in one push is a duplicate too, but its events went out with
+    // the first copy: only one stored before this push tells of a lost answer.
+    const duplicated = new Set<number>();
+    const mentioned = new Set<string>();
+    const answered = (run: readonly PushOp[], answers: readonly OpResult[]) => {
+      run.forEach((op, index) => {
+        const key = `${op.kind}:${'clientMsgId' in op ? op.clientMsgId : op.opId}`;
+        const result = answers[index];
+        if (result?.status === 'accepted' && result.duplicate && result.message) {
+          if (!mentioned.has(key)) duplicated.add(result.message.conversationId);
+        }
+        mentioned.add(key);
+      });
+      results.push(...answers);
+    };
     let i = 0;
     while (i < ops.length) {
       const parsed = ops[i];
       if (!parsed?.success) {
-        const raw = rawOps[i];
-        results.push(rejected(raw?.opId ?? '', 'VALIDATION_FAILED', 'invalid operation'));
+        const issues = parsed?.error.issues ?? [];
+        results.push(rejected(opIdOf(rawOps[i]), 'VALIDATION_FAILED', summarize(issues)));
         i++;
         continue;
       }
@@ -684,7 +1223,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
       if (op.kind === 'send') {
         const target = sendTarget(op);
         if (typeof target !== 'number') {
-          results.push(target);
+          answered([op], [target]);
           i++;
           continue;
         }
@@ -697,7 +1236,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
           run.push(next.data);
         }
         const outcome = sendRun(callerId, target, run);
-        results.push(...outcome.results);
+        answered(run, outcome.results);
         outcomes.push(outcome);
         i += run.length;
         continue;
@@ -712,10 +1251,27 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
             : { refusal: made.refusal ?? 'refused' },
         );
         outcome = made;
+      } else if (op.kind === 'createGroup') {
+        const made = createGroup(callerId, op);
+        created.set(
+          op.clientConvId,
+          made.conversationId !== null
+            ? { conversationId: made.conversationId }
+            : { refusal: made.refusal ?? 'refused' },
+        );
+        outcome = made;
+      } else if (op.kind === 'changeGroup') {
+        const target = sendTarget(op);
+        if (typeof target !== 'number') {
+          answered([op], [target]);
+          i++;
+          continue;
+        }
+        outcome = changeGroup(callerId, target, op);
       } else if (op.kind === 'edit' || op.kind === 'delete') outcome = changeMessage(callerId, op);
       else if (op.kind === 'react') outcome = react(callerId, op);
       else outcome = receipt(callerId, op);
-      results.push(...outcome.results);
+      answered([op], outcome.results);
       outcomes.push(outcome);
       i++;
     }
@@ -725,11 +1281,6 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
       }
     }
     // A retried push whose first answer was lost: its events may have been lost with it.
-    const duplicated = new Set(
-      results.flatMap((r) =>
-        r.status === 'accepted' && r.duplicate && r.message ? [r.message.conversationId] : [],
-      ),
-    );
     for (const conversationId of duplicated) {
       const conversation = conversations.get(conversationId);
       if (conversation) {
@@ -744,6 +1295,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
       results,
       versions: outcomes.flatMap((o) => o.versions),
       members: outcomes.flatMap((o) => o.members),
+      rosters: outcomes.flatMap((o) => o.rosters),
     };
   }
 
@@ -807,20 +1359,28 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
             ...(covered.partial ? { partial: covered.partial.position } : {}),
           },
         };
-    const shownConversations = shown.flatMap((m) => {
+    const conversationOf = (m: StoredMember) => {
       const c = conversations.get(m.conversationId);
       return c ? [c] : [];
-    });
+    };
+    // A group the user left stays, read-only: its view and messages, nothing of who is in
+    // it now or how far it went on.
+    const present = shown.filter(isCurrent).flatMap(conversationOf);
     return {
       changes: {
-        conversations: shownConversations.map((c) => viewFor(c, userId)),
-        members: shownConversations.flatMap((c) => membersOf(c.conversationId).map(memberState)),
+        conversations: shown.flatMap(conversationOf).map((c) => viewFor(c, userId)),
+        members: present.flatMap((c) =>
+          membersOf(c.conversationId).filter(isCurrent).map(memberState),
+        ),
         messages: covered.messages,
-        versions: covered.full.map((m) => ({
+        versions: covered.full.filter(isCurrent).map((m) => ({
           conversationId: m.conversationId,
           from: null,
           to: conversations.get(m.conversationId)?.version ?? 0,
         })),
+        rosters: present.flatMap((c) =>
+          c.group && c.group.rosterEpoch > cursor.base ? [rosterOf(c)] : [],
+        ),
         removed: [],
       },
       cursor: encodeCursor(next),
@@ -840,9 +1400,16 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
     partial: { member: StoredMember; position: NonNullable<PageState['partial']> } | null;
     messages: SyncMessage[];
   } {
-    const changedIn = (conversationId: number) =>
+    /** What changed of the conversation that this member may see. */
+    const changedIn = (member: StoredMember) =>
       [...messages.values()]
-        .filter((m) => m.conversationId === conversationId && m.changeEpoch > cursor.base)
+        .filter(
+          (m) =>
+            m.conversationId === member.conversationId &&
+            m.changeEpoch > cursor.base &&
+            m.messageId >= member.historyFrom &&
+            m.messageId <= (member.historyTo ?? MAX_ID),
+        )
         .sort((a, b) => a.changeEpoch - b.changeEpoch || a.messageId - b.messageId);
     // The version is read before the messages: a copy is never labelled newer than it is.
     const label = (m: StoredMessage) =>
@@ -851,7 +1418,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
     let room = budget;
     let first: StoredMember | null = null;
     for (const member of walked) {
-      const n = changedIn(member.conversationId).length;
+      const n = changedIn(member).length;
       if (n > room) {
         if (full.length === 0) first = member;
         break;
@@ -859,16 +1426,15 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
       full.push(member);
       room -= n;
     }
-    const fullMessages = full
-      .map((m) => m.conversationId)
-      .sort((a, b) => a - b)
-      .flatMap((id) => changedIn(id).map(label));
+    const fullMessages = [...full]
+      .sort((a, b) => a.conversationId - b.conversationId)
+      .flatMap((member) => changedIn(member).map(label));
     if (!first) return { full, partial: null, messages: fullMessages };
     const from =
       page.partial?.conversationId === first.conversationId
         ? page.partial
         : { epoch: cursor.base, messageId: 0 };
-    const rest = changedIn(first.conversationId).filter(
+    const rest = changedIn(first).filter(
       (m) =>
         m.changeEpoch > from.epoch ||
         (m.changeEpoch === from.epoch && m.messageId > from.messageId),
@@ -1024,6 +1590,12 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
           pullResultSchema.parse(pull(userId, { cursor: request.cursor, limit, check })),
         );
       },
+      async receiptDetails(request) {
+        await Promise.resolve();
+        if (isOffline) throw networkError('offline');
+        if (hasEnded) throw authError();
+        return receiptDetails(userId, request);
+      },
       subscribe(next) {
         closeStream(false);
         handlers = next;
@@ -1094,6 +1666,19 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
       return { version: conversation.version, members: membersOf(conversationId).map(memberState) };
     },
   };
+}
+
+function opIdOf(raw: unknown): string {
+  if (typeof raw !== 'object' || raw === null || !('opId' in raw)) return '';
+  return typeof raw.opId === 'string' ? raw.opId.slice(0, 64) : '';
+}
+
+/** Why an operation does not parse, as the server words it. */
+function summarize(issues: readonly { path: PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => `${i.path.map(String).join('.') || 'op'}: ${i.message}`)
+    .join('; ');
 }
 
 function copyOf(event: LiveEvent): LiveEvent {

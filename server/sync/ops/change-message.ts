@@ -2,6 +2,7 @@
 // version of its conversation and restamps the message with the epoch; a delete leaves a
 // tombstone (the row stays, its text goes) and wins over any edit, before or after it.
 import { EMPTY_CHANGES, type OpOfKind, type SyncMessage } from '../../../shared/sync/protocol.ts';
+import { notMemberRefusal } from '../../chat/membership.ts';
 import { type MessageRow, toMessageView } from '../../chat/rows.ts';
 import {
   type Caller,
@@ -78,7 +79,12 @@ export async function applyMessageChange(
   } catch (error) {
     if (!(error instanceof Unchanged)) throw error;
     if (error.why === 'not-member') {
-      return resultsOnly([rejected(op.opId, 'NOT_FOUND', 'message not found among your messages')]);
+      const refusal = await notMemberRefusal(ctx.sql, op.opId, conversationId, caller.userId);
+      return resultsOnly([
+        refusal.status === 'rejected' && refusal.code === 'NOT_FOUND'
+          ? rejected(op.opId, 'NOT_FOUND', 'message not found among your messages')
+          : refusal,
+      ]);
     }
     const message = await currentMessage(ctx.sql, target.message_id);
     if (!message) return resultsOnly([rejected(op.opId, 'NOT_FOUND', 'message not found')]);
@@ -108,7 +114,7 @@ export async function applyMessageChange(
     await ctx.releaseUpload?.(target.attachment_id);
   }
   const step = { conversationId, from: version - 1, to: version };
-  const to = (await ctx.participants.of(conversationId)) ?? [caller.userId];
+  const to = (await ctx.participants.seeing(conversationId, message.messageId)) ?? [caller.userId];
   return {
     results: [{ opId: op.opId, status: 'accepted', message }],
     publications: [

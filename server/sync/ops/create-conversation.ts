@@ -7,6 +7,7 @@ import type { ChangeSet, OpOfKind } from '../../../shared/sync/protocol.ts';
 import { type ConversationKey, pairKey } from '../../chat/conversations.ts';
 import {
   CONVERSATION_COLUMN_LIST,
+  CONVERSATION_JOINS,
   type ConversationRow,
   toConversationView,
 } from '../../chat/rows.ts';
@@ -37,10 +38,9 @@ async function viewFor(
       ? ['c.pair_key', where.pairKey]
       : ['c.conversation_id', where.conversationId];
   const [row] = await sql.rows<ConversationRow>(
-    `SELECT ${CONVERSATION_COLUMN_LIST} FROM conversations c
-       JOIN users u ON u.user_id = IF(c.user1_id = ?, c.user2_id, c.user1_id)
+    `SELECT ${CONVERSATION_COLUMN_LIST} FROM conversations c ${CONVERSATION_JOINS}
       WHERE ${column} = ?`,
-    [viewerId, value],
+    [viewerId, viewerId, value],
   );
   return row ? toConversationView(row) : null;
 }
@@ -58,6 +58,7 @@ function announcement(view: ConversationView, userIds: readonly number[]): Chang
     })),
     messages: [],
     versions: [{ conversationId: view.conversationId, from: null, to: 0 }],
+    rosters: [],
     removed: [],
   };
 }

@@ -8,10 +8,11 @@ import type { SqlRunner } from '../../db/sql.ts';
 /** Takes the conversation's next message version (LAST_INSERT_ID) and restamps its
  * members, if the caller is one of them; locks the conversation's row. */
 export const BUMP_VERSION_SQL = `UPDATE conversations c
+    JOIN conversation_members actor ON actor.conversation_id = c.conversation_id AND actor.left_at IS NULL
     JOIN sync_clock k ON k.id = 1
     JOIN conversation_members mm ON mm.conversation_id = c.conversation_id AND mm.left_at IS NULL
      SET c.message_version = LAST_INSERT_ID(c.message_version + 1), mm.change_epoch = k.epoch
-   WHERE c.conversation_id = ? AND ? IN (c.user1_id, c.user2_id)`;
+   WHERE c.conversation_id = ? AND actor.user_id = ?`;
 
 /** The epoch a changed row is stamped with, for the pull's cursor. */
 export const EPOCH_STAMP = '(SELECT epoch FROM sync_clock WHERE id = 1 LOCK IN SHARE MODE)';

@@ -7,6 +7,7 @@
 
 import { REACTION_LIMITS, reactionStamp } from '../../../shared/reactions.ts';
 import { EMPTY_CHANGES, type OpOfKind } from '../../../shared/sync/protocol.ts';
+import { notMemberRefusal } from '../../chat/membership.ts';
 import type { SqlRunner } from '../../db/sql.ts';
 import { type Caller, type Outcome, rejected, resultsOnly, type SyncContext } from '../context.ts';
 import { BUMP_VERSION_SQL, currentMessage, EPOCH_STAMP } from './message-change.ts';
@@ -50,9 +51,10 @@ interface Target {
 async function targetOf(sql: SqlRunner, caller: Caller, op: ReactOp): Promise<Target | null> {
   const [row] = await sql.rows<Target>(
     `SELECT m.message_id, m.conversation_id, m.is_deleted FROM messages m
-       JOIN conversations c ON c.conversation_id = m.conversation_id
-      WHERE m.message_id = ? AND ? IN (c.user1_id, c.user2_id)`,
-    [op.message.messageId, caller.userId],
+       JOIN conversation_members me ON me.conversation_id = m.conversation_id AND me.user_id = ?
+      WHERE m.message_id = ? AND m.message_id >= me.history_from
+        AND m.message_id <= COALESCE(me.history_to, m.message_id)`,
+    [caller.userId, op.message.messageId],
   );
   return row ?? null;
 }
@@ -104,7 +106,9 @@ export async function applyReaction(
       outcome = error.why;
       return null;
     });
-  if (outcome === 'not-member') return resultsOnly([rejected(op.opId, 'NOT_FOUND', NOT_FOUND)]);
+  if (outcome === 'not-member') {
+    return resultsOnly([await notMemberRefusal(ctx.sql, op.opId, conversationId, caller.userId)]);
+  }
   if (outcome === 'too-many') {
     return resultsOnly([rejected(op.opId, 'VALIDATION_FAILED', TOO_MANY)]);
   }
@@ -117,7 +121,7 @@ export async function applyReaction(
     return resultsOnly([{ opId: op.opId, status: 'accepted', message, duplicate }]);
   }
   const step = { conversationId, from: version - 1, to: version };
-  const to = (await ctx.participants.of(conversationId)) ?? [caller.userId];
+  const to = (await ctx.participants.seeing(conversationId, message.messageId)) ?? [caller.userId];
   return {
     results: [{ opId: op.opId, status: 'accepted', message }],
     publications: [{ to, changes: { ...EMPTY_CHANGES, messages: [message], versions: [step] } }],

@@ -2,8 +2,13 @@
 // §3.5): the member row's delivered/read mark (never past the conversation's last
 // message), every member's index row, and the seed's messages.status of the messages it
 // covers, which stays true for REST clients. No message is renumbered or sent again.
+// In a group a message is delivered (read) once every other member has it (read it):
+// that status is set by a statement of its own, which also catches up on any an earlier
+// receipt left behind, and the time of each raise is noted for "Read by".
 import { EMPTY_CHANGES, type OpOfKind, type OpResult } from '../../../shared/sync/protocol.ts';
-import { type Caller, type Outcome, rejected, resultsOnly, type SyncContext } from '../context.ts';
+import { notMemberRefusal } from '../../chat/membership.ts';
+import type { SqlRunner } from '../../db/sql.ts';
+import { type Caller, type Outcome, resultsOnly, type SyncContext } from '../context.ts';
 
 type ReceiptOp = OpOfKind<'deliveredUpTo' | 'readUpTo'>;
 
@@ -37,10 +42,12 @@ function receiptStatement(
     sql: `UPDATE conversations c
       JOIN sync_clock k ON k.id = 1
       JOIN conversation_members mm ON mm.conversation_id = c.conversation_id AND mm.left_at IS NULL
-      LEFT JOIN messages m ON m.conversation_id = mm.conversation_id AND m.sender_id = mm.user_id
-           AND mm.user_id <> ? AND m.message_id <= ? AND (m.status IN ${below} OR m.status IS NULL)
+      JOIN conversation_members actor ON actor.conversation_id = c.conversation_id AND actor.left_at IS NULL
+      LEFT JOIN messages m ON c.is_group = 0 AND m.conversation_id = mm.conversation_id
+           AND m.sender_id = mm.user_id AND mm.user_id <> ? AND m.message_id <= ?
+           AND (m.status IN ${below} OR m.status IS NULL)
        SET ${sets.join(', ')}
-     WHERE c.conversation_id = ? AND ? IN (c.user1_id, c.user2_id)`,
+     WHERE c.conversation_id = ? AND actor.user_id = ?`,
     values: [reader, messageId, ...setValues, conversationId, reader],
   };
 }
@@ -58,8 +65,11 @@ export async function applyReceipt(
     const participants = await ctx.participants.of(conversationId);
     const result: OpResult = participants?.includes(me)
       ? { opId: op.opId, status: 'accepted', duplicate: true }
-      : rejected(op.opId, 'NOT_FOUND', 'conversation not found');
+      : await notMemberRefusal(ctx.sql, op.opId, conversationId, me);
     return resultsOnly([result]);
+  }
+  if (await ctx.participants.isGroup(conversationId)) {
+    await noteGroupReceipt(ctx.sql, op.kind, conversationId, me, mark);
   }
   // A delivered receipt leaves the read mark where it was (member states merge by
   // maximum, so 0 changes nothing).
@@ -81,4 +91,52 @@ export async function applyReceipt(
     versions: [],
     members: [member],
   };
+}
+
+/** A group's part of a receipt: when the mark rose, and the seed's status of every
+ * message all its other current members now have (or have read). A message is covered
+ * when every member but its sender is at or past it: below the lowest mark, or, for the
+ * lowest member's own messages, below the second lowest. */
+async function noteGroupReceipt(
+  sql: SqlRunner,
+  kind: ReceiptOp['kind'],
+  conversationId: number,
+  reader: number,
+  mark: number,
+): Promise<void> {
+  const isRead = kind === 'readUpTo';
+  await sql.write(
+    `INSERT IGNORE INTO receipt_marks (conversation_id, up_to, user_id, kind)
+     VALUES ${isRead ? "(?, ?, ?, 'delivered'), (?, ?, ?, 'read')" : "(?, ?, ?, 'delivered')"}`,
+    isRead
+      ? [conversationId, mark, reader, conversationId, mark, reader]
+      : [conversationId, mark, reader],
+  );
+  // Reading implies delivery: a read receipt may complete a message's delivery too.
+  await markCovered(sql, conversationId, 'delivered');
+  if (isRead) await markCovered(sql, conversationId, 'read');
+}
+
+/** Sets the seed's status of every message of the group all its other current members
+ * are at or past, by their delivered or read marks. */
+async function markCovered(
+  sql: SqlRunner,
+  conversationId: number,
+  status: 'delivered' | 'read',
+): Promise<void> {
+  const [markColumn, below] =
+    status === 'read' ? ['read_up_to', "('sent', 'delivered')"] : ['delivered_up_to', "('sent')"];
+  const lowest = await sql.rows<{ user_id: number; up_to: number }>(
+    `SELECT user_id, ${markColumn} AS up_to FROM conversation_members
+      WHERE conversation_id = ? AND left_at IS NULL ORDER BY ${markColumn}, user_id LIMIT 2`,
+    [conversationId],
+  );
+  const [first, second] = lowest;
+  if (!first || !second) return;
+  await sql.write(
+    `UPDATE messages SET status = '${status}'
+      WHERE conversation_id = ? AND (status IN ${below} OR status IS NULL)
+        AND message_id <= IF(sender_id = ?, ?, ?)`,
+    [conversationId, first.user_id, second.up_to, first.up_to],
+  );
 }

@@ -15,6 +15,7 @@ import {
   type VersionStep,
 } from '../../../shared/sync/protocol.ts';
 import type { ResolvedAttachment } from '../../attachments/resolve.ts';
+import { NO_LONGER_A_MEMBER, standingOf } from '../../chat/membership.ts';
 import { MESSAGE_COLUMN_LIST, type MessageRow, toMessageView } from '../../chat/rows.ts';
 import { placeholders, type SqlRunner } from '../../db/sql.ts';
 import {
@@ -55,7 +56,9 @@ const insertSql = (count: number) => `INSERT IGNORE INTO messages
       () =>
         'SELECT ? AS ord, ? AS conversation_id, ? AS sender_id, ? AS message_type, ? AS content, ? AS client_msg_id, ? AS file_url, ? AS file_name, ? AS file_size, ? AS attachment_id, ? AS attachment_meta, ? AS reply_to_id',
     ).join(' UNION ALL ')}) v
-    JOIN conversations c ON c.conversation_id = v.conversation_id AND v.sender_id IN (c.user1_id, c.user2_id)
+    JOIN conversations c ON c.conversation_id = v.conversation_id
+    STRAIGHT_JOIN conversation_members sm ON sm.conversation_id = c.conversation_id
+         AND sm.user_id = v.sender_id AND sm.left_at IS NULL
    ORDER BY v.ord
      FOR UPDATE`;
 
@@ -446,8 +449,7 @@ async function answerUnstored(ctx: SyncContext, request: SendRequest): Promise<O
   );
   const mine = (op: SendOp) => rows.get(keyOf(caller.userId, op.clientMsgId));
   const isMissing = ops.some((op) => !mine(op));
-  const participants = isMissing ? await ctx.participants.of(conversationId) : null;
-  const isMember = participants?.includes(caller.userId) ?? false;
+  const standing = isMissing ? await standingOf(ctx.sql, conversationId, caller.userId) : null;
   const results = ops.map((op): OpResult => {
     const row = mine(op);
     if (row && row.conversation_id === conversationId) {
@@ -461,7 +463,8 @@ async function answerUnstored(ctx: SyncContext, request: SendRequest): Promise<O
         'client_msg_id already used in another conversation',
       );
     }
-    if (!isMember) return rejected(op.opId, 'NOT_FOUND', 'conversation not found');
+    if (!standing) return rejected(op.opId, 'NOT_FOUND', 'conversation not found');
+    if (!standing.isCurrent) return rejected(op.opId, 'FORBIDDEN', NO_LONGER_A_MEMBER);
     return { opId: op.opId, status: 'retry', reason: 'message not stored' };
   });
   return resultsOnly(results);

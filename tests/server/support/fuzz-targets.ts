@@ -262,6 +262,25 @@ export function pushOpExample(w: FuzzWorld): fc.Arbitrary<Record<string, unknown
     }),
     fc.record({
       ...ids,
+      kind: fc.constant('createGroup'),
+      clientConvId: clientId,
+      title: fc.constantFrom('Lesson planning', 'Zoë’s group 🎉'),
+      memberIds: fc.constant([w.bob.user.userId, w.carol.user.userId]),
+      conversationType: fc.constant('general'),
+      contextId: fc.constant(null),
+      contextTitle: fc.constant(null),
+    }),
+    fc.record({
+      ...ids,
+      kind: fc.constant('changeGroup'),
+      conversation: conversationId.map((id) => ({ conversationId: id })),
+      change: fc.oneof(
+        fc.record({ type: fc.constant('rename'), title: fc.constant('Renamed') }),
+        fc.record({ type: fc.constant('leave') }),
+      ),
+    }),
+    fc.record({
+      ...ids,
       kind: fc.constant('createConversation'),
       clientConvId: clientId,
       otherUserId: fc.constantFrom(w.bob.user.userId, w.carol.user.userId),
@@ -342,6 +361,11 @@ export const PROCEDURE_EXAMPLES: Record<string, (w: FuzzWorld) => fc.Arbitrary<u
   'sync.onPoke': () => fc.constant(undefined),
   'catalog.list': () => fc.constant(undefined),
   'people.search': () => fc.record({ query: fc.constantFrom('Bob', 'Al', 'Carol Third') }),
+  'groups.receiptDetails': (w) =>
+    fc.record({
+      conversationId: fc.constant(w.conversations.aliceBob),
+      messageId: fc.constantFrom(...w.aliceMessages.map((m) => m.messageId)),
+    }),
 };
 
 /** Inputs the contract accepts but the server may still refuse, depending on its state:

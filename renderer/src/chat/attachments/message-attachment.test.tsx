@@ -75,6 +75,7 @@ const noActions: MessageActions = {
   onToggleReaction() {},
   onCopy() {},
   onOpenLink() {},
+  onShowReceipts() {},
 };
 
 function renderBubble(

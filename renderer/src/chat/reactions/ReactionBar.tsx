@@ -8,11 +8,14 @@ export function ReactionBar({
   myUserId,
   nameOf,
   onToggle,
+  isDisabled = false,
 }: {
   reactions: ReactionsView;
   myUserId: number;
   nameOf(userId: number): string;
   onToggle(emoji: string): void;
+  /** Shown but not changeable (the user left the group). */
+  isDisabled?: boolean;
 }) {
   if (reactions.length === 0) return null;
   return (
@@ -28,6 +31,7 @@ export function ReactionBar({
             aria-pressed={isMine}
             aria-label={reactionLabel(reaction, myUserId, nameOf)}
             title={whoReacted(reaction.userIds, myUserId, nameOf)}
+            disabled={isDisabled}
             onClick={() => onToggle(reaction.emoji)}
           >
             <span aria-hidden="true">{reaction.emoji}</span>
