@@ -28,6 +28,7 @@ import {
   introduceMembers,
   introducePartners,
 } from './realtime/online.ts';
+import { startScheduledDelivery } from './scheduled/delivery.ts';
 import type { Services } from './services.ts';
 import { publishChanges } from './sync/apply.ts';
 import { createSyncClock } from './sync/clock.ts';
@@ -92,7 +93,11 @@ export async function startServer(
       void introduceMembers(online, bus, joined, others).catch((err: unknown) =>
         log.warn({ err }, 'could not introduce new group members'),
       ),
+    onScheduledSoon: () => scheduled.wake(),
   });
+  // Every instance delivers scheduled messages; their claims keep them from sending one
+  // twice.
+  const scheduled = startScheduledDelivery(sync);
   const attachmentsDir = join(config.ATTACHMENTS_DIR, address.database);
   const attachments = createAttachments(
     { db, sql, config },
@@ -184,6 +189,7 @@ export async function startServer(
           await new Promise((resolve) => setTimeout(resolve, config.DRAIN_DELAY_MS));
         }
         presence.close();
+        await scheduled.stop();
         attachments.close();
         await http.drain();
         await online.close();

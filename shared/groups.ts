@@ -61,11 +61,12 @@ export interface GroupMemberView {
   role: MemberRole;
 }
 
-/** A group's current members, whole. `version` grows with every membership change: of
- * two rosters a device keeps the higher. */
+/** A group as it is now: its title and its current members, whole. `version` grows with
+ * every change to either: of two rosters a device keeps the higher. */
 export const rosterSchema = z.object({
   conversationId: idSchema,
   version: z.number().int().nonnegative(),
+  title: z.string(),
   members: z.array(rosterMemberSchema).max(GROUP_LIMITS.maxMembers),
 });
 export type Roster = z.infer<typeof rosterSchema>;

@@ -43,6 +43,9 @@ export const messageViewSchema = z.object({
   /** The message this one answers, as the quote shows it; null when it answers none. */
   replyTo: replyViewSchema.nullable().default(null),
   reactions: reactionsViewSchema.default([]),
+  /** When the server sent it on its sender's behalf: the time it was due (a scheduled
+   * message; later than this means it went out late). Null for a message sent directly. */
+  scheduledFor: isoTime.nullable().default(null),
 });
 export type MessageView = z.infer<typeof messageViewSchema>;
 

@@ -29,11 +29,3 @@ export const reactionsViewSchema = z
   .array(z.object({ emoji: z.string(), userIds: z.array(idSchema) }))
   .max(1000);
 export type ReactionsView = z.infer<typeof reactionsViewSchema>;
-
-/** The order-independent stamp of a change: later time wins, then the larger op id (the
- * device's ids are time-ordered). A device's clock may run ahead: a change is never
- * later than when it arrived. */
-export function reactionStamp(at: string, arrivedMs: number, opId: string): string {
-  const time = new Date(Math.min(Date.parse(at), arrivedMs)).toISOString();
-  return `${time}|${opId}`;
-}

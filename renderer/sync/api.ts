@@ -39,6 +39,12 @@ export interface CreateGroupRequest {
   contextTitle: string | null;
 }
 
+/** What changes of a message written for later: its text, its time, or both. */
+export interface ScheduledChange {
+  content?: string;
+  dueAt?: Date;
+}
+
 /** A message from someone else that this device just stored for the first time. */
 export interface IncomingMessage {
   message: LocalMessage;
@@ -63,6 +69,20 @@ export interface SyncEngineApi {
   /** Puts this user's reaction with `emoji` on a message the server has, or takes it
    * back; works offline. */
   toggleReaction(clientMsgId: string, emoji: string): Promise<void>;
+  /** Writes a text message for later: the server sends it at `dueAt` as this user, even
+   * with every device of theirs off. Works offline; returns the id it will have once sent.
+   * Throws when the text or the time cannot be sent (at most a year ahead). */
+  scheduleMessage(convKey: string, content: string, dueAt: Date): Promise<string>;
+  /** Changes the text or the time of a message still waiting (or one the server could
+   * not send: it is scheduled again). Throws once it was sent. */
+  changeScheduled(clientMsgId: string, change: ScheduledChange): Promise<void>;
+  /** Sends a waiting message now instead of at its time. */
+  sendScheduledNow(clientMsgId: string): Promise<void>;
+  /** Takes back a waiting message; it is never sent. */
+  cancelScheduled(clientMsgId: string): Promise<void>;
+  /** Takes one whose failure was shown (not sent, or a change that came too late) off
+   * the list. */
+  dismissScheduled(clientMsgId: string): Promise<void>;
   /** Stops a pending file's upload; the message fails, and a retry resumes it. */
   cancelUpload(clientMsgId: string): Promise<void>;
   retry(clientMsgId: string): Promise<void>;

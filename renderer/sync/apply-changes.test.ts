@@ -54,6 +54,7 @@ function message(messageId: number, version: number, fields: Partial<SyncMessage
     attachment: null,
     replyTo: null,
     reactions: [],
+    scheduledFor: null,
     clientMsgId: crypto.randomUUID(),
     version,
     ...fields,

@@ -25,12 +25,21 @@ import { confirmedFacts, groupFromView } from './groups.ts';
 import { marksOf, receiptFields, withMemberMarks } from './marks.ts';
 import { mergeMessage } from './message-merge.ts';
 import { newReactions } from './reactions.ts';
+import { applyScheduledViews } from './scheduled-store.ts';
 
 const WRITE_CHUNK = 1000;
 
 /** Every table a change set can touch: callers open their transaction over these. */
 export function changeTables(db: ChatDatabase) {
-  return [db.conversations, db.messages, db.outbox, db.syncState, db.drafts, db.attachments];
+  return [
+    db.conversations,
+    db.messages,
+    db.outbox,
+    db.syncState,
+    db.drafts,
+    db.attachments,
+    db.scheduled,
+  ];
 }
 
 /** How the version steps of a change set are read (DESIGN §3.3, docs/sync.md):
@@ -125,6 +134,7 @@ async function rewriteConversationRefs(
     .anyOf([
       [convKey, 'send'],
       [convKey, 'changeGroup'],
+      [convKey, 'schedule'],
     ])
     .modify((entry) => {
       entry.op = withServerRef(entry.op, conversationId);
@@ -149,6 +159,12 @@ async function mergeConversationInto(db: ChatDatabase, from: string, into: strin
   const [fromDraft, intoDraft] = await db.drafts.bulkGet([from, into]);
   if (fromDraft && !intoDraft) await db.drafts.put({ ...fromDraft, convKey: into });
   await db.drafts.delete(from);
+  await db.scheduled
+    .where('convKey')
+    .equals(from)
+    .modify((s) => {
+      s.convKey = into;
+    });
   await db.conversations.delete(from);
 }
 
@@ -403,6 +419,7 @@ async function dropConversation(db: ChatDatabase, key: string): Promise<void> {
     .between([key, Dexie.minKey], [key, Dexie.maxKey]);
   await range.delete();
   await db.outbox.where('convKey').equals(key).delete();
+  await db.scheduled.where('convKey').equals(key).delete();
   await db.drafts.delete(key);
   await db.conversations.delete(key);
 }
@@ -437,6 +454,9 @@ export async function applyChanges(
     ...changes.rosters.map((r) => r.conversationId),
     ...changes.removed,
   ]);
+  // This user's own scheduled messages: they name their conversation, but need nothing of
+  // it to be stored.
+  await applyScheduledViews(db, changes.scheduled ?? []);
   if (ids.size === 0) return applied;
   const known = await db.conversations
     .where('serverId')
@@ -463,7 +483,6 @@ export async function applyChanges(
     touched,
     gaps: applied.gaps,
     removed,
-    mode,
   });
 
   const delivered = await storeMessages(
@@ -558,15 +577,10 @@ async function applyGroupChanges(
   changes: ChangeSet,
   byServerId: Map<number, LocalConversation>,
   leftBefore: ReadonlyMap<number, number | null>,
-  into: {
-    touched: Set<string>;
-    gaps: Set<number>;
-    removed: ReadonlySet<number>;
-    mode: ApplyMode;
-  },
+  into: { touched: Set<string>; gaps: Set<number>; removed: ReadonlySet<number> },
 ): Promise<Set<string>> {
   const rosters = changes.rosters.filter((r) => !into.removed.has(r.conversationId));
-  const regrouped = await applyRosters(db, rosters, byServerId, into.gaps);
+  const regrouped = await applyRosters(db, userId, rosters, byServerId, into.gaps);
   for (const view of changes.conversations) {
     const group = byServerId.get(view.conversationId)?.group;
     if (!view.isGroup || !group || into.removed.has(view.conversationId)) continue;
@@ -577,10 +591,6 @@ async function applyGroupChanges(
     const before = leftBefore.get(view.conversationId) ?? null;
     if (leftUpTo !== null && leftUpTo !== before) {
       await leaveGroupHere(db, userId, key, leftUpTo, into.touched);
-      // A head check brings no messages, and a group one is out of has no version to show
-      // what is missing: the message that says one went (and any before it not seen yet)
-      // must come with a full pull before the cursor moves past them.
-      if (into.mode === 'check') into.gaps.add(view.conversationId);
     }
   }
   return regrouped;

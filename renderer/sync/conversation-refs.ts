@@ -5,7 +5,7 @@ import type { PushOp } from '../../shared/sync/protocol.ts';
 
 /** The client id an operation names its conversation by, if it names it so. */
 export function clientConvIdOf(op: PushOp): string | null {
-  if (op.kind !== 'send' && op.kind !== 'changeGroup') return null;
+  if (op.kind !== 'send' && op.kind !== 'changeGroup' && op.kind !== 'schedule') return null;
   return 'clientConvId' in op.conversation ? op.conversation.clientConvId : null;
 }
 
@@ -14,5 +14,6 @@ export function withServerRef(op: PushOp, conversationId: number): PushOp {
   if (clientConvIdOf(op) === null) return op;
   if (op.kind === 'send') return { ...op, conversation: { conversationId } };
   if (op.kind === 'changeGroup') return { ...op, conversation: { conversationId } };
+  if (op.kind === 'schedule') return { ...op, conversation: { conversationId } };
   return op;
 }

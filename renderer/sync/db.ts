@@ -5,6 +5,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { MemberRole } from '../../shared/groups.ts';
 import type { ReactionsView } from '../../shared/reactions.ts';
+import type { ScheduledState, ScheduledView } from '../../shared/scheduled.ts';
 import type { ConversationType, MessageType } from '../../shared/schemas.ts';
 import type { PushOp, PushOpKind } from '../../shared/sync/protocol.ts';
 import { NO_WATERMARKS, type Watermarks } from '../../shared/sync/status.ts';
@@ -139,6 +140,12 @@ export interface LocalMessage {
   reactions?: ReactionsView;
   /** The reactions as the server last told them. */
   confirmedReactions?: ReactionsView;
+  /** One's own group message: how far it was shown to have got before the group's members
+   * changed, below which it never shows again (see `displayedStatus`). */
+  statusReached?: 'delivered' | 'read';
+  /** When the server sent it on its sender's behalf: the time it was due (a scheduled
+   * message; later than `createdAt` means it went out late). */
+  scheduledFor?: string | null;
 }
 
 export interface LocalReply {
@@ -208,6 +215,25 @@ export interface OutboxEntry {
   waitsForUpload?: true;
 }
 
+/** One of this user's messages written for later, which the server sends at its time
+ * (docs/scheduling.md). What it shows is the server's last word with this user's change
+ * still in the outbox laid over it; it goes once sent or cancelled, unless it has a
+ * failure to show. */
+export interface LocalScheduled {
+  /** The id the message will have once sent. */
+  clientMsgId: string;
+  convKey: string;
+  content: string;
+  /** ISO time it is due. */
+  dueAt: string;
+  state: ScheduledState;
+  /** What the server last said of it; null until it has. */
+  confirmed: ScheduledView | null;
+  /** Why it is not as the user asked: the server refused a change (`ALREADY_SENT` once it
+   * had sent the message), or could not send it at its time. The next change clears it. */
+  failure: { code: string; reason: string } | null;
+}
+
 export interface SyncStateRow {
   key: 'cursor' | 'userId';
   value: string;
@@ -246,6 +272,7 @@ export type ChatDatabase = Dexie & {
   syncState: EntityTable<SyncStateRow, 'key'>;
   drafts: EntityTable<Draft, 'convKey'>;
   attachments: EntityTable<LocalAttachment, 'clientMsgId'>;
+  scheduled: EntityTable<LocalScheduled, 'clientMsgId'>;
 };
 
 export function databaseName(userId: number): string {
@@ -324,6 +351,8 @@ export function openChatDatabase(
   // v4: attachments' bytes, apart from the messages the log reads.
   db.version(4).stores({ attachments: 'clientMsgId, convKey, uploadWaiting' });
   db.version(5).stores({ attachments: 'clientMsgId, convKey, uploadWaiting, downloadWaiting' });
+  // v6: messages written for later, listed by due time and counted per conversation.
+  db.version(6).stores({ scheduled: 'clientMsgId, dueAt, convKey' });
   // Another tab or a newer app version wants to upgrade the schema: let it.
   db.on('versionchange', () => {
     db.close();

@@ -369,6 +369,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         versions: [...batches.flatMap((b) => b.versions), ...retried],
         rosters: batches.flatMap((b) => b.rosters),
         removed: batches.flatMap((b) => b.removed),
+        scheduled: batches.flatMap((b) => b.scheduled ?? []),
       };
       try {
         const applied = await db.transaction('rw', changeTables(db), async () => {
@@ -663,6 +664,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     toggleReaction: async (clientMsgId, emoji) => {
       await afterWrite(undefined, await writes.toggleReaction(clientMsgId, emoji));
     },
+    scheduleMessage: async (convKey, content, dueAt) =>
+      afterWrite(await writes.scheduleMessage(convKey, content, dueAt)),
+    changeScheduled: async (clientMsgId, change) =>
+      afterWrite(await writes.changeScheduled(clientMsgId, change)),
+    sendScheduledNow: async (clientMsgId) => afterWrite(await writes.sendScheduledNow(clientMsgId)),
+    cancelScheduled: async (clientMsgId) => {
+      await afterWrite(undefined, await writes.cancelScheduled(clientMsgId));
+    },
+    dismissScheduled: async (clientMsgId) =>
+      afterWrite(await writes.dismissScheduled(clientMsgId), false),
     // The upload stops when the queue, woken, sees it is no longer waiting.
     cancelUpload: async (clientMsgId) => {
       await afterWrite(undefined, await writes.cancelUpload(clientMsgId));

@@ -7,6 +7,7 @@ import { applyChanges, changeTables } from './apply-changes.ts';
 import { openChatDatabase } from './db.ts';
 import { isReadOnly, LEFT_GROUP_ERROR } from './groups.ts';
 import { createLocalWrites } from './local-writes.ts';
+import { displayedStatus } from './marks.ts';
 import { createOutbox } from './outbox.ts';
 
 const ME = 1;
@@ -38,10 +39,11 @@ function view(fields: Partial<ConversationView> = {}): ConversationView {
   };
 }
 
-function roster(version: number, userIds: number[], admin = BOB): Roster {
+function roster(version: number, userIds: number[], admin = BOB, title = 'Garden club'): Roster {
   return {
     conversationId: GROUP,
     version,
+    title,
     members: userIds.map((userId) => ({
       userId,
       displayName: `user ${userId}`,
@@ -71,6 +73,7 @@ function message(messageId: number, fields: Partial<SyncMessage> = {}): SyncMess
     attachment: null,
     replyTo: null,
     reactions: [],
+    scheduledFor: null,
     clientMsgId: crypto.randomUUID(),
     version: messageId,
     ...fields,
@@ -127,12 +130,38 @@ describe('groups from the server', () => {
     expect((await group())?.members.map((m) => m.userId)).toEqual([ME, BOB]);
   });
 
-  test('a new title comes with the group’s view', async () => {
+  test('a new title comes with the roster of the rename, and a view read before it that arrives after leaves it', async () => {
     const { apply, group, known } = setup();
     await known(0);
-    await apply({ conversations: [view({ title: 'Allotment' })] });
+    await apply({ rosters: [roster(2, [ME, BOB, CAROL], BOB, 'Allotment')] });
     expect((await group())?.title).toBe('Allotment');
+    await apply({ conversations: [view({ title: 'Garden club' })] });
+    expect(await group()).toMatchObject({ title: 'Allotment', rosterVersion: 2 });
     expect((await group())?.members).toHaveLength(3);
+  });
+
+  test('of two rosters the newer’s title stays, whatever order they arrive in', async () => {
+    const { apply, group, known } = setup();
+    await known(0);
+    await apply({ rosters: [roster(3, [ME, BOB, CAROL], BOB, 'Allotment')] });
+    await apply({ rosters: [roster(2, [ME, BOB, CAROL], BOB, 'Orchard')] });
+    expect(await group()).toMatchObject({ title: 'Allotment', rosterVersion: 3 });
+  });
+
+  test('a group this user left takes no roster, not even a newer one read before they went: it keeps its members and title as they were', async () => {
+    const { apply, group, known } = setup();
+    await known(3);
+    await apply({ conversations: [view({ leftUpTo: 3, title: 'Garden club' })] });
+    await apply({ rosters: [roster(2, [ME, BOB, CAROL, 4], BOB, 'Allotment')] });
+    expect(await group()).toMatchObject({ title: 'Garden club', rosterVersion: 1, leftUpTo: 3 });
+    expect((await group())?.members.map((m) => m.userId)).toEqual([BOB, CAROL]);
+  });
+
+  test('removed right after a rename this device never heard of, the group keeps the title it had when they left, as their view names it', async () => {
+    const { apply, group, known } = setup();
+    await known(3);
+    await apply({ conversations: [view({ leftUpTo: 3, title: 'Allotment' })] });
+    expect(await group()).toMatchObject({ title: 'Allotment', leftUpTo: 3, rosterVersion: 1 });
   });
 
   test('a roster of a group not known here is a gap for the pull to fill', async () => {
@@ -147,6 +176,73 @@ describe('groups from the server', () => {
     await apply({ removed: [GROUP] });
     expect(await db.conversations.get(KEY)).toBeUndefined();
     expect(await db.messages.count()).toBe(0);
+  });
+});
+
+describe('my message’s status in a group never moves back', () => {
+  const DAVE = 4;
+  const marksOf = (userId: number, upTo: number) => ({
+    conversationId: GROUP,
+    userId,
+    deliveredUpTo: upTo,
+    readUpTo: upTo,
+  });
+  /** The group with my message 5, which Bob and Carol have read. */
+  async function readByEveryone() {
+    const { db, apply, known } = setup();
+    await known(4);
+    await apply({
+      messages: [message(5, { senderId: ME })],
+      members: [marksOf(BOB, 5), marksOf(CAROL, 5)],
+    });
+    const shown = async () => {
+      const conversation = await db.conversations.get(KEY);
+      const mine = await db.messages.where('serverId').equals(5).first();
+      if (!conversation || !mine) throw new Error('no message 5');
+      return displayedStatus(mine, conversation, ME);
+    };
+    expect(await shown()).toBe('read');
+    return { db, apply, shown };
+  }
+
+  test('[S3.5] read by everyone, it stays read once every other member left', async () => {
+    const { apply, shown } = await readByEveryone();
+    await apply({ rosters: [roster(2, [ME], ME)] });
+    expect(await shown()).toBe('read');
+  });
+
+  test('[S3.5] read by everyone, it stays read when a late roster names a member added before it who has not read it', async () => {
+    const { apply, shown } = await readByEveryone();
+    const late = roster(3, [ME, BOB, CAROL, DAVE]);
+    const withDave = late.members.map((m) => (m.userId === DAVE ? { ...m, historyFrom: 4 } : m));
+    await apply({ rosters: [{ ...late, members: withDave }] });
+    expect(await shown()).toBe('read');
+    // What it reached stays with the message through a newer copy of it.
+    await apply({ messages: [message(5, { senderId: ME, content: 'edited', version: 9 })] });
+    expect(await shown()).toBe('read');
+  });
+
+  test('[S3.5] delivered to everyone but not read, it stays delivered and is read once the new member reads it too', async () => {
+    const { apply, known, db } = setup();
+    await known(4);
+    await apply({
+      messages: [message(5, { senderId: ME })],
+      members: [
+        { ...marksOf(BOB, 5), readUpTo: 0 },
+        { ...marksOf(CAROL, 5), readUpTo: 5 },
+      ],
+    });
+    const late = roster(2, [ME, BOB, CAROL, DAVE]);
+    const withDave = late.members.map((m) => (m.userId === DAVE ? { ...m, historyFrom: 3 } : m));
+    await apply({ rosters: [{ ...late, members: withDave }] });
+    const status = async () => {
+      const conversation = await db.conversations.get(KEY);
+      const mine = await db.messages.where('serverId').equals(5).first();
+      return conversation && mine ? displayedStatus(mine, conversation, ME) : null;
+    };
+    expect(await status()).toBe('delivered');
+    await apply({ members: [marksOf(BOB, 5), marksOf(DAVE, 5)] });
+    expect(await status()).toBe('read');
   });
 });
 

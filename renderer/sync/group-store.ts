@@ -1,10 +1,13 @@
-// Groups in the local database (DESIGN §4a): the rosters the server sends, this user's
-// changes waiting in the outbox laid over what the server confirmed, and what leaving a
-// group does to what is stored of it. Runs inside the caller's transaction.
+// Groups in the local database (DESIGN §4a): the rosters the server sends (a group's
+// title and members at a version), this user's changes waiting in the outbox laid over
+// what the server confirmed, and what leaving a group does to what is stored of it. Runs
+// inside the caller's transaction.
 import { type GroupChange, groupChangeSchema, type Roster } from '../../shared/groups.ts';
-import type { SyncMessage } from '../../shared/sync/protocol.ts';
+import type { ConversationView } from '../../shared/model.ts';
+import type { OpResult, SyncMessage } from '../../shared/sync/protocol.ts';
 import {
   type ChatDatabase,
+  type GroupMember,
   type LocalConversation,
   type LocalGroup,
   type OutboxEntry,
@@ -18,39 +21,94 @@ import {
   LEFT_GROUP_ERROR,
   membersFromRoster,
   shownGroupFacts,
-  withGroupChange,
 } from './groups.ts';
+import { groupStatus } from './marks.ts';
 
 export const LEFT_GROUP_FAILURE: Failure = { code: 'FORBIDDEN', reason: LEFT_GROUP_ERROR };
 
-/** Stores each roster that is at least as new as what its group has (an equal version is
- * the same roster again, or the first the server confirmed of a group started here);
- * returns the keys of the groups it changed. A roster of a conversation not known here
- * is a gap: the pull brings the group whole. */
+/** Takes the title and members of each roster newer than what its group has: a roster is
+ * the group's facts at its version, and of two the higher wins, whatever order they come
+ * in. A group this user left keeps what it was when they left: the server sends its
+ * former members no roster, and one read before they went that arrives after is ignored.
+ * Returns the keys of the groups it changed. A roster of a conversation not known here is
+ * a gap: the pull brings the group whole. */
 export async function applyRosters(
   db: ChatDatabase,
+  userId: number,
   rosters: readonly Roster[],
   byServerId: Map<number, LocalConversation>,
   gaps: Set<number>,
 ): Promise<Set<string>> {
   const changed = new Set<string>();
+  // Of several for one group (an answer and a live event, say), only the newest counts.
+  const newest = new Map<number, Roster>();
   for (const roster of rosters) {
+    const seen = newest.get(roster.conversationId);
+    if (!seen || roster.version > seen.version) newest.set(roster.conversationId, roster);
+  }
+  for (const roster of newest.values()) {
     const conversation = byServerId.get(roster.conversationId);
     if (!conversation) {
       gaps.add(roster.conversationId);
       continue;
     }
     const group = conversation.group;
-    if (!group || roster.version < group.rosterVersion) continue;
+    // A group started here is at 0 until the server confirms it: its first roster is 1.
+    if (!group || roster.version <= group.rosterVersion) continue;
+    const facts = confirmedFacts(group);
+    if (facts.leftUpTo !== null) continue;
     const members = membersFromRoster(roster);
+    if (countedMembers(members) !== countedMembers(facts.members)) {
+      await holdShownStatuses(db, userId, conversation);
+    }
+    const confirmed = { ...facts, title: roster.title, members };
     const next: LocalGroup = group.confirmed
-      ? { ...group, rosterVersion: roster.version, confirmed: { ...group.confirmed, members } }
-      : { ...group, rosterVersion: roster.version, members };
+      ? { ...group, rosterVersion: roster.version, confirmed }
+      : { ...group, ...confirmed, rosterVersion: roster.version };
     await db.conversations.update(conversation.key, { group: next });
     byServerId.set(roster.conversationId, { ...conversation, group: next });
     changed.add(conversation.key);
   }
   return changed;
+}
+
+/** Who a group's message statuses count, and from which message. */
+function countedMembers(members: readonly GroupMember[]): string {
+  return members
+    .map((m) => `${m.userId}:${m.historyFrom ?? 0}`)
+    .sort()
+    .join(',');
+}
+
+/** Before the members a group counts change: each of this user's messages in it keeps
+ * the status it shows now, so that none moves back (those who read it all left, or the
+ * new roster names a member who was there and has not read it). */
+async function holdShownStatuses(
+  db: ChatDatabase,
+  userId: number,
+  conversation: LocalConversation,
+): Promise<void> {
+  // A message above every other member's marks is with none of them: nothing to hold.
+  const highest = Math.max(
+    0,
+    ...conversation.members.filter((m) => m.userId !== userId).map((m) => m.deliveredUpTo),
+  );
+  if (highest === 0) return;
+  const own = await db.messages
+    .where('[convKey+sortKey]')
+    .between(
+      [conversation.key, syncedSortKey(0)],
+      [conversation.key, syncedSortKey(highest)],
+      true,
+      true,
+    )
+    .filter((m) => m.senderId === userId && m.statusReached !== 'read')
+    .toArray();
+  for (const message of own) {
+    const shown = groupStatus(message, conversation);
+    if (shown === 'sent' || shown === message.statusReached) continue;
+    await db.messages.update(message.clientMsgId, { statusReached: shown });
+  }
 }
 
 /** This user's changes to a group still waiting in the outbox, oldest first. */
@@ -116,34 +174,22 @@ export async function rederiveGroups(
   }
 }
 
-/** The server accepted a change of this user's: it is now part of the confirmed facts
- * (a roster in the same answer then says who the members are). Call once its entry is
- * out of the outbox, then `rederiveGroups`. */
-export async function confirmGroupChange(
+/** What the device takes of an accepted change of this user's is the server's answer,
+ * never the change replayed: the roster it carries, or for leaving, the view that says up
+ * to which message the group stays theirs, and its title then (returned, to be applied).
+ * Not that view when the device has heard of the group going on since, which only a
+ * member hears: they were added back before the answer came. */
+export async function confirmedLeaving(
   db: ChatDatabase,
-  userId: number,
   convKey: string,
-  change: GroupChange,
-  message: SyncMessage | undefined,
-  touched: Set<string>,
-): Promise<void> {
+  result: Pick<Extract<OpResult, { status: 'accepted' }>, 'conversation' | 'message'>,
+): Promise<ConversationView[]> {
+  const { conversation: view, message } = result;
+  if (!view?.isGroup || view.leftUpTo === null) return [];
   const conversation = await db.conversations.get(convKey);
-  const group = conversation?.group;
-  if (!conversation || !group) return;
-  const base = confirmedFacts(group);
-  const context = await changeContext(
-    db,
-    userId,
-    conversation,
-    message?.createdAt ?? conversation.lastActivityAt,
-  );
-  // One sees the message that says one left, and nothing after it.
-  if (message) context.lastMessageId = message.messageId;
-  const next = withGroupChange(base, change, context);
-  await db.conversations.update(convKey, { group: { ...group, confirmed: next } });
-  if (base.leftUpTo === null && next.leftUpTo !== null) {
-    await leaveGroupHere(db, userId, convKey, next.leftUpTo, touched);
-  }
+  if (!conversation?.group) return [];
+  if (message && conversation.version >= message.version) return [];
+  return [view];
 }
 
 /** The server refused a change of this user's to a group: it goes, the group says why,

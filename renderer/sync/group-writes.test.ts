@@ -1,7 +1,8 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, test } from 'vitest';
+import type { Roster } from '../../shared/groups.ts';
 import type { PublicUser } from '../../shared/model.ts';
-import type { PushResult } from '../../shared/sync/protocol.ts';
+import { type ChangeSet, EMPTY_CHANGES, type PushResult } from '../../shared/sync/protocol.ts';
 import { applyChanges, changeTables } from './apply-changes.ts';
 import { type OutboxEntry, openChatDatabase } from './db.ts';
 import { isReadOnly, LEFT_GROUP_ERROR } from './groups.ts';
@@ -43,6 +44,11 @@ function setup() {
       await applyChanges(db, ME, page.changes, 'full');
     });
   };
+  /** Changes reaching the device on its live stream. */
+  const hear = (changes: Partial<ChangeSet>) =>
+    db.transaction('rw', changeTables(db), async () => {
+      await applyChanges(db, ME, { ...EMPTY_CHANGES, ...changes }, 'live');
+    });
   const people: PublicUser[] = [
     { userId: OTHER, displayName: 'Bob Requester' },
     { userId: carol, displayName: 'Carol Provider' },
@@ -59,7 +65,7 @@ function setup() {
   const ids = async (key: string) => (await group(key))?.members.map((m) => m.userId);
   return {
     ...{ server, other, carol, dave, db, outbox, device, settle, writes },
-    ...{ pushOnce, pull, create, group, ids },
+    ...{ pushOnce, pull, hear, create, group, ids },
   };
 }
 
@@ -134,6 +140,68 @@ describe('creating a group', () => {
     expect(await group(key)).toMatchObject({ title: 'Ghosts' });
     expect((await group(key))?.changeFailure).toBeTruthy();
   });
+
+  test('a create refused for a user the server does not know, fixed by removing them, goes again naming the members the group has now', async () => {
+    const { db, server, writes, pushOnce, create, group, ids, carol } = setup();
+    const key = await create('Ghosts', [
+      { userId: OTHER, displayName: 'Bob Requester' },
+      { userId: carol, displayName: 'Carol Provider' },
+      { userId: MISSING_USER, displayName: 'Nobody' },
+    ]);
+    await pushOnce();
+    expect(await db.conversations.get(key)).toMatchObject({ createFailure: { code: 'NOT_FOUND' } });
+
+    await writes.changeGroup(key, { type: 'remove', userId: MISSING_USER });
+    expect(await ids(key)).toEqual([ME, OTHER, carol]);
+    const requeued = await db.outbox.toArray();
+    expect(requeued.map((e) => [e.op, e.rejected])).toMatchObject([
+      [{ kind: 'createGroup', title: 'Ghosts', memberIds: [OTHER, carol] }, null],
+    ]);
+    expect(await db.conversations.get(key)).toMatchObject({ createFailure: null });
+    expect(await group(key)).toMatchObject({ changeFailure: null, confirmed: null });
+    // The server has the create to come: what follows is a change of the group behind it.
+    await writes.changeGroup(key, { type: 'rename', title: 'Spirits' });
+    expect((await db.outbox.toArray()).map((e) => e.kind)).toEqual(['createGroup', 'changeGroup']);
+
+    await pushOnce();
+    expect(await db.conversations.get(key)).toMatchObject({ serverId: 1, createFailure: null });
+    expect(await group(key)).toMatchObject({ title: 'Spirits', rosterVersion: 2, confirmed: null });
+    expect(await ids(key)).toEqual([ME, OTHER, carol]);
+    expect(server.messages().map((m) => m.content)).toEqual([
+      'Me Myself created the group “Ghosts” with Bob Requester and Carol Provider',
+      'Me Myself renamed the group to “Spirits”',
+    ]);
+  });
+
+  test('a create refused, then renamed, goes again under the new title', async () => {
+    const { db, writes, pushOnce, create, group } = setup();
+    const key = await create('Ghosts', [
+      { userId: OTHER, displayName: 'Bob' },
+      { userId: MISSING_USER, displayName: 'Nobody' },
+    ]);
+    await pushOnce();
+    await writes.changeGroup(key, { type: 'rename', title: 'Spirits' });
+    expect(await group(key)).toMatchObject({ title: 'Spirits', confirmed: null });
+    expect((await db.outbox.toArray()).map((e) => [e.op, e.rejected])).toMatchObject([
+      [{ kind: 'createGroup', title: 'Spirits', memberIds: [OTHER, MISSING_USER] }, null],
+    ]);
+  });
+
+  test('a refused create is not fixed by taking out a member it needs: a group has three members at least', async () => {
+    const { db, writes, pushOnce, create, ids } = setup();
+    const key = await create('Ghosts', [
+      { userId: OTHER, displayName: 'Bob' },
+      { userId: MISSING_USER, displayName: 'Nobody' },
+    ]);
+    await pushOnce();
+    await expect(writes.changeGroup(key, { type: 'remove', userId: MISSING_USER })).rejects.toThrow(
+      /3 to 256 members/,
+    );
+    expect(await ids(key)).toEqual([ME, OTHER, MISSING_USER]);
+    expect((await db.outbox.toArray()).map((e) => [e.kind, e.rejected?.code])).toEqual([
+      ['createGroup', 'NOT_FOUND'],
+    ]);
+  });
 });
 
 describe('changing a group', () => {
@@ -152,9 +220,10 @@ describe('changing a group', () => {
     ]);
 
     await pushOnce();
+    // The create is version 1; the add 2 and the rename 3, since a roster is the title too.
     expect(await group(key)).toMatchObject({
       title: 'Allotment',
-      rosterVersion: 2,
+      rosterVersion: 3,
       confirmed: null,
     });
     expect((await group(key))?.members.at(-1)).toMatchObject({
@@ -224,5 +293,96 @@ describe('changing a group', () => {
       /admin/,
     );
     expect(await db.outbox.count()).toBe(0);
+  });
+});
+
+describe('an accepted change of this user’s is what the server answered, never the change replayed', () => {
+  /** The group's roster as the server answered a change, one version on, made by someone
+   * else after it. */
+  const later = (roster: Roster | undefined, fields: Partial<Roster>): Roster => {
+    if (!roster) throw new Error('the answer has no roster');
+    return { ...roster, version: roster.version + 1, ...fields };
+  };
+  const rosterOf = (answer: PushResult) => {
+    const [result] = answer.results;
+    return result?.status === 'accepted' ? result.roster : undefined;
+  };
+
+  test('my rename accepted at version 2, when a later rename (version 3) reached the device first: the later title stays', async () => {
+    const { device, outbox, settle, writes, pushOnce, hear, create, group } = setup();
+    const key = await create();
+    await pushOnce();
+    await writes.changeGroup(key, { type: 'rename', title: 'Allotment' });
+    const taken = await outbox.takeBatch(100);
+    const answer = await device.push(taken.map((e) => e.op));
+    expect(rosterOf(answer)).toMatchObject({ version: 2, title: 'Allotment' });
+
+    await hear({ rosters: [later(rosterOf(answer), { title: 'Orchard' })] });
+    await settle(taken, answer);
+    expect(await group(key)).toMatchObject({ title: 'Orchard', rosterVersion: 3, confirmed: null });
+  });
+
+  test('my add accepted, when a later removal of the same user reached the device first: they stay out', async () => {
+    const { device, outbox, settle, writes, pushOnce, hear, create, ids, carol, dave } = setup();
+    const key = await create();
+    await pushOnce();
+    await writes.changeGroup(key, { type: 'add', userIds: [dave] });
+    const taken = await outbox.takeBatch(100);
+    const answer = await device.push(taken.map((e) => e.op));
+    const added = rosterOf(answer);
+    expect(added?.members.map((m) => m.userId)).toEqual([ME, OTHER, carol, dave]);
+
+    const removed = added?.members.filter((m) => m.userId !== dave) ?? [];
+    await hear({ rosters: [later(added, { members: removed })] });
+    await settle(taken, answer);
+    expect(await ids(key)).toEqual([ME, OTHER, carol]);
+  });
+
+  test('my leave accepted takes the server’s view: the message up to which the group stays, and its title then', async () => {
+    const { db, writes, pushOnce, create, group } = setup();
+    const key = await create();
+    await pushOnce();
+    await writes.changeGroup(key, { type: 'leave' });
+    const { answer } = await pushOnce();
+    const [result] = answer.results;
+    const view = result?.status === 'accepted' ? result.conversation : undefined;
+    expect(view).toMatchObject({ leftUpTo: 2, title: 'Garden club' });
+    expect(await group(key)).toMatchObject({ leftUpTo: 2, title: 'Garden club', confirmed: null });
+    const conversation = await db.conversations.get(key);
+    expect(conversation && isReadOnly(conversation)).toBe(true);
+  });
+
+  test('my leave accepted, when the device heard it was added back since: the group stays one it is in', async () => {
+    const { db, device, outbox, settle, writes, pushOnce, hear, create, group, ids, carol } =
+      setup();
+    const key = await create();
+    await pushOnce();
+    const before = (await db.conversations.get(key))?.group?.members ?? [];
+    await writes.changeGroup(key, { type: 'leave' });
+    const taken = await outbox.takeBatch(100);
+    const answer = await device.push(taken.map((e) => e.op));
+    const [result] = answer.results;
+    if (result?.status !== 'accepted' || !result.conversation || !result.message) {
+      throw new Error('the leave was not accepted');
+    }
+    expect(result.conversation.leftUpTo).toBe(2);
+
+    // Bob added this user back: as a newcomer, the device hears the group from then on.
+    const conversationId = result.conversation.conversationId;
+    await hear({
+      conversations: [{ ...result.conversation, leftUpTo: null }],
+      rosters: [
+        {
+          conversationId,
+          version: 3,
+          title: 'Garden club',
+          members: before.map((m) => ({ ...m, historyFrom: m.userId === ME ? 3 : 0 })),
+        },
+      ],
+      versions: [{ conversationId, from: null, to: result.message.version + 1 }],
+    });
+    await settle(taken, answer);
+    expect(await group(key)).toMatchObject({ leftUpTo: null, rosterVersion: 3, confirmed: null });
+    expect(await ids(key)).toEqual([ME, OTHER, carol]);
   });
 });

@@ -70,6 +70,17 @@ async function knownNames(db: ChatDatabase, userIds: readonly number[]) {
   return names;
 }
 
+/** Whether the server refused to create this group started here, and no create of it is
+ * queued again. */
+async function isCreateRefused(db: ChatDatabase, conversation: LocalConversation) {
+  if (conversation.serverId !== null) return false;
+  const creates = await db.outbox
+    .where('[convKey+kind]')
+    .equals([conversation.key, 'createGroup'])
+    .toArray();
+  return creates.length > 0 && creates.every((e) => e.rejected !== null);
+}
+
 export function createGroupWrites({
   db,
   userId,
@@ -157,7 +168,6 @@ export function createGroupWrites({
         const change = effectiveChange(conversation, parsed.data);
         const group = conversation.group;
         if (!change || !group) return false;
-        await ensureCreateQueued(conversation);
         const names = await knownNames(db, change.type === 'add' ? change.userIds : []);
         const context = await changeContext(db, userId, conversation, iso(), names);
         const shown = withGroupChange(
@@ -165,6 +175,25 @@ export function createGroupWrites({
           change,
           context,
         );
+        if (change.type !== 'leave' && (await isCreateRefused(db, conversation))) {
+          // The server has no group to change: this is the user fixing the create it
+          // refused (taking out a user it does not know, say), which goes again, naming the
+          // group as it is now.
+          const fixed: LocalConversation = {
+            ...conversation,
+            group: { ...group, ...shown, confirmed: null, changeFailure: null },
+          };
+          const others = shown.members.filter((m) => m.userId !== userId).map((m) => m.userId);
+          if (!groupInviteesSchema.safeParse(others).success) {
+            throw new Error(
+              `a group has ${GROUP_LIMITS.minMembers} to ${GROUP_LIMITS.maxMembers} members, you included`,
+            );
+          }
+          await db.conversations.put(fixed);
+          await ensureCreateQueued(fixed);
+          return true;
+        }
+        await ensureCreateQueued(conversation);
         await outbox.add({
           op: {
             opId: newId(),

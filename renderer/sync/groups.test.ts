@@ -165,6 +165,20 @@ describe('receipts in a group', () => {
     });
   });
 
+  test('[S3.5] my message never shows less than it reached before the members changed, and more once the marks say so', () => {
+    const reached = { serverId: 5, senderId: ME, status: 'sent' as const };
+    const alone = group({ members: [member(ME, 'admin')] }, [marks(BOB, 5, 5)]);
+    expect(displayedStatus(reached, alone, ME)).toBe('sent');
+    expect(displayedStatus({ ...reached, statusReached: 'read' }, alone, ME)).toBe('read');
+    const delivered = { ...reached, statusReached: 'delivered' as const };
+    expect(displayedStatus(delivered, group({}, [marks(BOB, 5, 0)]), ME)).toBe('delivered');
+    expect(displayedStatus(delivered, group({}, [marks(BOB, 5, 5), marks(CAROL, 6, 6)]), ME)).toBe(
+      'read',
+    );
+    // A failed edit of it still shows as failed.
+    expect(displayedStatus({ ...delivered, status: 'failed' }, group(), ME)).toBe('failed');
+  });
+
   test('a message not yet stored by the server has reached nobody', () => {
     expect(groupReceiptCounts({ serverId: null, senderId: ME }, group())).toEqual({
       delivered: 0,

@@ -59,14 +59,20 @@ export function prepareGroupTitle(title: string): string {
   return parsed.data;
 }
 
-/** The group a conversation view describes, over what this device had: a view says the
- * title and whether this user left; the members come with rosters. */
+/** The group a conversation view describes, over what this device had: a view says
+ * whether this user left, and once they have, the title they keep. The title and members
+ * of a group one is in come with rosters, which have versions: a view has none, and one
+ * read before a rename may arrive after it. Until the first roster, the view's title. */
 export function groupFromView(
   existing: LocalGroup | undefined,
   view: ConversationView,
 ): LocalGroup {
-  const facts = { title: view.title ?? existing?.title ?? '', leftUpTo: view.leftUpTo };
-  if (!existing) return { ...facts, members: [], rosterVersion: 0, changeFailure: null };
+  const title = view.title ?? existing?.title ?? '';
+  if (!existing) {
+    return { title, leftUpTo: view.leftUpTo, members: [], rosterVersion: 0, changeFailure: null };
+  }
+  const isTitleTheViews = existing.rosterVersion === 0 || view.leftUpTo !== null;
+  const facts = { leftUpTo: view.leftUpTo, ...(isTitleTheViews ? { title } : {}) };
   // With changes waiting, the shown fields are derived again from the new facts.
   if (existing.confirmed) return { ...existing, confirmed: { ...existing.confirmed, ...facts } };
   return { ...existing, ...facts };

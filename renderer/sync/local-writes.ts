@@ -23,6 +23,7 @@ import { createGroupOpFor, isReadOnly, LEFT_GROUP_ERROR } from './groups.ts';
 import { marksOf, receiptFields, withMemberMarks } from './marks.ts';
 import type { Outbox } from './outbox.ts';
 import { hasReacted, withReaction } from './reactions.ts';
+import { createScheduledWrites } from './scheduled-writes.ts';
 import { prepareContextTitle, prepareMessageText } from './typed-text.ts';
 import { messageWords } from './words.ts';
 
@@ -589,6 +590,8 @@ export function createLocalWrites({ db, userId, now, newId, outbox }: LocalWrite
     },
 
     ...createGroupWrites({ db, userId, now, newId, outbox, ensureCreateQueued }),
+
+    ...createScheduledWrites({ db, now, newId, outbox, ensureCreateQueued }),
 
     /** Raises this user's read mark to the newest message of someone else here; the
      * leader sends the receipt. Returns whether one became due. */

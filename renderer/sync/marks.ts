@@ -4,6 +4,7 @@
 import {
   mergeWatermarks,
   NO_WATERMARKS,
+  SERVER_STATUSES,
   type ServerStatus,
   statusFromWatermarks,
   type Watermarks,
@@ -59,18 +60,34 @@ export function receiptFields(
  * recipients' watermarks say (one's own: in a group, delivered or read once every other
  * current member is), or as far as one's own marks say (others'). */
 export function displayedStatus(
-  message: Pick<LocalMessage, 'status' | 'serverId' | 'senderId'>,
+  message: Pick<LocalMessage, 'status' | 'serverId' | 'senderId' | 'statusReached'>,
   conversation: Pick<LocalConversation, 'members' | 'otherUserId' | 'group'>,
   userId: number,
 ): 'pending' | 'failed' | ServerStatus {
   if (message.status !== 'sent' || message.serverId === null) return message.status;
   if (conversation.group && message.senderId === userId) {
-    const { delivered, read, of } = groupReceiptCounts(message, conversation);
-    // Nobody else is left to receive it.
-    if (of === 0) return 'sent';
-    return read === of ? 'read' : delivered === of ? 'delivered' : 'sent';
+    // Statuses only move forward. Watermarks only rise, but the members counted change:
+    // those who read it may all leave, or a roster arriving late may name one who was
+    // there and has not. What it showed before they changed is kept (group-store.ts).
+    return furthestStatus(groupStatus(message, conversation), message.statusReached ?? 'sent');
   }
   const recipient =
     message.senderId === userId ? othersMarks(conversation) : marksOf(conversation, userId);
   return statusFromWatermarks(message.serverId, recipient);
+}
+
+/** How far one's own group message got with the members the group has now: delivered
+ * (read) once every other member who may see it has it (read it). */
+export function groupStatus(
+  message: Pick<LocalMessage, 'serverId' | 'senderId'>,
+  conversation: Pick<LocalConversation, 'members' | 'otherUserId' | 'group'>,
+): ServerStatus {
+  const { delivered, read, of } = groupReceiptCounts(message, conversation);
+  // Nobody else is there to receive it.
+  if (of === 0 || message.serverId === null) return 'sent';
+  return read === of ? 'read' : delivered === of ? 'delivered' : 'sent';
+}
+
+export function furthestStatus(a: ServerStatus, b: ServerStatus): ServerStatus {
+  return SERVER_STATUSES.indexOf(a) >= SERVER_STATUSES.indexOf(b) ? a : b;
 }

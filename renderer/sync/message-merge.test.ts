@@ -24,6 +24,7 @@ function copy(fields: Partial<SyncMessage> = {}): SyncMessage {
     attachment: null,
     replyTo: null,
     reactions: [],
+    scheduledFor: null,
     clientMsgId: 'c1',
     version: 3,
     ...fields,

@@ -82,6 +82,9 @@ export function mergeMessage({
   };
   const attachment = mergedAttachment(copy, isDeleted);
   if (attachment) merged.attachment = attachment;
+  // How far it was shown to have got is this device's, whatever the copy says.
+  if (local?.statusReached) merged.statusReached = local.statusReached;
+  if (copy.scheduledFor) merged.scheduledFor = copy.scheduledFor;
   // A newer copy brings the server's reactions; an older one leaves the newer ones.
   const confirmedReactions = isNewer || !local ? copy.reactions : (local.confirmedReactions ?? []);
   if (!isDeleted && (confirmedReactions.length > 0 || waitingReactions.length > 0)) {

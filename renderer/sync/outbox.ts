@@ -3,7 +3,9 @@
 // protocol's schema when taken; one that does not parse, or that the server refuses, is
 // recorded and skipped, never retried on its own, so it cannot block the ones behind it.
 // Receipts are not here: they are the conversation's watermarks (see receipts.ts).
-import type { GroupChange, Roster } from '../../shared/groups.ts';
+import type { Roster } from '../../shared/groups.ts';
+import type { ConversationView } from '../../shared/model.ts';
+import type { ScheduledView } from '../../shared/scheduled.ts';
 import {
   type OpResult,
   type PushOp,
@@ -17,12 +19,13 @@ import { refreshConversationStats } from './conversation-stats.ts';
 import type { ChatDatabase, OutboxEntry } from './db.ts';
 import { type Failure, failMessageOps } from './failures.ts';
 import {
-  confirmGroupChange,
+  confirmedLeaving,
   failGroupChanges,
   rederiveGroups,
   refuseGroupChange,
 } from './group-store.ts';
 import { shownReactions } from './reactions.ts';
+import { isScheduledChange, refuseScheduledChange } from './scheduled-store.ts';
 
 export interface Settled {
   /** Some operations should be tried again later (the server said "retry"). */
@@ -47,13 +50,6 @@ export interface Outbox {
 export interface OutboxDeps {
   db: ChatDatabase;
   userId: number;
-}
-
-/** A group change the server accepted, to make part of what it confirmed. */
-interface Confirmation {
-  convKey: string;
-  change: GroupChange;
-  message: SyncMessage | undefined;
 }
 
 const UNREADABLE: Failure = {
@@ -107,12 +103,16 @@ export function createOutbox({ db, userId }: OutboxDeps): Outbox {
         },
       );
       if (unreadable.length > 0) {
-        await db.transaction('rw', [db.outbox, db.conversations, db.messages], async () => {
-          const touched = new Set<string>();
-          for (const entry of unreadable)
-            await refuse(db, userId, entry, UNREADABLE, touched, new Set());
-          await refreshConversationStats(db, userId, touched);
-        });
+        await db.transaction(
+          'rw',
+          [db.outbox, db.conversations, db.messages, db.scheduled],
+          async () => {
+            const touched = new Set<string>();
+            for (const entry of unreadable)
+              await refuse(db, userId, entry, UNREADABLE, touched, new Set());
+            await refreshConversationStats(db, userId, touched);
+          },
+        );
       }
       return readable.map((entry) => {
         if (entry.seq !== undefined) inFlight.add(entry.seq);
@@ -133,7 +133,8 @@ export function createOutbox({ db, userId }: OutboxDeps): Outbox {
       const inBatch = new Set(batch.map((e) => e.seq ?? 0));
       const messages: SyncMessage[] = [];
       const rosters: Roster[] = [];
-      const confirmations: Confirmation[] = [];
+      const views: ConversationView[] = [];
+      const scheduled: ScheduledView[] = [];
       const touched = new Set<string>();
       const regrouped = new Set<string>();
       let hasRetry = false;
@@ -155,15 +156,14 @@ export function createOutbox({ db, userId }: OutboxDeps): Outbox {
             touched.add(await adoptServerConversation(db, op.clientConvId, result.conversation));
           }
           if (op.kind === 'changeGroup' && sent.convKey) {
-            confirmations.push({
-              convKey: sent.convKey,
-              change: op.change,
-              message: result.message,
-            });
+            // What the server answered is the group's facts, never the change replayed
+            // over them: the roster (below), or the view of a group this user left.
+            views.push(...(await confirmedLeaving(db, sent.convKey, result)));
             regrouped.add(sent.convKey);
           }
           if (result.roster) rosters.push(result.roster);
           if (result.message) messages.push(result.message);
+          if (result.scheduled) scheduled.push(result.scheduled);
           continue;
         }
         rejected++;
@@ -181,19 +181,17 @@ export function createOutbox({ db, userId }: OutboxDeps): Outbox {
       // Finished operations leave first, so the merge below no longer sees them as
       // local changes still waiting.
       await db.outbox.bulkDelete(done);
-      for (const { convKey, change, message } of confirmations) {
-        await confirmGroupChange(db, userId, convKey, change, message, touched);
-      }
       const applied = await applyChanges(
         db,
         userId,
         {
-          conversations: [],
+          conversations: views,
           members: answer.members,
           messages,
           versions: answer.versions,
           rosters: [...rosters, ...answer.rosters],
           removed: [],
+          scheduled,
         },
         'live',
       );
@@ -278,6 +276,10 @@ async function refuse(
   }
   if (entry.kind === 'changeGroup') {
     await refuseGroupChange(db, userId, entry, failure);
+    return;
+  }
+  if (isScheduledChange(entry)) {
+    await refuseScheduledChange(db, entry, failure);
     return;
   }
   if (entry.kind === 'createConversation' || entry.kind === 'createGroup') {

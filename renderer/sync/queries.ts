@@ -1,7 +1,7 @@
 // The reads the UI needs, as plain async functions over the database (wrap them in
 // `useLiveQuery`). Each reads through an index: none scans the messages table.
 import Dexie from 'dexie';
-import type { ChatDatabase, LocalConversation, LocalMessage } from './db.ts';
+import type { ChatDatabase, LocalConversation, LocalMessage, LocalScheduled } from './db.ts';
 import { queryWords } from './words.ts';
 
 const SEARCH_LIMIT = 50;
@@ -51,6 +51,23 @@ export async function messagePage(
 export async function outboxMessages(db: ChatDatabase): Promise<LocalMessage[]> {
   const rows = await db.messages.where('status').anyOf('pending', 'failed').toArray();
   return rows.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+}
+
+/** Whether a scheduled message is on the user's list: waiting, or with a failure to show
+ * (a cancelled one waiting for the server to confirm is not). */
+export function isListedScheduled(row: LocalScheduled): boolean {
+  return row.state === 'scheduled' || row.failure !== null;
+}
+
+/** This user's scheduled messages across conversations, soonest first. Read through the
+ * due-time index; the table is small (at most a hundred may wait, SCHEDULE_LIMITS). */
+export function listScheduled(db: ChatDatabase): Promise<LocalScheduled[]> {
+  return db.scheduled.orderBy('dueAt').filter(isListedScheduled).toArray();
+}
+
+/** How many of this user's scheduled messages a conversation has on the list. */
+export function scheduledCountIn(db: ChatDatabase, convKey: string): Promise<number> {
+  return db.scheduled.where('convKey').equals(convKey).filter(isListedScheduled).count();
 }
 
 /** As in Signal: a muted conversation keeps its own unread count but adds nothing to the

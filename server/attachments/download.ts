@@ -61,9 +61,11 @@ export async function serveAttachment(
     `SELECT u.sha256, u.content_type, u.file_size, m.file_name
        FROM messages m
        JOIN conversation_members mm
-         ON mm.conversation_id = m.conversation_id AND mm.user_id = ? AND mm.left_at IS NULL
+         ON mm.conversation_id = m.conversation_id AND mm.user_id = ?
        JOIN uploads u ON u.upload_id = m.attachment_id AND u.sha256 IS NOT NULL
       WHERE m.attachment_id = ? AND m.is_deleted = 0
+        AND m.message_id >= mm.history_from
+        AND m.message_id <= COALESCE(mm.history_to, m.message_id)
       LIMIT 1`,
     [identity.userId, uploadId.data],
   );

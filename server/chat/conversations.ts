@@ -37,15 +37,20 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+const MAX_ID = 2_147_483_647;
+
 // Two people: the seed's status says what the caller has not read. A group's status is
-// everyone's, so there the caller's own read mark says it.
+// everyone's, so there the caller's own read mark says it, within the part of the log
+// they may see; its notices are not messages to read. The bounds stay plain ranges of
+// the conversation's ids, so only what lies past the mark is counted.
 function unreadCountColumn(callerId: number): Prisma.Sql {
   return Prisma.sql`, (SELECT COUNT(*) FROM messages mu
     WHERE mu.conversation_id = c.conversation_id AND mu.sender_id <> ${callerId}
       AND COALESCE(mu.is_deleted, 0) = 0
-      AND IF(c.is_group = 0, mu.status IN ('sent', 'delivered'),
-             mu.message_id > me.read_up_to AND mu.message_id >= me.history_from
-             AND mu.message_id <= COALESCE(me.history_to, mu.message_id))) AS unread_count`;
+      AND mu.message_id > IF(c.is_group = 0, 0, GREATEST(me.read_up_to, me.history_from - 1))
+      AND mu.message_id <= IF(c.is_group = 0, ${MAX_ID}, COALESCE(me.history_to, ${MAX_ID}))
+      AND (c.is_group = 1 OR mu.status IN ('sent', 'delivered'))
+      AND (c.is_group = 0 OR COALESCE(mu.message_type, 'text') <> 'system')) AS unread_count`;
 }
 
 /** The members of each group among `conversationIds`, for the REST list: current ones,
@@ -102,8 +107,8 @@ export async function listConversations(
     ${
       term
         ? Prisma.sql`AND (u.display_name LIKE ${term} OR c.context_title LIKE ${term}
-            OR c.group_title LIKE ${term}
-            OR (c.is_group = 1 AND EXISTS (SELECT 1 FROM conversation_members gm
+            OR IF(me.history_to IS NULL, c.group_title, me.left_title) LIKE ${term}
+            OR (c.is_group = 1 AND me.history_to IS NULL AND EXISTS (SELECT 1 FROM conversation_members gm
                   JOIN users gu ON gu.user_id = gm.user_id
                  WHERE gm.conversation_id = c.conversation_id AND gm.left_at IS NULL
                    AND gu.display_name LIKE ${term})))`

@@ -1,9 +1,10 @@
-// "Read by 3 of 5": for one of the caller's messages in a group, each other current
-// member who may see it, whether their watermarks cover it, and when the first raise
+// "Read by 3 of 5": for one of the caller's messages in a group, asked by a current
+// member, each other current member who may see it, whether their watermarks cover it, and when the first raise
 // that covered it happened (receipt_marks).
 import type { ReceiptDetails } from '../../shared/groups.ts';
 import type { SqlRunner } from '../db/sql.ts';
-import { notFound } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
+import { NO_LONGER_A_MEMBER, standingOf } from './membership.ts';
 
 export async function receiptDetails(
   sql: SqlRunner,
@@ -11,6 +12,8 @@ export async function receiptDetails(
   input: { conversationId: number; messageId: number },
 ): Promise<ReceiptDetails> {
   const { conversationId, messageId } = input;
+  const standing = await standingOf(sql, conversationId, callerId);
+  if (standing && !standing.isCurrent) throw new AppError('FORBIDDEN', NO_LONGER_A_MEMBER);
   const [message] = await sql.rows<{ message_id: number }>(
     `SELECT message_id FROM messages
       WHERE message_id = ? AND conversation_id = ? AND sender_id = ?`,

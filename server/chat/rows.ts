@@ -27,6 +27,7 @@ export interface MessageRow {
   attachment_id: string | null;
   attachment_meta: string | null;
   reply_to_id: number | null;
+  scheduled_for: Date | null;
   /** The original a reply quotes (see REPLY_COLUMN): JSON text, or already parsed by
    * the driver; null for no reply. */
   reply_json: unknown;
@@ -49,7 +50,7 @@ const REACTIONS_COLUMN = `IF(m.has_reactions = 0, NULL, (SELECT JSON_ARRAYAGG(
     FROM reactions x WHERE x.message_id = m.message_id AND x.is_removed = 0)) AS reactions_json`;
 
 /** The columns of a MessageRow, for a query that names the table `m`. */
-export const MESSAGE_COLUMN_LIST = `m.message_id, m.conversation_id, m.sender_id, m.message_type, m.content, m.created_at, m.updated_at, m.status, m.is_edited, m.is_deleted, m.file_url, m.file_name, m.file_size, m.client_msg_id, m.attachment_id, m.attachment_meta, m.reply_to_id, ${REPLY_COLUMN}, ${REACTIONS_COLUMN}`;
+export const MESSAGE_COLUMN_LIST = `m.message_id, m.conversation_id, m.sender_id, m.message_type, m.content, m.created_at, m.updated_at, m.status, m.is_edited, m.is_deleted, m.file_url, m.file_name, m.file_size, m.client_msg_id, m.attachment_id, m.attachment_meta, m.reply_to_id, m.scheduled_for, ${REPLY_COLUMN}, ${REACTIONS_COLUMN}`;
 export const MESSAGE_COLUMNS = Prisma.raw(MESSAGE_COLUMN_LIST);
 
 export interface ConversationRow {
@@ -88,7 +89,8 @@ export const CONVERSATION_COLUMN_LIST = `c.conversation_id, c.user1_id, c.user2_
     c.context_id, c.context_title, c.created_at,
     IF(me.history_to IS NULL, c.updated_at, ${LEFT_AT}) AS updated_at, c.is_active,
     IF(me.history_to IS NULL, c.last_message_id, me.history_to) AS last_message_id,
-    ${LAST_MESSAGE_AT} AS last_message_at, c.is_group, c.group_title, me.history_to AS left_up_to,
+    ${LAST_MESSAGE_AT} AS last_message_at, c.is_group,
+    IF(me.history_to IS NULL, c.group_title, me.left_title) AS group_title, me.history_to AS left_up_to,
     IF(c.is_group = 1 AND c.user1_id = me.user_id, SUBSTRING_INDEX(c.pair_key, ':', -1), NULL) AS client_conv_id,
     u.user_id AS other_user_id, u.display_name AS other_display_name`;
 
@@ -132,6 +134,7 @@ export function toMessageView(row: MessageRow): MessageView {
     attachment: attachmentOf(row),
     replyTo: replyOf(row),
     reactions: reactionsOf(row),
+    scheduledFor: row.scheduled_for ? row.scheduled_for.toISOString() : null,
   };
 }
 

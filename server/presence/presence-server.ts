@@ -1,6 +1,7 @@
 // The presence endpoint (DESIGN §4): y-websocket rooms `/yjs/conversation-<id>` on the
 // server's own HTTP port, awareness relay only, in memory. See docs/presence.md.
 import { type WebSocket, WebSocketServer } from 'ws';
+import { findConversationForParticipant } from '../chat/conversations.ts';
 import type { HttpServer } from '../http/server.ts';
 import type { Services } from '../services.ts';
 import {
@@ -59,12 +60,22 @@ export function attachPresence(http: HttpServer, services: Services): Presence {
       if (event.kind === 'sessionEnded' && event.sessionId === admitted.sessionId) {
         connection.close(CLOSE_SESSION_ENDED, 'the session has ended');
       }
-      // Leaving a group, or being removed from it, ends its presence for every device.
+      // Leaving a group, or being removed from it, ends its presence for every device; when
+      // events may have been lost, membership is read again.
       if (
         event.kind === 'changes' &&
         event.changes.conversations.some((c) => c.conversationId === id && c.leftUpTo !== null)
       ) {
         connection.close(CLOSE_NO_LONGER_A_MEMBER, 'no longer a member of this conversation');
+      } else if (event.kind === 'catchUp') {
+        void findConversationForParticipant(db, admitted.identity.userId, id).then(
+          (conversation) => {
+            if (!conversation || conversation.leftUpTo !== null) {
+              connection.close(CLOSE_NO_LONGER_A_MEMBER, 'no longer a member of this conversation');
+            }
+          },
+          (err: unknown) => log.warn({ err }, 'could not re-check a presence member'),
+        );
       }
     });
     ws.on('close', () => {

@@ -21,6 +21,7 @@ import { MESSAGE_COLUMN_LIST, type MessageRow } from '../chat/rows.ts';
 import { placeholders } from '../db/sql.ts';
 import { AppError } from '../errors.ts';
 import type { EventBus } from '../realtime/bus.ts';
+import { applyCancelScheduled, applySchedule } from '../scheduled/schedule-ops.ts';
 import {
   type Caller,
   NO_OUTCOME,
@@ -45,6 +46,8 @@ export interface ApplyDeps extends SyncContext {
   sends: SendQueue;
   /** Called after a conversation was created between two users. */
   onConversationCreated?: (a: number, b: number) => void;
+  /** Called when a message was scheduled for now or the next moment. */
+  onScheduledSoon?: () => void;
   /** Called after users joined a group: `joined` met each other and `others`. */
   onMembersJoined?: (joined: readonly number[], others: readonly number[]) => void;
 }
@@ -306,6 +309,15 @@ async function applyRun(
       return applyReceipt(deps, caller, op);
     case 'react':
       return applyReaction(deps, caller, op);
+    case 'schedule': {
+      const target = sendTarget(op, scope);
+      if (typeof target !== 'number') return resultsOnly([target]);
+      const outcome = await applySchedule(deps, caller, op, target);
+      if (Date.parse(op.dueAt) <= Date.now() + 1000) deps.onScheduledSoon?.();
+      return outcome;
+    }
+    case 'cancelScheduled':
+      return applyCancelScheduled(deps, caller, op);
   }
 }
 

@@ -70,8 +70,11 @@ export async function createSyncClock(
       })) as { insertId: number };
       return result.insertId;
     } catch (error) {
-      if ((error as { errno?: number }).errno !== 1205) throw error;
-      log.warn('a seal of the sync clock waited too long for writers; using the current epoch');
+      // A lock wait timeout, or a deadlock InnoDB resolved by choosing the seal: the
+      // current epoch is still a safe target (its writers are the ones not yet sealed).
+      const errno = (error as { errno?: number }).errno;
+      if (errno !== 1205 && errno !== 1213) throw error;
+      log.warn('a seal of the sync clock could not take the clock; using the current epoch');
       const [row] = (await c.query({
         sql: 'SELECT epoch FROM sync_clock WHERE id = 1',
         bigIntAsNumber: true,

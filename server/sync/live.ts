@@ -32,12 +32,15 @@ function rowCount(changes: ChangeSet): number {
     changes.messages.length +
     changes.versions.length +
     changes.rosters.length +
+    (changes.scheduled ?? []).length +
     changes.removed.length
   );
 }
 
 function merge(batches: readonly ChangeSet[]): ChangeSet {
+  const scheduled = batches.flatMap((b) => b.scheduled ?? []);
   return {
+    ...(scheduled.length > 0 ? { scheduled } : {}),
     conversations: batches.flatMap((b) => b.conversations),
     members: batches.flatMap((b) => b.members),
     messages: batches.flatMap((b) => b.messages),

@@ -2,7 +2,9 @@
 // two-person conversation's members never change, so that answer is remembered; a
 // group's is read each time, since another instance may have changed it. The writes
 // themselves check membership in SQL; this only decides whom to tell.
+import { type ChangeSet, EMPTY_CHANGES } from '../../shared/sync/protocol.ts';
 import type { SqlRunner } from '../db/sql.ts';
+import type { Publication } from './context.ts';
 
 export interface Participants {
   /** The current members, or null when the conversation does not exist. */
@@ -13,6 +15,27 @@ export interface Participants {
   /** Whether it is a group (false too when it does not exist). */
   isGroup(conversationId: number): Promise<boolean>;
   remember(conversationId: number, userIds: readonly number[]): void;
+}
+
+/** Whom a change of message `messageId` goes to: its message to those who may see it,
+ * and to the other current members (who joined after it) the version step alone, so
+ * their devices do not wait for a step that never comes. */
+export async function messageChangePublications(
+  participants: Participants,
+  conversationId: number,
+  messageId: number,
+  fallback: number,
+  changes: ChangeSet,
+): Promise<Publication[]> {
+  const seeing = (await participants.seeing(conversationId, messageId)) ?? [fallback];
+  const everyone = (await participants.of(conversationId)) ?? seeing;
+  const others = everyone.filter((id) => !seeing.includes(id));
+  return [
+    { to: seeing, changes },
+    ...(others.length > 0
+      ? [{ to: others, changes: { ...EMPTY_CHANGES, versions: changes.versions } }]
+      : []),
+  ];
 }
 
 export function createParticipants(sql: SqlRunner, capacity = 100_000): Participants {

@@ -15,6 +15,7 @@ import {
   toMessageView,
 } from '../chat/rows.ts';
 import { placeholders, type Sql } from '../db/sql.ts';
+import { scheduledChangedFor } from '../scheduled/rows.ts';
 import type { SyncClock } from './clock.ts';
 import {
   assertNotAhead,
@@ -138,8 +139,13 @@ export async function pullChanges(
           ...(covered.partial ? { partial: covered.partial.position } : {}),
         },
       };
+  // The caller's own scheduled messages ride on the first page of a pass.
+  const scheduled = cursor.page
+    ? []
+    : await scheduledChangedFor(sql, callerId, cursor.base, page.target);
   return {
     changes: {
+      ...(scheduled.length > 0 ? { scheduled } : {}),
       conversations: visible.map(toConversationView),
       members: watermarks.map((w) => ({
         conversationId: w.conversation_id,
@@ -148,8 +154,12 @@ export async function pullChanges(
         readUpTo: w.read_up_to,
       })),
       messages: covered.messages,
+      // A head check gives a group the caller left its version too: a device that heard
+      // only that it went (a live event, the check itself) sees that it lacks the end of
+      // its stay, and fetches it with a full pass, which gives none (a device's version of
+      // a group it left never passes its going).
       versions: covered.full
-        .filter(isCurrent)
+        .filter((m) => isCurrent(m) || (request.check && isShown(m)))
         .map((m) => ({ conversationId: m.conversation_id, from: null, to: m.message_version })),
       rosters,
       removed: shown.filter((m) => !isShown(m)).map((m) => m.conversation_id),

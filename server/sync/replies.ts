@@ -83,6 +83,12 @@ export async function resolveSendReplies(
     else if (op.replyTo) clientIds.push(op.replyTo.clientMsgId);
   }
   const rows = await originals(sql, callerId, [...new Set(ids)], [...new Set(clientIds)]);
+  // A member added to a group later may not quote what was said before they came.
+  const [member] = await sql.rows<{ history_from: number }>(
+    'SELECT history_from FROM conversation_members WHERE conversation_id = ? AND user_id = ?',
+    [conversationId, callerId],
+  );
+  const historyFrom = member?.history_from ?? 0;
   const byId = new Map(rows.map((r) => [r.message_id, r]));
   const byClientId = new Map(
     rows.filter((r) => r.sender_id === callerId).map((r) => [r.client_msg_id ?? '', r]),
@@ -93,7 +99,7 @@ export async function resolveSendReplies(
     if (ref) {
       const row = 'messageId' in ref ? byId.get(ref.messageId) : byClientId.get(ref.clientMsgId);
       const sameRun = 'clientMsgId' in ref ? earlierInRun.get(ref.clientMsgId) : undefined;
-      if (row && row.conversation_id === conversationId) {
+      if (row && row.conversation_id === conversationId && row.message_id >= historyFrom) {
         resolved.set(op.clientMsgId, {
           replyToId: row.message_id,
           sameRunClientMsgId: null,

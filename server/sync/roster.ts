@@ -1,5 +1,5 @@
-// A group's roster as devices receive it: its current members, whole, with the version
-// of the last membership change; in the order they joined, the creator first.
+// A group's roster as devices receive it: its title and current members, whole (in the
+// order they joined, the creator first), with the version of the group's last change.
 import type { Roster } from '../../shared/groups.ts';
 import { placeholders, type SqlRunner } from '../db/sql.ts';
 
@@ -11,13 +11,14 @@ export async function rostersOf(
   const rows = await sql.rows<{
     conversation_id: number;
     roster_version: number;
+    group_title: string | null;
     user_id: number | null;
     display_name: string | null;
     role: string | null;
     joined_at: Date | null;
     history_from: number | null;
   }>(
-    `SELECT c.conversation_id, c.roster_version, cm.user_id, u.display_name, cm.role, cm.joined_at,
+    `SELECT c.conversation_id, c.roster_version, c.group_title, cm.user_id, u.display_name, cm.role, cm.joined_at,
             cm.history_from
        FROM conversations c
        LEFT JOIN conversation_members cm ON cm.conversation_id = c.conversation_id AND cm.left_at IS NULL
@@ -31,6 +32,7 @@ export async function rostersOf(
     const roster = rosters.get(row.conversation_id) ?? {
       conversationId: row.conversation_id,
       version: row.roster_version,
+      title: row.group_title ?? '',
       members: [],
     };
     rosters.set(row.conversation_id, roster);

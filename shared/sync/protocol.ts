@@ -15,12 +15,14 @@ import { LIMITS } from '../limits.ts';
 import { conversationViewSchema, messageViewSchema } from '../model.ts';
 import { emojiSchema, reactionTargetSchema } from '../reactions.ts';
 import { replyRefSchema } from '../replies.ts';
+import { scheduledViewSchema } from '../scheduled.ts';
 import {
   clientIdSchema,
   clientMessageTypeSchema,
   contextTitleSchema,
   conversationTypeSchema,
   idSchema,
+  messageTextSchema,
 } from '../schemas.ts';
 import { attachmentMatchesType, captionOrTextSchema } from './send-shape.ts';
 
@@ -115,6 +117,27 @@ export const reactOp = z.strictObject({
   at: z.iso.datetime(),
 });
 
+/** Schedules a text message for later, or changes one still waiting (its text, its
+ * time: a time already past sends it now). `at` is when the user did it on their device:
+ * of two changes the later one wins. */
+export const scheduleOp = z.strictObject({
+  ...opBase,
+  kind: z.literal('schedule'),
+  conversation: conversationRefSchema,
+  clientMsgId: clientIdSchema,
+  content: messageTextSchema,
+  dueAt: z.iso.datetime({ offset: true }),
+  at: z.iso.datetime(),
+});
+
+/** Takes back a scheduled message that has not been sent. */
+export const cancelScheduledOp = z.strictObject({
+  ...opBase,
+  kind: z.literal('cancelScheduled'),
+  clientMsgId: clientIdSchema,
+  at: z.iso.datetime(),
+});
+
 /** Raises the caller's watermark in a conversation: every message up to this server id
  * is stored on one of their devices (`deliveredUpTo`) or has been read (`readUpTo`). */
 export const receiptOp = z.strictObject({
@@ -133,6 +156,8 @@ export const pushOpSchema = z.discriminatedUnion('kind', [
   deleteOp,
   receiptOp,
   reactOp,
+  scheduleOp,
+  cancelScheduledOp,
 ]);
 export type PushOp = z.infer<typeof pushOpSchema>;
 export type PushOpKind = PushOp['kind'];
@@ -168,6 +193,8 @@ export const REJECT_CODES = [
   'FORBIDDEN',
   'CONVERSATION_REJECTED',
   'MESSAGE_DELETED',
+  /** A scheduled message changed or cancelled after the server had sent it. */
+  'ALREADY_SENT',
 ] as const;
 export type RejectCode = (typeof REJECT_CODES)[number];
 
@@ -208,6 +235,8 @@ export const changeSetSchema = z.object({
   members: z.array(memberStateSchema),
   messages: z.array(syncMessageSchema),
   versions: z.array(versionStepSchema),
+  /** The receiving user's own scheduled messages that changed (absent: none). */
+  scheduled: z.array(scheduledViewSchema).optional(),
   /** Groups whose members changed: each roster whole. */
   rosters: z.array(rosterSchema).default([]),
   /** Conversations the user may no longer see at all: the device drops them. (A group
@@ -234,6 +263,7 @@ export const opResultSchema = z.discriminatedUnion('status', [
     conversation: conversationViewSchema.optional(),
     roster: rosterSchema.optional(),
     message: syncMessageSchema.optional(),
+    scheduled: scheduledViewSchema.optional(),
     /** The server had already applied this operation (a retry); nothing changed. */
     duplicate: z.boolean().optional(),
   }),

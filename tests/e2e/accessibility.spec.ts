@@ -1,7 +1,7 @@
 // axe-core over every screen of the web app, in the light and the dark theme: no serious
 // or critical violation anywhere (sign-in, create account, conversation list, open chat,
-// message menu, new group, group chat, read by, group info, settings, search results,
-// services, outbox, a page that does not exist).
+// message menu, Send later and its dialog, new group, group chat, read by, group info,
+// settings, search results, services, outbox, scheduled, a page that does not exist).
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import {
@@ -88,6 +88,17 @@ for (const colorScheme of THEMES) {
     await expect(a.page.getByRole('menu')).toBeVisible();
     await check(a.page, 'message menu');
     await a.page.keyboard.press('Escape');
+    await a.page.getByRole('textbox', { name: 'Message' }).fill('for later');
+    await a.page.getByRole('button', { name: 'Send later' }).click();
+    const later = a.page.getByRole('menu', { name: 'Send later' });
+    await expect(later).toBeVisible();
+    await check(a.page, 'send later menu');
+    await later.getByRole('menuitem', { name: 'Custom time…' }).click();
+    const picking = a.page.getByRole('dialog', { name: 'Schedule message' });
+    await expect(picking.getByLabel('Send at')).toBeFocused();
+    await check(a.page, 'schedule dialog');
+    await picking.getByRole('button', { name: 'Schedule' }).click();
+    await expect(a.page.getByRole('link', { name: '1 scheduled message' })).toBeVisible();
 
     const newGroup = await chooseNewGroup(
       a.page,
@@ -131,6 +142,9 @@ for (const colorScheme of THEMES) {
     await check(a.page, 'services');
     await openPage(a.page, 'Outbox');
     await check(a.page, 'outbox');
+    await openPage(a.page, 'Scheduled');
+    await expect(a.page.getByRole('list', { name: 'Scheduled messages' })).toBeVisible();
+    await check(a.page, 'scheduled');
     await a.page.goto(`${webUrl()}/no-such-page`);
     await check(a.page, 'not found');
     await a.context.close();

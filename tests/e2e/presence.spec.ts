@@ -28,7 +28,7 @@ test('Bob sees "typing" while Alice types; it clears when she sends, stops, or l
   await composer(a.page).pressSequentially('Hello Bob', { delay: 40 });
   await expect(chatHeader(b.page).getByText('typing')).toBeVisible({ timeout: 2000 });
 
-  await a.page.getByRole('button', { name: 'Send' }).click();
+  await a.page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(chatHeader(b.page).getByText('typing')).toBeHidden({ timeout: 2000 });
   await expect(messages(b.page).getByText('Hello Bob')).toBeVisible();
 

@@ -730,6 +730,16 @@ describe('[§3.2] bad operations inside a valid push', () => {
       contextTitle: null,
       ...extra,
     });
+    const schedule = (extra: Record<string, unknown>) => ({
+      opId: randomUUID(),
+      kind: 'schedule',
+      conversation: { conversationId: scene.conversationId },
+      clientMsgId: randomUUID(),
+      content: 'later',
+      dueAt: new Date(Date.now() + 60_000).toISOString(),
+      at: new Date().toISOString(),
+      ...extra,
+    });
     const changeGroup = (change: unknown) => ({
       opId: randomUUID(),
       kind: 'changeGroup',
@@ -761,6 +771,16 @@ describe('[§3.2] bad operations inside a valid push', () => {
       changeGroup({ type: 'add', userIds: [] }),
       changeGroup({ type: 'remove', userId: -1 }),
       changeGroup({ type: 'promote', userId: scene.bob.user.userId }),
+      schedule({ content: '' }),
+      schedule({ dueAt: 'tomorrow' }),
+      schedule({ at: 5 }),
+      schedule({ content: TOO_LONG_MESSAGE }),
+      {
+        opId: randomUUID(),
+        kind: 'cancelScheduled',
+        clientMsgId: 'nope',
+        at: new Date().toISOString(),
+      },
       null,
       'op',
     ];

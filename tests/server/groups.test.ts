@@ -314,6 +314,25 @@ describe('[§4a] who may do what in a group', () => {
         code: 'FORBIDDEN',
       });
 
+      // What changed after the removal stays unknown to her: the title, who is in it,
+      // the last message.
+      expect(await change(ada, groupId, { type: 'rename', title: 'Without Cleo' })).toMatchObject({
+        status: 'accepted',
+      });
+      const listed = await rest<{
+        conversations: {
+          conversation_id: number;
+          title: string;
+          members: unknown[];
+          last_message: { content: string };
+        }[];
+      }>(server.url, 'GET', '/api/v1/chat/conversations', { token: cleo.token });
+      const seenByCleo = listed.body.conversations.find((c) => c.conversation_id === groupId);
+      expect(seenByCleo).toMatchObject({
+        members: [],
+        last_message: { content: 'Ada removed Cleo' },
+      });
+      expect(seenByCleo?.title).not.toBe('Without Cleo');
       const page = await log(cleo, groupId);
       expect(page.status).toBe(200);
       expect(page.body.messages.map((m) => m.content)).toEqual([
@@ -408,6 +427,111 @@ describe('[§4a] who may do what in a group', () => {
     expect(await change(ada, groupId, { type: 'add', userIds: [id(eve)] })).toMatchObject({
       status: 'accepted',
     });
+  });
+});
+
+describe('[§4a] the edges of a group', () => {
+  it('a member may not quote what was said before they joined, nor rewrite or react to a group notice', async () => {
+    const [ada, ben, cleo, dev] = people as [TestUser, TestUser, TestUser, TestUser];
+    const groupId = await createGroup(ada, [ben, cleo]);
+    const secret = await send(ada, groupId, 'said before Dev came');
+    await change(ada, groupId, { type: 'add', userIds: [id(dev)] });
+    const quoting = { ...sendOp(groupId, 'what did you say?'), replyTo: { messageId: secret } };
+    expect((await push(dev, [quoting])).results[0]).toMatchObject({
+      status: 'rejected',
+      code: 'VALIDATION_FAILED',
+    });
+    const notices = (await log(ada, groupId)).body.messages.filter(
+      (m) => m.message_type === 'system',
+    );
+    const created = (await pullAll(ada)).messages.find(
+      (m) => m.messageId === notices[0]?.message_id,
+    );
+    const { results } = await push(ada, [
+      {
+        opId: randomUUID(),
+        kind: 'edit',
+        clientMsgId: created?.clientMsgId,
+        content: 'Ben left the group',
+      },
+      { opId: randomUUID(), kind: 'delete', clientMsgId: created?.clientMsgId },
+      {
+        opId: randomUUID(),
+        kind: 'react',
+        message: { messageId: notices[0]?.message_id },
+        emoji: '👍',
+        isOn: true,
+        at: new Date().toISOString(),
+      },
+    ]);
+    expect(results.map((r) => r.status === 'rejected' && r.code)).toEqual([
+      'VALIDATION_FAILED',
+      'VALIDATION_FAILED',
+      'VALIDATION_FAILED',
+    ]);
+    expect((await log(ben, groupId)).body.messages[0]?.content).toContain('created the group');
+  });
+
+  it('one who left learns nothing more of who is in the group or who read what', async () => {
+    const [ada, ben, cleo, dev] = people as [TestUser, TestUser, TestUser, TestUser];
+    const create = createGroupOp([ben, cleo]);
+    const [created] = (await push(ada, [create])).results;
+    const groupId =
+      created?.status === 'accepted' ? (created.conversation?.conversationId ?? 0) : 0;
+    const messageId = await send(ada, groupId, 'before I go');
+    await change(ada, groupId, { type: 'leave' });
+    await change(ben, groupId, { type: 'add', userIds: [id(dev)] });
+    const retried = (await push(ada, [create])).results[0];
+    expect(retried).toMatchObject({ status: 'accepted', duplicate: true });
+    expect(retried?.status === 'accepted' && retried.roster).toBeFalsy();
+    await expect(
+      trpcClient(server.url, ada.token).groups.receiptDetails.query({
+        conversationId: groupId,
+        messageId,
+      }),
+    ).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
+  });
+
+  it('the same change pushed twice at once is applied once, and both copies are accepted', async () => {
+    const [ada, ben, cleo] = people as [TestUser, TestUser, TestUser];
+    const groupId = await createGroup(ada, [ben, cleo]);
+    const leave = changeOp(groupId, { type: 'leave' });
+    const answers = await Promise.all([push(cleo, [leave]), push(cleo, [leave])]);
+    const results = answers.map((a) => a.results[0]);
+    expect(results.map((r) => r?.status)).toEqual(['accepted', 'accepted']);
+    expect(results.filter((r) => r?.status === 'accepted' && r.duplicate)).toHaveLength(1);
+    const systems = (await log(ada, groupId)).body.messages.filter(
+      (m) => m.message_type === 'system',
+    );
+    expect(systems.map((m) => m.content)).toEqual([
+      expect.stringContaining('created'),
+      'Cleo left the group',
+    ]);
+  });
+
+  it('[§3.3–§3.4] a head check gives a group one was removed from its version, so a device that heard only of the removal fetches the end of its stay; a full pass gives none', async () => {
+    const [ada, ben, cleo] = people as [TestUser, TestUser, TestUser];
+    const groupId = await createGroup(ada, [ben, cleo]);
+    const { cursor } = await pullAll(cleo);
+    await send(ada, groupId, 'said before she goes');
+    await change(ada, groupId, { type: 'remove', userId: id(cleo) });
+    const pull = (check: boolean) =>
+      trpcClient(server.url, cleo.token).sync.pull.query({
+        protocolVersion: PROTOCOL_VERSION,
+        cursor,
+        check,
+      });
+    const versionOf = (page: PullResult) =>
+      page.changes.versions.filter((v) => v.conversationId === groupId);
+    const check = await pull(true);
+    expect(check.changes.conversations).toMatchObject([{ conversationId: groupId }]);
+    expect(versionOf(check)).toEqual([{ conversationId: groupId, from: null, to: 3 }]);
+    const full = await pull(false);
+    expect(full.changes.messages.map((m) => m.content)).toEqual([
+      'said before she goes',
+      'Ada removed Cleo',
+    ]);
+    expect(versionOf(full)).toEqual([]);
   });
 });
 

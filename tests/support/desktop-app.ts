@@ -178,7 +178,7 @@ export async function signInSendReceiveAndOpenDeepLink(desktop: DesktopApp): Pro
       .click();
     const sent = `hello from the desktop ${randomUUID().slice(0, 8)}`;
     await page.getByRole('textbox', { name: 'Message' }).fill(sent);
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     await expect(inConversationPane(page, sent)).toBeVisible();
     const conversations = await rest<{
       conversations: Array<{ conversation_id: number; other_user: { user_id: number } }>;

@@ -18,11 +18,13 @@ ALTER TABLE `conversations`
 -- conversation_members.role          admins rename the group and add or remove members;
 -- conversation_members.history_from  the first message a member may see (a member added
 --   later sees the log from the message that says so);
--- conversation_members.history_to    set when they left or were removed: the last one.
+-- conversation_members.history_to    set when they left or were removed: the last one;
+-- conversation_members.left_title    the group's title then, which is what they keep.
 ALTER TABLE `conversation_members`
     ADD COLUMN `role` ENUM('admin', 'member') NOT NULL DEFAULT 'member',
     ADD COLUMN `history_from` INT NOT NULL DEFAULT 0,
     ADD COLUMN `history_to` INT NULL,
+    ADD COLUMN `left_title` VARCHAR(100) NULL,
     ALGORITHM=INSTANT;
 
 -- receipt_marks: when each raise of a group member's watermark happened, so the sender

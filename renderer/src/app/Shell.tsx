@@ -4,11 +4,13 @@ import { useEffect, useRef, useState } from 'react';
 import { ChatView } from '../chat/ChatView.tsx';
 import { Avatar } from '../components/Avatar.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
-import { ChatIcon, OutboxIcon, SignOutIcon, StoreIcon } from '../components/icons.tsx';
+import { ChatIcon, ClockIcon, OutboxIcon, SignOutIcon, StoreIcon } from '../components/icons.tsx';
 import { ConversationList } from '../conversations/ConversationList.tsx';
 import { NewChatButton } from '../conversations/NewChatButton.tsx';
 import { OutboxView } from '../outbox/OutboxView.tsx';
 import { Link, useRoute } from '../routing/router.tsx';
+import { SCHEDULED_PATH } from '../routing/routes.ts';
+import { ScheduledView } from '../scheduled/ScheduledView.tsx';
 import { SearchBox } from '../search/SearchBox.tsx';
 import { SearchResults } from '../search/SearchResults.tsx';
 import { ServicesView } from '../services/ServicesView.tsx';
@@ -33,6 +35,8 @@ function MainPane() {
       return <ServicesView />;
     case 'outbox':
       return <OutboxView />;
+    case 'scheduled':
+      return <ScheduledView />;
     case 'not-found':
       return (
         <EmptyState title="Nothing here">
@@ -98,6 +102,15 @@ function NavRail() {
               {waiting > 99 ? '99+' : waiting}
             </span>
           )}
+        </Link>
+        <Link
+          to={SCHEDULED_PATH}
+          className="rail-item"
+          aria-label="Scheduled"
+          title="Scheduled"
+          aria-current={current('scheduled')}
+        >
+          <ClockIcon size={22} />
         </Link>
       </div>
       <div className="rail-bottom">

@@ -21,6 +21,7 @@ import {
   type Route,
   routeUserId,
 } from '../routing/routes.ts';
+import { ScheduledBanner } from '../scheduled/ScheduledBanner.tsx';
 import { useSyncStatus } from '../sync-state/use-sync-status.ts';
 import { AttachDropZone } from './attachments/AttachDropZone.tsx';
 import { sendFiles } from './attachments/prepare-attachment.ts';
@@ -206,6 +207,12 @@ function OpenConversation({
     },
     [engine, key],
   );
+  const schedule = useCallback(
+    async (text: string, dueAt: Date) => {
+      await engine.scheduleMessage(key, text, dueAt);
+    },
+    [engine, key],
+  );
   const saveEdit = useCallback(
     async (message: LocalMessage, text: string) => {
       const edited = text.trim();
@@ -239,6 +246,7 @@ function OpenConversation({
         isDisabled={refused !== null || !isWritable}
       >
         <MessageLog ref={log} conversation={conversation} jumpTo={jumpTo} actions={actions} />
+        <ScheduledBanner convKey={key} />
         {isWritable ? (
           <Composer
             ref={composer}
@@ -247,6 +255,8 @@ function OpenConversation({
             editing={editing}
             onSend={send}
             onAttach={attach}
+            // A scheduled message is text on its own: it cannot answer another.
+            onSchedule={replyingTo ? undefined : schedule}
             onSaveEdit={saveEdit}
             onCancelEdit={() => setEditing(null)}
             replyingTo={
@@ -267,7 +277,12 @@ function OpenConversation({
         )}
       </AttachDropZone>
       {group && isGroupInfoOpen && (
-        <GroupInfoDialog convKey={key} group={group} onClose={() => setGroupInfoOpen(false)} />
+        <GroupInfoDialog
+          convKey={key}
+          serverId={conversation.serverId}
+          group={group}
+          onClose={() => setGroupInfoOpen(false)}
+        />
       )}
       {group && receiptsOf && (
         <ReadByDialog

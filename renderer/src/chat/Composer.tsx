@@ -3,7 +3,8 @@
 // as several messages. Also edits one's own message in place. What it sends and counts is
 // the text as the server will store it: invisible control characters dropped, NFC, trimmed.
 // Files come in through the paperclip, a paste or a drop on the chat (`ComposerHandle`);
-// one file attached with text typed takes the text as its caption, as in WhatsApp.
+// one file attached with text typed takes the text as its caption, as in WhatsApp. Beside
+// Send, "Send later" schedules the text instead (`onSchedule`).
 import {
   type ClipboardEvent,
   type FormEvent,
@@ -22,6 +23,8 @@ import type { ChatDatabase, LocalMessage } from '../../sync/db.ts';
 import { cleanTypedText } from '../../sync/typed-text.ts';
 import { CloseIcon, EditIcon, PaperclipIcon, ReplyIcon, SendIcon } from '../components/icons.tsx';
 import { UserText } from '../components/UserText.tsx';
+import { SendLaterMenu } from '../scheduled/SendLaterMenu.tsx';
+import { formatDueTime } from '../scheduled/schedule-time.ts';
 import type { Refusal } from './attachments/prepare-attachment.ts';
 import { pastedFiles } from './attachments/transfer-files.ts';
 import { createDraftWriter, loadDraft } from './drafts.ts';
@@ -49,6 +52,8 @@ interface ComposerProps {
   /** Sends files, each as its own message, the caption with the first one sent
    * (`sendFiles`); resolves with those not sent and why. No paperclip without it. */
   onAttach?(files: File[], caption: string): Promise<Refusal[]>;
+  /** Schedules the text to be sent at `dueAt`. No "Send later" without it. */
+  onSchedule?(text: string, dueAt: Date): Promise<void>;
   disabledReason?: string | null;
 }
 
@@ -93,12 +98,14 @@ export function Composer({
   onEditLast,
   onTyping,
   onAttach,
+  onSchedule,
   disabledReason,
 }: ComposerProps) {
   const [text, setText] = useState('');
   const [isLoaded, setLoaded] = useState(false);
   const [isSending, setSending] = useState(false);
   const [sendError, setSendError] = useState<string | null>(null);
+  const [scheduledNote, setScheduledNote] = useState<string | null>(null);
   const [refusals, setRefusals] = useState<ShownRefusal[]>([]);
   const refusalCount = useRef(0);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -156,6 +163,7 @@ export function Composer({
   const change = (value: string) => {
     setText(value);
     setSendError(null);
+    setScheduledNote(null);
     if (!editing) {
       writer.update(value);
       onTyping?.(value.length > 0);
@@ -197,6 +205,32 @@ export function Composer({
         const unsent = pieces.slice(sent).join('\n\n');
         setText(unsent);
         writer.update(unsent);
+      }
+    } finally {
+      setSending(false);
+      areaRef.current?.focus();
+    }
+  };
+
+  const schedule = async (dueAt: Date) => {
+    if (!onSchedule || isSending || editing || isBlankRefused || isTooLong) return;
+    const scheduled = prepared;
+    setSending(true);
+    setSendError(null);
+    setScheduledNote(null);
+    try {
+      setText('');
+      onTyping?.(false);
+      await writer.clear();
+      await onSchedule(scheduled, dueAt);
+      setScheduledNote(`Scheduled for ${formatDueTime(dueAt.toISOString(), new Date())}.`);
+    } catch (error) {
+      setSendError(
+        `Not scheduled: ${error instanceof Error ? error.message : 'it could not be saved'}.`,
+      );
+      if (!areaRef.current?.value) {
+        setText(scheduled);
+        writer.update(scheduled);
       }
     } finally {
       setSending(false);
@@ -312,6 +346,15 @@ export function Composer({
           {sendError}
         </div>
       )}
+      {/* Always there, so the note is announced when it comes; shown below for the eye. */}
+      <p className="visually-hidden" aria-live="polite">
+        {scheduledNote}
+      </p>
+      {scheduledNote && (
+        <p className="composer-banner" aria-hidden="true">
+          {scheduledNote}
+        </p>
+      )}
       {refusals.length > 0 && (
         <div className="composer-banner is-warning" role="alert">
           <ul className="refusal-list">
@@ -380,6 +423,12 @@ export function Composer({
           >
             {length.toLocaleString()} / {MESSAGE_MAX.toLocaleString()}
           </span>
+        )}
+        {onSchedule && !editing && (
+          <SendLaterMenu
+            isDisabled={isBlankRefused || isTooLong || isSending || Boolean(disabledReason)}
+            onSchedule={schedule}
+          />
         )}
         <button
           type="submit"

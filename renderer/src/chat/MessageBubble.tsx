@@ -8,6 +8,7 @@ import type { LocalMessage, LocalReply } from '../../sync/db.ts';
 import { UPLOAD_CANCELLED } from '../../sync/local-writes.ts';
 import { RetryIcon, TrashIcon } from '../components/icons.tsx';
 import { UserText } from '../components/UserText.tsx';
+import { lateScheduleLabel } from '../scheduled/schedule-time.ts';
 import { formatClock } from '../time/format-time.ts';
 import { isShownAsImage, MessageAttachment } from './attachments/MessageAttachment.tsx';
 import { type MenuItem, MessageMenu } from './MessageMenu.tsx';
@@ -132,6 +133,8 @@ function BubbleImpl({
     ? 'bubble'
     : `bubble has-attachment${isShownAsImage(message, attachment) ? ' has-image' : ''}`;
   const time = formatClock(message.createdAt);
+  // Sent by the server later than it was due (it was down at the time): say when it was.
+  const lateLabel = message.isDeleted ? null : lateScheduleLabel(message);
 
   // The menu that asked is gone: focus moves to the question, on its safe answer.
   useEffect(() => {
@@ -222,6 +225,7 @@ function BubbleImpl({
             <MessageText text={message.content} onOpenLink={actions.onOpenLink} />
           )}
           <span className="message-meta">
+            {lateLabel && <span className="scheduled-for">{lateLabel}</span>}
             {message.isEdited && !message.isDeleted && <span className="edited">edited</span>}
             <time dateTime={message.createdAt}>{time}</time>
             {isOwn && <MessageStatus status={status} />}

@@ -1,6 +1,7 @@
 // A message's "more actions" menu button (the WAI-ARIA menu button pattern): arrows move
-// between items, Escape closes it and gives focus back to the button.
-import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+// between items, Escape closes it and gives focus back to the button. The composer's
+// "Send later" is one too, with its own icon.
+import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { MoreIcon } from '../components/icons.tsx';
 
 export interface MenuItem {
@@ -9,7 +10,24 @@ export interface MenuItem {
   isDanger?: boolean;
 }
 
-export function MessageMenu({ label, items }: { label: string; items: MenuItem[] }) {
+interface MessageMenuProps {
+  label: string;
+  items: MenuItem[];
+  icon?: ReactNode;
+  /** The button's tooltip. */
+  title?: string;
+  isDisabled?: boolean;
+  className?: string;
+}
+
+export function MessageMenu({
+  label,
+  items,
+  icon = <MoreIcon size={16} />,
+  title = 'More actions',
+  isDisabled = false,
+  className = 'message-menu',
+}: MessageMenuProps) {
   const [isOpen, setOpen] = useState(false);
   // The log clips what overflows it: a menu low in the window opens upwards.
   const [opensUp, setOpensUp] = useState(false);
@@ -46,13 +64,14 @@ export function MessageMenu({ label, items }: { label: string; items: MenuItem[]
   };
 
   return (
-    <div className="message-menu">
+    <div className={className}>
       <button
         ref={button}
         type="button"
         className="icon-button"
         aria-label={label}
-        title="More actions"
+        title={title}
+        disabled={isDisabled}
         aria-haspopup="menu"
         aria-expanded={isOpen}
         aria-controls={isOpen ? menuId : undefined}
@@ -62,7 +81,7 @@ export function MessageMenu({ label, items }: { label: string; items: MenuItem[]
           setOpen((open) => !open);
         }}
       >
-        <MoreIcon size={16} />
+        {icon}
       </button>
       {isOpen && (
         <div

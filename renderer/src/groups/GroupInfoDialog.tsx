@@ -18,6 +18,8 @@ import { memberCountText } from './roster.ts';
 
 interface GroupInfoDialogProps {
   convKey: string;
+  /** The group's server id, once it has one (its avatar's colour follows it). */
+  serverId: number | null;
   group: LocalGroup;
   onClose(): void;
 }
@@ -26,7 +28,7 @@ function reasonOf(failure: unknown): string {
   return failure instanceof Error ? failure.message : 'the change could not be made';
 }
 
-export function GroupInfoDialog({ convKey, group, onClose }: GroupInfoDialogProps) {
+export function GroupInfoDialog({ convKey, serverId, group, onClose }: GroupInfoDialogProps) {
   const { engine, user } = useApp();
   const [error, setError] = useState<string | null>(null);
   const isAdmin = isGroupAdmin({ group }, user.userId);
@@ -47,7 +49,7 @@ export function GroupInfoDialog({ convKey, group, onClose }: GroupInfoDialogProp
   return (
     <ModalDialog title="Group info" onClose={onClose} className="group-dialog">
       <div className="group-summary">
-        <GroupAvatar convKey={convKey} size={56} />
+        <GroupAvatar conversation={{ key: convKey, serverId }} size={56} />
         <div className="group-summary-text">
           <h3 className="group-title">
             <UserText text={group.title} />

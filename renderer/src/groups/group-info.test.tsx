@@ -47,6 +47,7 @@ function openInfo(group: Partial<LocalGroup> = {}) {
       services,
       <GroupInfoDialog
         convKey={conversation.key}
+        serverId={conversation.serverId}
         group={groupOf}
         onClose={() => closed.push('closed')}
       />,

@@ -8,9 +8,13 @@ export type Route =
   | { name: 'chat'; userId: number; conversationId: string; messageId: string | null }
   | { name: 'services' }
   | { name: 'outbox' }
+  | { name: 'scheduled' }
   | { name: 'sign-in' }
   | { name: 'create-account' }
   | { name: 'not-found'; path: string };
+
+/** Where this user's messages written for later are listed. */
+export const SCHEDULED_PATH = '/scheduled';
 
 export function parseRoute(pathname: string, search: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
@@ -18,6 +22,7 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === '/' || path === '/messages' || path === '/index.html') return { name: 'messages' };
   if (path === '/services') return { name: 'services' };
   if (path === '/outbox') return { name: 'outbox' };
+  if (path === SCHEDULED_PATH) return { name: 'scheduled' };
   if (path === '/sign-in') return { name: 'sign-in' };
   if (path === '/create-account') return { name: 'create-account' };
   const chat = /^\/chat\/([0-9]{1,10})$/.exec(path);

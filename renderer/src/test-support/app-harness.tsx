@@ -55,6 +55,14 @@ export function scriptedEngine(userId = ME): ScriptedEngine {
     },
     editMessage: record('editMessage'),
     deleteMessage: record('deleteMessage'),
+    async scheduleMessage(convKey, content, dueAt) {
+      calls.push(['scheduleMessage', convKey, content, dueAt]);
+      return 'scheduled-id';
+    },
+    changeScheduled: record('changeScheduled'),
+    sendScheduledNow: record('sendScheduledNow'),
+    cancelScheduled: record('cancelScheduled'),
+    dismissScheduled: record('dismissScheduled'),
     cancelUpload: record('cancelUpload'),
     toggleReaction: record('toggleReaction'),
     retry: record('retry'),

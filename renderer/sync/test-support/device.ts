@@ -53,10 +53,30 @@ export function manualTimers(): ManualTimers {
 export const ME = 1;
 export const OTHER = 2;
 
+/** A clock the server and the devices share, which a test moves on. Each reading ticks a
+ * millisecond, so changes made one after the other are stamped in that order. */
+export interface TestClock {
+  now: () => number;
+  advance(ms: number): void;
+}
+
+export function testClock(start = Date.UTC(2025, 0, 10, 8)): TestClock {
+  let time = start;
+  return {
+    now: () => time++,
+    advance(ms) {
+      time += ms;
+    },
+  };
+}
+
 /** The server with ME and OTHER signed up, and a device of OTHER's that tests drive
  * through the transport directly. */
-export function fakeWorld(): { server: FakeServer; other: FakeTransport } {
-  const server = createFakeServer();
+export function fakeWorld(options: { now?: () => number } = {}): {
+  server: FakeServer;
+  other: FakeTransport;
+} {
+  const server = createFakeServer(options);
   server.addUser('Me Myself');
   server.addUser('Bob Requester');
   return { server, other: server.connect(OTHER) };

@@ -8,6 +8,7 @@
 // against both to keep it so. Faults a network or a server can produce are injected per
 // device.
 import { z } from 'zod';
+import { changeStamp } from '../../../shared/change-stamp.ts';
 import {
   GROUP_LIMITS,
   type GroupChange,
@@ -18,7 +19,6 @@ import {
 } from '../../../shared/groups.ts';
 import { LIMITS } from '../../../shared/limits.ts';
 import type { ConversationView, MessageView } from '../../../shared/model.ts';
-import { reactionStamp } from '../../../shared/reactions.ts';
 import { quotedText } from '../../../shared/replies.ts';
 import type { ConversationType } from '../../../shared/schemas.ts';
 import {
@@ -45,6 +45,7 @@ import {
   type SyncTransport,
   TransportError,
 } from '../transport.ts';
+import { createFakeScheduled } from './fake-scheduled.ts';
 
 export interface FakeServer {
   /** A user who can sign in; ids count from 1, as a fresh database's do. */
@@ -53,6 +54,9 @@ export interface FakeServer {
   connect(userId: number, options?: { protocolVersion?: number }): FakeTransport;
   /** Every stored message as the server has it now, in id order. */
   messages(): MessageView[];
+  /** Sends the scheduled messages due by the server's clock now, as the delivery loop
+   * would (a push or a pull does it first too); returns how many went out. */
+  deliverDue(): number;
   /** The conversation's message version and its members' watermarks. */
   conversationState(
     conversationId: number,
@@ -102,9 +106,9 @@ interface StoredConversation {
     title: string;
     /** The id the creator's device gave it, which only the creator is shown. */
     clientConvId: string;
-    /** `roster_version`: +1 per membership change. */
+    /** `roster_version`: +1 per change to the group (its title or its members). */
     rosterVersion: number;
-    /** `roster_epoch`: when its members last changed, so a pull brings the roster only
+    /** `roster_epoch`: when the group last changed, so a pull brings the roster only
      * then. */
     rosterEpoch: number;
   } | null;
@@ -125,6 +129,8 @@ interface StoredMember {
    * the one that says they left (null while a member). */
   historyFrom: number;
   historyTo: number | null;
+  /** The group's title when they left: what they keep. */
+  leftTitle?: string;
   /** When each raise of the watermarks happened, for "Read by". */
   raised: { kind: 'delivered' | 'read'; upTo: number; at: string }[];
 }
@@ -275,7 +281,11 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
       lastMessageAt: leftAt ?? c.lastMessageAt,
       otherUser: c.group ? null : { userId: otherId, displayName: users.get(otherId) ?? '' },
       isGroup: c.group !== null,
-      title: c.group?.title ?? null,
+      title: c.group
+        ? leftUpTo === null
+          ? c.group.title
+          : (memberRow(c.conversationId, viewerId)?.leftTitle ?? c.group.title)
+        : null,
       leftUpTo,
       clientConvId: c.group && c.user1Id === viewerId ? c.group.clientConvId : null,
     };
@@ -285,6 +295,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
     return {
       conversationId: c.conversationId,
       version: c.group?.rosterVersion ?? 0,
+      title: c.group?.title ?? '',
       members: membersOf(c.conversationId)
         .filter(isCurrent)
         .sort(byJoining)
@@ -466,6 +477,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
     callerId: number,
     conversationId: number,
     ops: readonly OpOfKind<'send'>[],
+    scheduledFor?: ReadonlyMap<string, string>,
   ): Outcome {
     const conversation = conversations.get(conversationId);
     const isMember = conversation !== undefined && isParticipant(conversation, callerId);
@@ -495,6 +507,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
           attachment: null,
           replyTo: quoteOf(callerId, conversationId, op, fresh),
           reactions: [],
+          scheduledFor: scheduledFor?.get(op.clientMsgId) ?? null,
           changeEpoch: epoch,
         };
         messages.set(message.messageId, message);
@@ -667,7 +680,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
     if (target.isDeleted)
       return single(rejected(op.opId, 'MESSAGE_DELETED', 'the message was deleted'));
     const key = `${target.messageId}:${callerId}:${op.emoji}`;
-    const stamp = reactionStamp(op.at, now(), op.opId);
+    const stamp = changeStamp(op.at, now(), op.opId);
     const stored = reactionStates.get(key);
     if (stored && stored.stamp >= stamp) {
       return single({
@@ -822,6 +835,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
       attachment: null,
       replyTo: null,
       reactions: [],
+      scheduledFor: null,
       changeEpoch: epoch,
     };
     messages.set(message.messageId, message);
@@ -846,17 +860,19 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
     if (existing) {
       // A retry: the group as it is now, without a step (the duplicate says catch up).
       const written = ownMessage(callerId, op.opId);
-      const roster = rosterOf(existing);
+      const conversation = viewFor(existing, callerId);
+      // One who has left since learns nothing of the group now.
+      const rosters = conversation.leftUpTo === null ? [rosterOf(existing)] : [];
       return {
         ...single({
           opId: op.opId,
           status: 'accepted',
-          conversation: viewFor(existing, callerId),
-          roster,
+          conversation,
+          ...(rosters[0] ? { roster: rosters[0] } : {}),
           ...(written ? { message: currentCopy(written) } : {}),
           duplicate: true,
         }),
-        rosters: [roster],
+        rosters,
         conversationId: existing.conversationId,
         refusal: null,
       };
@@ -1040,10 +1056,9 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
     );
     const stored = addSystemMessage(conversation, callerId, op.opId, text, at);
     if (change.type === 'rename') group.title = change.title;
-    else {
-      group.rosterVersion += 1;
-      group.rosterEpoch = epoch;
-    }
+    // The roster is the group's facts, its title among them: every change moves it.
+    group.rosterVersion += 1;
+    group.rosterEpoch = epoch;
     const joinOrder = nextJoin++;
     for (const userId of plan.joined) {
       const row = memberRow(conversationId, userId);
@@ -1057,12 +1072,15 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
         historyFrom: stored.messageId,
         historyTo: null,
       });
+      delete joined.leftTitle;
     }
     // Restamped while still current, so those who go hear of it too.
     restamp(conversationId);
     for (const userId of plan.left) {
       const row = memberRow(conversationId, userId);
-      if (row) Object.assign(row, { historyTo: stored.messageId, role: 'member' });
+      if (row) {
+        Object.assign(row, { historyTo: stored.messageId, role: 'member', leftTitle: group.title });
+      }
     }
     const promoted = plan.promote === null ? undefined : memberRow(conversationId, plan.promote);
     if (promoted) promoted.role = 'admin';
@@ -1133,6 +1151,49 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
 
   /** For one of the caller's messages, each other current member who may see it, and
    * whether and when they first had it and read it. */
+  // --- scheduled messages --------------------------------------------------------------
+
+  const scheduled = createFakeScheduled({
+    now,
+    epoch: () => epoch,
+    standingOf(conversationId, userId) {
+      const row = memberRow(conversationId, userId);
+      if (!row || !conversations.has(conversationId)) return null;
+      return isCurrent(row) ? 'current' : 'former';
+    },
+    hasMessage: (senderId, clientMsgId) => ownMessage(senderId, clientMsgId) !== undefined,
+    send(senderId, conversationId, ops, scheduledFor) {
+      const outcome = sendRun(senderId, conversationId, ops, scheduledFor);
+      // Sent by the server, not from a device: every device of everyone hears of it.
+      for (const p of outcome.publications) publish(p.to, { type: 'changes', changes: p.changes });
+      return outcome.results;
+    },
+    tell(senderId, views) {
+      publish([senderId], { type: 'changes', changes: scheduledChanges(views) });
+    },
+  });
+
+  const scheduledChanges = (views: ChangeSet['scheduled']): ChangeSet => ({
+    conversations: [],
+    members: [],
+    messages: [],
+    versions: [],
+    scheduled: views ?? [],
+    rosters: [],
+    removed: [],
+  });
+
+  /** A schedule or cancel as a push outcome: the sender's other devices hear a change. */
+  function scheduledOutcome(
+    callerId: number,
+    { result, changed }: ReturnType<typeof scheduled.cancel>,
+  ): Outcome {
+    return {
+      ...single(result),
+      publications: changed ? [{ to: [callerId], changes: scheduledChanges([changed]) }] : [],
+    };
+  }
+
   function receiptDetails(callerId: number, request: ReceiptDetailsRequest): ReceiptDetails {
     const conversation = conversations.get(request.conversationId);
     const message = messages.get(request.messageId);
@@ -1171,12 +1232,13 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
   }
 
   function applyPush(session: Session, rawOps: readonly PushOp[]): PushResult {
+    scheduled.deliverDue();
     const callerId = session.userId;
     const created = new Map<string, { conversationId: number } | { refusal: string }>();
     const results: OpResult[] = [];
     const outcomes: Outcome[] = [];
     const ops = rawOps.map((raw) => pushOpSchema.safeParse(raw));
-    const sendTarget = (op: OpOfKind<'send' | 'changeGroup'>): number | OpResult => {
+    const sendTarget = (op: OpOfKind<'send' | 'changeGroup' | 'schedule'>): number | OpResult => {
       if ('conversationId' in op.conversation) return op.conversation.conversationId;
       const made = created.get(op.conversation.clientConvId);
       if (!made) {
@@ -1270,7 +1332,17 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
         outcome = changeGroup(callerId, target, op);
       } else if (op.kind === 'edit' || op.kind === 'delete') outcome = changeMessage(callerId, op);
       else if (op.kind === 'react') outcome = react(callerId, op);
-      else outcome = receipt(callerId, op);
+      else if (op.kind === 'schedule') {
+        const target = sendTarget(op);
+        if (typeof target !== 'number') {
+          answered([op], [target]);
+          i++;
+          continue;
+        }
+        outcome = scheduledOutcome(callerId, scheduled.schedule(callerId, op, target));
+      } else if (op.kind === 'cancelScheduled') {
+        outcome = scheduledOutcome(callerId, scheduled.cancel(callerId, op));
+      } else outcome = receipt(callerId, op);
       answered([op], outcome.results);
       outcomes.push(outcome);
       i++;
@@ -1291,12 +1363,15 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
         );
       }
     }
-    return {
+    // As the delivery loop wakes for a message due now: after the answer is decided.
+    const answer = {
       results,
       versions: outcomes.flatMap((o) => o.versions),
       members: outcomes.flatMap((o) => o.members),
       rosters: outcomes.flatMap((o) => o.rosters),
     };
+    scheduled.deliverDue();
+    return answer;
   }
 
   // --- pull ---------------------------------------------------------------------------
@@ -1320,6 +1395,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
   }
 
   function pull(userId: number, request: Required<PullRequest>): PullResult {
+    scheduled.deliverDue();
     const cursor = decodeCursor(request.cursor);
     // A new pass seals the clock: everything stamped below the new epoch is in it.
     if (!cursor.page) epoch += 1;
@@ -1364,20 +1440,28 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
       return c ? [c] : [];
     };
     // A group the user left stays, read-only: its view and messages, nothing of who is in
-    // it now or how far it went on.
+    // it now.
     const present = shown.filter(isCurrent).flatMap(conversationOf);
+    // The user's own scheduled messages ride on the first page of a pass.
+    const ownScheduled = cursor.page ? [] : scheduled.changedFor(userId, cursor.base, page.target);
     return {
       changes: {
+        ...(ownScheduled.length > 0 ? { scheduled: ownScheduled } : {}),
         conversations: shown.flatMap(conversationOf).map((c) => viewFor(c, userId)),
         members: present.flatMap((c) =>
           membersOf(c.conversationId).filter(isCurrent).map(memberState),
         ),
         messages: covered.messages,
-        versions: covered.full.filter(isCurrent).map((m) => ({
-          conversationId: m.conversationId,
-          from: null,
-          to: conversations.get(m.conversationId)?.version ?? 0,
-        })),
+        // A head check gives a group the user left its version too, as the server does: a
+        // device that heard only that it went sees that it lacks the end of its stay, and
+        // fetches it with a full pass, which gives none.
+        versions: covered.full
+          .filter((m) => isCurrent(m) || request.check)
+          .map((m) => ({
+            conversationId: m.conversationId,
+            from: null,
+            to: conversations.get(m.conversationId)?.version ?? 0,
+          })),
         rosters: present.flatMap((c) =>
           c.group && c.group.rosterEpoch > cursor.base ? [rosterOf(c)] : [],
         ),
@@ -1656,6 +1740,7 @@ export function createFakeServer(options: { now?: () => number } = {}): FakeServ
       return userId;
     },
     connect,
+    deliverDue: () => scheduled.deliverDue(),
     messages: () =>
       [...messages.values()]
         .sort((a, b) => a.messageId - b.messageId)

@@ -52,6 +52,9 @@ class Refused extends Error {
   }
 }
 
+/** This very operation was applied meanwhile (a concurrent retry). */
+class WrittenAlready extends Error {}
+
 /** A change that finds nothing to do (the member is there already, or gone already):
  * done, as two admins who made the same change offline expect. */
 class AlreadySo extends Error {}
@@ -59,9 +62,11 @@ class AlreadySo extends Error {}
 interface Applied {
   messageId: number;
   version: number;
-  /** Members who came (add) or went (remove, leave). */
+  /** Members who came (add) or went (remove, leave), and those who were there and stay:
+   * read under the conversation's lock, so nobody who came or went meanwhile is told. */
   joined: number[];
   left: number[];
+  stayers: number[];
 }
 
 export async function applyChangeGroup(
@@ -81,6 +86,7 @@ export async function applyChangeGroup(
     if (error instanceof Refused)
       return resultsOnly([rejected(op.opId, error.code, error.message)]);
     if (error instanceof AlreadySo) return resultsOnly([{ opId: op.opId, status: 'accepted' }]);
+    if (error instanceof WrittenAlready) return repeated(ctx, caller, op, conversationId);
     throw error;
   }
   return told(ctx, caller, op, conversationId, applied);
@@ -97,6 +103,13 @@ async function change(
     'SELECT is_group FROM conversations WHERE conversation_id = ? FOR UPDATE',
     [conversationId],
   );
+  // A retry that came in while the first attempt held the lock finds what it wrote.
+  const [written] = await tx.rows<{ message_id: number }>(
+    `SELECT message_id FROM messages
+      WHERE sender_id = ? AND client_msg_id = ? AND message_type = 'system'`,
+    [me, op.opId],
+  );
+  if (written) throw new WrittenAlready();
   const members = await tx.rows<MemberRow>(
     `SELECT user_id, role, left_at FROM conversation_members WHERE conversation_id = ?
       ORDER BY joined_at, user_id`,
@@ -132,7 +145,7 @@ async function change(
     at,
   });
   // A concurrent retry of this operation wrote it first.
-  if (messageId === null) throw new AlreadySo();
+  if (messageId === null) throw new WrittenAlready();
 
   if (wanted.type === 'rename') {
     await tx.write('UPDATE conversations SET group_title = ? WHERE conversation_id = ?', [
@@ -144,21 +157,21 @@ async function change(
     await tx.write(
       `INSERT INTO conversation_members (conversation_id, user_id, role, history_from, change_epoch)
        VALUES ${plan.joined.map(() => `(?, ?, 'member', ?, ${EPOCH_STAMP})`).join(', ')}
-       ON DUPLICATE KEY UPDATE left_at = NULL, history_to = NULL, role = 'member',
+       ON DUPLICATE KEY UPDATE left_at = NULL, history_to = NULL, left_title = NULL, role = 'member',
          history_from = VALUES(history_from), joined_at = CURRENT_TIMESTAMP(3),
          change_epoch = VALUES(change_epoch)`,
       plan.joined.flatMap((id) => [conversationId, id, messageId]),
     );
   }
   // Restamped while still current, so those who go hear of it too.
-  const version = await bumpForGroupChange(tx, conversationId, messageId, at, {
-    isRosterChange: wanted.type !== 'rename',
-  });
+  const version = await bumpForGroupChange(tx, conversationId, messageId, at);
   if (plan.left.length > 0) {
     await tx.write(
-      `UPDATE conversation_members SET left_at = CURRENT_TIMESTAMP(3), history_to = ?, role = 'member'
+      `UPDATE conversation_members
+          SET left_at = CURRENT_TIMESTAMP(3), history_to = ?, role = 'member',
+              left_title = (SELECT group_title FROM conversations WHERE conversation_id = ?)
         WHERE conversation_id = ? AND user_id IN (${placeholders(plan.left.length)})`,
-      [messageId, conversationId, ...plan.left],
+      [messageId, conversationId, conversationId, ...plan.left],
     );
   }
   if (plan.promote !== null) {
@@ -168,7 +181,8 @@ async function change(
     );
   }
   await ctx.beforeCommit?.(conversationId);
-  return { messageId, version, joined: plan.joined, left: plan.left };
+  const stayers = current.map((m) => m.user_id).filter((id) => !plan.left.includes(id));
+  return { messageId, version, joined: plan.joined, left: plan.left, stayers };
 }
 
 interface Plan {
@@ -217,9 +231,9 @@ function planOf(
   }
 }
 
-/** What each side is told: members who stay hear of the step; those who came get the
- * group from its new version on; those who went get their read-only view. A rename
- * leaves the roster as it was. */
+/** What each side is told: members who stay hear of the step and the group's roster;
+ * those who came get the group from its new version on; those who went get their
+ * read-only view. */
 async function told(
   ctx: SyncContext,
   caller: Caller,
@@ -235,8 +249,7 @@ async function told(
   ]);
   if (!roster || !stored || !someView) throw new Error('group unreadable after a change');
   const message = { ...stored, version: applied.version };
-  const isRosterChange = op.change.type !== 'rename';
-  const rosters = isRosterChange ? [roster] : [];
+  const rosters = [roster];
   // Each recipient's view: the creator's names the group as their device does.
   const viewFor = (userId: number, leftUpTo: number | null): ConversationView => ({
     ...someView,
@@ -255,8 +268,7 @@ async function told(
       .map((group) => ({ to: group, changes: changes(viewFor(group[0] ?? 0, leftUpTo)) }));
   };
   const step = { conversationId, from: applied.version - 1, to: applied.version };
-  const stayers = roster.members.map((m) => m.userId).filter((id) => !applied.joined.includes(id));
-  const newcomers = applied.joined;
+  const { stayers, joined: newcomers } = applied;
   const zero = (userId: number) => ({ conversationId, userId, deliveredUpTo: 0, readUpTo: 0 });
   const base = (view: ConversationView): ChangeSet => ({
     ...EMPTY_CHANGES,
@@ -287,7 +299,7 @@ async function told(
     status: 'accepted',
     conversation: viewFor(caller.userId, isGone ? applied.messageId : null),
     message,
-    ...(isGone || !isRosterChange ? {} : { roster }),
+    ...(isGone ? {} : { roster }),
   };
   return {
     results: [result],

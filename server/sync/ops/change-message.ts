@@ -12,6 +12,7 @@ import {
   type SyncContext,
   storedNow,
 } from '../context.ts';
+import { messageChangePublications } from '../participants.ts';
 import { BUMP_VERSION_SQL, currentMessage, EPOCH_STAMP } from './message-change.ts';
 
 type ChangeOp = OpOfKind<'edit' | 'delete'>;
@@ -30,6 +31,12 @@ export async function applyMessageChange(
   op: ChangeOp,
   target: MessageRow,
 ): Promise<Outcome> {
+  // A membership notice is the server's record of what happened: nobody rewrites it.
+  if (target.message_type === 'system') {
+    return resultsOnly([
+      rejected(op.opId, 'VALIDATION_FAILED', 'a group notice cannot be edited or deleted'),
+    ]);
+  }
   if (op.kind === 'edit' && op.content === '' && target.message_type === 'text') {
     return resultsOnly([
       rejected(op.opId, 'VALIDATION_FAILED', 'content: a text message must not be empty'),
@@ -114,15 +121,15 @@ export async function applyMessageChange(
     await ctx.releaseUpload?.(target.attachment_id);
   }
   const step = { conversationId, from: version - 1, to: version };
-  const to = (await ctx.participants.seeing(conversationId, message.messageId)) ?? [caller.userId];
   return {
     results: [{ opId: op.opId, status: 'accepted', message }],
-    publications: [
-      {
-        to,
-        changes: { ...EMPTY_CHANGES, messages: [message], versions: [step] },
-      },
-    ],
+    publications: await messageChangePublications(
+      ctx.participants,
+      conversationId,
+      message.messageId,
+      caller.userId,
+      { ...EMPTY_CHANGES, messages: [message], versions: [step] },
+    ),
     versions: [step],
     members: [],
   };

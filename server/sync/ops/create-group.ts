@@ -136,6 +136,11 @@ async function answer(
     ...(duplicate ? { duplicate } : {}),
   };
   if (duplicate) {
+    // One who has left since learns nothing of who is in it now.
+    if (conversation.leftUpTo !== null) {
+      const { roster: _now, ...withoutRoster } = result;
+      return { ...resultsOnly([withoutRoster]), conversationId, refusal: null };
+    }
     return { ...resultsOnly([result]), rosters: [roster], conversationId, refusal: null };
   }
   const memberIds = roster.members.map((m) => m.userId);

@@ -28,18 +28,14 @@ export async function writeSystemMessage(
 }
 
 /** Takes the next message version (returned), makes the system message the last one,
- * moves the roster's version when members changed, and restamps every current member.
- * The conversation row is locked already. */
+ * moves the roster's version and restamps every current member. The conversation row is
+ * locked already. */
 export async function bumpForGroupChange(
   tx: SqlRunner,
   conversationId: number,
   messageId: number,
   at: Date,
-  { isRosterChange }: { isRosterChange: boolean },
 ): Promise<number> {
-  const roster = isRosterChange
-    ? 'c.roster_version = c.roster_version + 1, c.roster_epoch = k.epoch,'
-    : '';
   const bumped = await tx.write(
     `UPDATE conversations c
        JOIN sync_clock k ON k.id = 1
@@ -47,7 +43,8 @@ export async function bumpForGroupChange(
         SET c.message_version = LAST_INSERT_ID(c.message_version + 1),
             c.last_message_id = GREATEST(COALESCE(c.last_message_id, 0), ?),
             c.last_message_at = ?,
-            ${roster}
+            c.roster_version = c.roster_version + 1,
+            c.roster_epoch = k.epoch,
             mm.change_epoch = k.epoch
       WHERE c.conversation_id = ?`,
     [messageId, at, conversationId],
@@ -91,7 +88,8 @@ export async function systemMessageOf(
   opId: string,
 ): Promise<SyncMessage | null> {
   const [row] = await sql.rows<{ message_id: number }>(
-    'SELECT message_id FROM messages WHERE sender_id = ? AND client_msg_id = ?',
+    `SELECT message_id FROM messages
+      WHERE sender_id = ? AND client_msg_id = ? AND message_type = 'system'`,
     [actorId, opId],
   );
   return row ? currentMessage(sql, row.message_id) : null;

@@ -5,11 +5,13 @@
 // conversation and restamps the message, so the reaction travels as a change of the
 // message, through the stream and the pull alike.
 
-import { REACTION_LIMITS, reactionStamp } from '../../../shared/reactions.ts';
+import { changeStamp } from '../../../shared/change-stamp.ts';
+import { REACTION_LIMITS } from '../../../shared/reactions.ts';
 import { EMPTY_CHANGES, type OpOfKind } from '../../../shared/sync/protocol.ts';
 import { notMemberRefusal } from '../../chat/membership.ts';
 import type { SqlRunner } from '../../db/sql.ts';
 import { type Caller, type Outcome, rejected, resultsOnly, type SyncContext } from '../context.ts';
+import { messageChangePublications } from '../participants.ts';
 import { BUMP_VERSION_SQL, currentMessage, EPOCH_STAMP } from './message-change.ts';
 
 type ReactOp = OpOfKind<'react'>;
@@ -45,12 +47,13 @@ interface Target {
   message_id: number;
   conversation_id: number;
   is_deleted: number | boolean | null;
+  message_type: string | null;
 }
 
 /** The message a reaction names, if it is one the caller can see. */
 async function targetOf(sql: SqlRunner, caller: Caller, op: ReactOp): Promise<Target | null> {
   const [row] = await sql.rows<Target>(
-    `SELECT m.message_id, m.conversation_id, m.is_deleted FROM messages m
+    `SELECT m.message_id, m.conversation_id, m.is_deleted, m.message_type FROM messages m
        JOIN conversation_members me ON me.conversation_id = m.conversation_id AND me.user_id = ?
       WHERE m.message_id = ? AND m.message_id >= me.history_from
         AND m.message_id <= COALESCE(me.history_to, m.message_id)`,
@@ -69,7 +72,12 @@ export async function applyReaction(
   if (target.is_deleted) {
     return resultsOnly([rejected(op.opId, 'MESSAGE_DELETED', 'the message was deleted')]);
   }
-  const stamp = reactionStamp(op.at, Date.now(), op.opId);
+  if (target.message_type === 'system') {
+    return resultsOnly([
+      rejected(op.opId, 'VALIDATION_FAILED', 'a group notice takes no reactions'),
+    ]);
+  }
+  const stamp = changeStamp(op.at, Date.now(), op.opId);
   const conversationId = target.conversation_id;
   let outcome: Unchanged['why'] | null = null;
   const version = await ctx.sql
@@ -121,10 +129,15 @@ export async function applyReaction(
     return resultsOnly([{ opId: op.opId, status: 'accepted', message, duplicate }]);
   }
   const step = { conversationId, from: version - 1, to: version };
-  const to = (await ctx.participants.seeing(conversationId, message.messageId)) ?? [caller.userId];
   return {
     results: [{ opId: op.opId, status: 'accepted', message }],
-    publications: [{ to, changes: { ...EMPTY_CHANGES, messages: [message], versions: [step] } }],
+    publications: await messageChangePublications(
+      ctx.participants,
+      conversationId,
+      message.messageId,
+      caller.userId,
+      { ...EMPTY_CHANGES, messages: [message], versions: [step] },
+    ),
     versions: [step],
     members: [],
   };

@@ -40,6 +40,8 @@ export interface SendRequest {
   attachments?: ReadonlyMap<string, ResolvedAttachment>;
   /** By client_msg_id: the checked originals of the sends that answer one. */
   replies?: ReadonlyMap<string, ResolvedReply>;
+  /** By client_msg_id: when a message the server sends for its sender was due. */
+  scheduledFor?: ReadonlyMap<string, Date>;
 }
 
 type StoredRow = MessageRow & { message_version: number };
@@ -47,14 +49,15 @@ type StoredRow = MessageRow & { message_version: number };
 const insertSql = (count: number) => `INSERT IGNORE INTO messages
     (conversation_id, sender_id, message_type, content, client_msg_id, created_at, updated_at,
      change_epoch, status, file_url, file_name, file_size, attachment_id, attachment_meta,
-     reply_to_id)
+     reply_to_id, scheduled_for)
   SELECT c.conversation_id, v.sender_id, v.message_type, v.content, v.client_msg_id, ?, ?,
          (SELECT epoch FROM sync_clock WHERE id = 1 LOCK IN SHARE MODE), 'sent',
-         v.file_url, v.file_name, v.file_size, v.attachment_id, v.attachment_meta, v.reply_to_id
+         v.file_url, v.file_name, v.file_size, v.attachment_id, v.attachment_meta, v.reply_to_id,
+         v.scheduled_for
     FROM (${Array.from(
       { length: count },
       () =>
-        'SELECT ? AS ord, ? AS conversation_id, ? AS sender_id, ? AS message_type, ? AS content, ? AS client_msg_id, ? AS file_url, ? AS file_name, ? AS file_size, ? AS attachment_id, ? AS attachment_meta, ? AS reply_to_id',
+        'SELECT ? AS ord, ? AS conversation_id, ? AS sender_id, ? AS message_type, ? AS content, ? AS client_msg_id, ? AS file_url, ? AS file_name, ? AS file_size, ? AS attachment_id, ? AS attachment_meta, ? AS reply_to_id, ? AS scheduled_for',
     ).join(' UNION ALL ')}) v
     JOIN conversations c ON c.conversation_id = v.conversation_id
     STRAIGHT_JOIN conversation_members sm ON sm.conversation_id = c.conversation_id
@@ -94,6 +97,7 @@ interface Row {
   conversationId: number;
   attachment: ResolvedAttachment | null;
   reply: ResolvedReply | null;
+  scheduledFor: Date | null;
 }
 
 interface Stored {
@@ -180,6 +184,7 @@ export async function applySendBatch(
         conversationId: request.conversationId,
         attachment: request.attachments?.get(op.clientMsgId) ?? null,
         reply: request.replies?.get(op.clientMsgId) ?? null,
+        scheduledFor: request.scheduledFor?.get(op.clientMsgId) ?? null,
       })),
     )
     // Ascending conversations (stable: each request's ops keep their order).
@@ -214,6 +219,7 @@ export async function applySendBatch(
         row.attachment?.attachmentId ?? null,
         row.attachment ? JSON.stringify(row.attachment.meta) : null,
         row.reply?.replyToId ?? null,
+        row.scheduledFor,
       ]),
     ]);
     if (inserted.affectedRows === 0) return null;
@@ -348,6 +354,7 @@ function groupBatch(rows: readonly Row[], stored: Stored, at: Date): GroupedBatc
         : null,
       replyTo: replyViewOfRow(row, messageId, linked),
       reactions: [],
+      scheduledFor: row.scheduledFor?.toISOString() ?? null,
       version: conversation.step.from + conversation.messages.length + 1,
     };
     conversation.messages.push(view);
@@ -420,7 +427,10 @@ async function answer(
       messages: conversation.messages,
       versions: [versionStep],
     };
-    const to = (await ctx.participants.of(conversationId)) ?? [request.caller.userId];
+    // Those who may see them: a member added after this batch committed (adding locks the
+    // conversation too, so never in the middle of one) has a version past its step.
+    const first = conversation.messages[0]?.messageId ?? 0;
+    const to = (await ctx.participants.seeing(conversationId, first)) ?? [request.caller.userId];
     // A step made of one push's sends skips that device's stream (its answer has them);
     // one mixing several pushes goes to every device, the pushers' included.
     publications.push({

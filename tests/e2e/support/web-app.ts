@@ -208,8 +208,11 @@ export function conversationWith(page: Page, displayName: string): Locator {
   return conversationList(page).getByRole('link', { name: new RegExp(`^${escaped}`) });
 }
 
-/** A page of the app through the navigation rail: Chats, Services or Outbox. */
-export function openPage(page: Page, name: 'Chats' | 'Services' | 'Outbox'): Promise<void> {
+/** A page of the app through the navigation rail: Chats, Services, Outbox or Scheduled. */
+export function openPage(
+  page: Page,
+  name: 'Chats' | 'Services' | 'Outbox' | 'Scheduled',
+): Promise<void> {
   return page
     .getByRole('navigation', { name: 'Main' })
     .getByRole('link', { name, exact: true })
@@ -221,7 +224,7 @@ export const syncState = (page: Page): Locator => page.getByRole('status');
 
 export async function send(page: Page, text: string): Promise<void> {
   await page.getByRole('textbox', { name: 'Message' }).fill(text);
-  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
 }
 
 /** The texts of the messages in the log, top to bottom. */
