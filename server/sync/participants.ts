@@ -10,11 +10,16 @@ export interface Participants {
   /** The current members, or null when the conversation does not exist. */
   of(conversationId: number): Promise<readonly number[] | null>;
   /** Those of them who may see message `messageId` (a member added later sees the log
-   * from the message that added them). */
-  seeing(conversationId: number, messageId: number): Promise<readonly number[] | null>;
+   * from the message that added them), and those who joined after it; one read. */
+  audience(conversationId: number, messageId: number): Promise<Audience | null>;
   /** Whether it is a group (false too when it does not exist). */
   isGroup(conversationId: number): Promise<boolean>;
   remember(conversationId: number, userIds: readonly number[]): void;
+}
+
+export interface Audience {
+  seeing: readonly number[];
+  later: readonly number[];
 }
 
 /** Whom a change of message `messageId` goes to: its message to those who may see it,
@@ -27,13 +32,14 @@ export async function messageChangePublications(
   fallback: number,
   changes: ChangeSet,
 ): Promise<Publication[]> {
-  const seeing = (await participants.seeing(conversationId, messageId)) ?? [fallback];
-  const everyone = (await participants.of(conversationId)) ?? seeing;
-  const others = everyone.filter((id) => !seeing.includes(id));
+  const { seeing, later } = (await participants.audience(conversationId, messageId)) ?? {
+    seeing: [fallback],
+    later: [],
+  };
   return [
     { to: seeing, changes },
-    ...(others.length > 0
-      ? [{ to: others, changes: { ...EMPTY_CHANGES, versions: changes.versions } }]
+    ...(later.length > 0
+      ? [{ to: later, changes: { ...EMPTY_CHANGES, versions: changes.versions } }]
       : []),
   ];
 }
@@ -51,21 +57,33 @@ export function createParticipants(sql: SqlRunner, capacity = 100_000): Particip
     }
   };
   const groups = new Set<number>();
-  const read = async (conversationId: number, messageId: number) => {
-    const rows = await sql.rows<{ is_group: number; user_id: number | null }>(
-      `SELECT c.is_group, cm.user_id FROM conversations c
+  /** The current members and the first message each may see. */
+  const read = async (conversationId: number) => {
+    const rows = await sql.rows<{
+      is_group: number;
+      user_id: number | null;
+      history_from: number | null;
+    }>(
+      `SELECT c.is_group, cm.user_id, cm.history_from FROM conversations c
          LEFT JOIN conversation_members cm ON cm.conversation_id = c.conversation_id
-              AND cm.left_at IS NULL AND cm.history_from <= ?
+              AND cm.left_at IS NULL
         WHERE c.conversation_id = ?`,
-      [messageId, conversationId],
+      [conversationId],
     );
     if (rows.length === 0) return null;
-    const users = rows.flatMap((r) => (r.user_id === null ? [] : [r.user_id]));
+    const members = rows.flatMap((r) =>
+      r.user_id === null ? [] : [{ userId: r.user_id, historyFrom: r.history_from ?? 0 }],
+    );
     if (rows[0]?.is_group) {
       if (groups.size >= capacity) groups.clear();
       groups.add(conversationId);
-    } else remember(conversationId, users);
-    return users;
+    } else {
+      remember(
+        conversationId,
+        members.map((m) => m.userId),
+      );
+    }
+    return members;
   };
   return {
     remember,
@@ -75,16 +93,23 @@ export function createParticipants(sql: SqlRunner, capacity = 100_000): Particip
         remember(conversationId, cached);
         return cached;
       }
-      return read(conversationId, 2_147_483_647);
+      return (await read(conversationId))?.map((m) => m.userId) ?? null;
     },
     async isGroup(conversationId) {
       if (known.has(conversationId)) return false;
       if (groups.has(conversationId)) return true;
-      await read(conversationId, 2_147_483_647);
+      await read(conversationId);
       return groups.has(conversationId);
     },
-    async seeing(conversationId, messageId) {
-      return known.get(conversationId) ?? read(conversationId, messageId);
+    async audience(conversationId, messageId) {
+      const cached = known.get(conversationId);
+      if (cached) return { seeing: cached, later: [] };
+      const members = await read(conversationId);
+      if (!members) return null;
+      return {
+        seeing: members.filter((m) => m.historyFrom <= messageId).map((m) => m.userId),
+        later: members.filter((m) => m.historyFrom > messageId).map((m) => m.userId),
+      };
     },
   };
 }

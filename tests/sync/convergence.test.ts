@@ -15,12 +15,19 @@ import type { LocalMessage } from '../../renderer/sync/db.ts';
 import { displayedStatus, marksOf } from '../../renderer/sync/marks.ts';
 import type { TestUser } from '../support/clients.ts';
 import {
+  DeviceFault,
+  type DeviceFaultKind,
+  DropBusSubscriber,
+  Pause,
+  RestartServer,
+  TimedStep,
+  withDeadline,
+} from './schedule-steps.ts';
+import {
   conversationWith,
   type Device,
-  dropBusSubscriber,
   newProfile,
   openDevice,
-  restartServer,
   type ServerMessage,
   type StatusRegression,
   type SyncServer,
@@ -44,23 +51,6 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 // converges in seconds.
 const HEAD_CHECK_MS = 500;
 const CONVERGE_TIMEOUT_MS = 30_000;
-const STEP_TIMEOUT_MS = 20_000;
-
-/** A step that never finishes is a failure with a name, not a stalled run. */
-async function withDeadline<T>(what: string, work: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what} did not finish in ${STEP_TIMEOUT_MS} ms`)),
-      STEP_TIMEOUT_MS,
-    );
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 let server: SyncServer;
 beforeAll(async () => {
@@ -126,21 +116,10 @@ const userOf = (model: Model, index: number): UserIndex =>
 
 // --- commands ---------------------------------------------------------------------------
 
-type Step = fc.AsyncCommand<Model, World>;
+/** Every step of these schedules, under its deadline. */
+abstract class Step extends TimedStep<Model, World> {}
 
-/** Every step runs under a deadline, named after itself. */
-abstract class TimedStep implements Step {
-  check(_model: Readonly<Model>): boolean {
-    return true;
-  }
-  run(model: Model, world: World): Promise<void> {
-    return withDeadline(this.toString(), this.act(model, world));
-  }
-  abstract act(model: Model, world: World): Promise<void>;
-  abstract toString(): string;
-}
-
-class Send extends TimedStep {
+class Send extends Step {
   constructor(readonly device: number) {
     super();
   }
@@ -172,7 +151,7 @@ async function shownHere(slot: Slot, world: World) {
 }
 
 /** Answers a message this device shows (anyone's; one's own even before it is sent). */
-class Reply extends TimedStep {
+class Reply extends Step {
   constructor(
     readonly device: number,
     readonly pick: number,
@@ -211,7 +190,7 @@ class Reply extends TimedStep {
 const EMOJIS = ['👍', '❤️'] as const;
 
 /** Toggles a reaction on a message this device shows and the server has. */
-class React extends TimedStep {
+class React extends Step {
   constructor(
     readonly device: number,
     readonly pick: number,
@@ -242,7 +221,7 @@ class React extends TimedStep {
 }
 
 /** Edits one of the user's own messages, if this device has it and it is not deleted. */
-class Edit extends TimedStep {
+class Edit extends Step {
   constructor(
     readonly device: number,
     readonly pick: number,
@@ -267,7 +246,7 @@ class Edit extends TimedStep {
   }
 }
 
-class Delete extends TimedStep {
+class Delete extends Step {
   constructor(
     readonly device: number,
     readonly pick: number,
@@ -290,7 +269,7 @@ class Delete extends TimedStep {
   }
 }
 
-class Read extends TimedStep {
+class Read extends Step {
   constructor(readonly device: number) {
     super();
   }
@@ -304,80 +283,10 @@ class Read extends TimedStep {
   }
 }
 
-class DeviceFault extends TimedStep {
-  constructor(
-    readonly device: number,
-    readonly fault:
-      | 'offline'
-      | 'online'
-      | 'restart'
-      | 'dropResponse'
-      | 'pushTwice'
-      | 'missEvents'
-      | 'hearEvents',
-  ) {
-    super();
-  }
-  async act(_model: Model, world: World) {
-    const { device } = slotOf(world, this.device);
-    switch (this.fault) {
-      case 'offline':
-        return device.goOffline();
-      case 'online':
-        return device.goOnline();
-      case 'restart':
-        return device.restart();
-      case 'dropResponse':
-        return device.dropNextPushResponse();
-      case 'pushTwice':
-        return device.deliverNextPushTwice();
-      case 'missEvents':
-        return device.transport.dropLiveEvents(true);
-      case 'hearEvents':
-        return device.transport.dropLiveEvents(false);
-    }
-  }
-  toString() {
-    return `${this.fault}(${this.device})`;
-  }
-}
-
-/** Cuts the server's Redis subscriber: whatever is published until it is back is lost
- * for its streams, which must catch up. */
-class DropBusSubscriber extends TimedStep {
-  async act() {
-    await dropBusSubscriber(server);
-  }
-  toString() {
-    return 'dropBusSubscriber';
-  }
-}
-
-class RestartServer extends TimedStep {
-  async act() {
-    await restartServer(server);
-  }
-  toString() {
-    return 'restartServer';
-  }
-}
-
-/** Lets background sync run for a moment, so steps interleave with pushes and pulls. */
-class Pause extends TimedStep {
-  constructor(readonly ms: number) {
-    super();
-  }
-  async act() {
-    await new Promise((resolve) => setTimeout(resolve, this.ms));
-  }
-  toString() {
-    return `pause(${this.ms})`;
-  }
-}
-
 const device = fc.nat(3);
 const pick = fc.nat(20);
-const deviceFault = (fault: DeviceFault['fault']) => device.map((d) => new DeviceFault(d, fault));
+const deviceFault = (fault: DeviceFaultKind) =>
+  device.map((d) => new DeviceFault<Model, World>(d, fault));
 const steps = fc.commands(
   [
     fc.oneof(
@@ -397,10 +306,10 @@ const steps = fc.commands(
       { weight: 10, arbitrary: deviceFault('pushTwice') },
       { weight: 5, arbitrary: deviceFault('missEvents') },
       { weight: 5, arbitrary: deviceFault('hearEvents') },
-      { weight: 4, arbitrary: fc.constant(new DropBusSubscriber()) },
-      { weight: 10, arbitrary: fc.nat(40).map((ms) => new Pause(ms)) },
+      { weight: 4, arbitrary: fc.constant(new DropBusSubscriber<Model, World>(() => server)) },
+      { weight: 10, arbitrary: fc.nat(40).map((ms) => new Pause<Model, World>(ms)) },
       // Rarer: a server restart costs a few hundred milliseconds of reconnecting.
-      { weight: 2, arbitrary: fc.constant(new RestartServer()) },
+      { weight: 2, arbitrary: fc.constant(new RestartServer<Model, World>(() => server)) },
     ),
   ],
   { maxCommands: MAX_STEPS, ...(REPLAY_PATH ? { replayPath: REPLAY_PATH } : {}) },
@@ -628,7 +537,7 @@ async function checkDevices(world: World): Promise<void> {
 
 async function runSchedule(
   layoutChoice: [Devices, Devices],
-  schedule: Iterable<Step>,
+  schedule: Iterable<fc.AsyncCommand<Model, World>>,
 ): Promise<void> {
   const world = await withDeadline('opening the devices', openWorld(layoutChoice));
   try {

@@ -90,17 +90,12 @@ export async function startSyncServer(
     databaseName: database.address.database,
     sql,
     async restart() {
-      const t0 = Date.now();
       await current.close();
-      const t1 = Date.now();
-      if (t1 - t0 > 2000) console.log(`RESTART close took ${t1 - t0} ms`);
       // Another test's server may have picked this port while it was free: it is given
       // back when that server stops, so wait for it a while.
       for (let attempt = 0; ; attempt++) {
         try {
           current = await startTestServer({ database, port, env });
-          if (Date.now() - t1 > 2000)
-            console.log(`RESTART start took ${Date.now() - t1} ms, attempt ${attempt}`);
           return;
         } catch (error) {
           if (attempt >= 60 || !isAddressInUse(error)) throw error;

@@ -430,7 +430,9 @@ async function answer(
     // Those who may see them: a member added after this batch committed (adding locks the
     // conversation too, so never in the middle of one) has a version past its step.
     const first = conversation.messages[0]?.messageId ?? 0;
-    const to = (await ctx.participants.seeing(conversationId, first)) ?? [request.caller.userId];
+    const to = (await ctx.participants.audience(conversationId, first))?.seeing ?? [
+      request.caller.userId,
+    ];
     // A step made of one push's sends skips that device's stream (its answer has them);
     // one mixing several pushes goes to every device, the pushers' included.
     publications.push({
